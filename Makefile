@@ -1,0 +1,62 @@
+# Rumahan: every command in the README is a target here, so the README never drifts from what runs.
+# PYTHON picks the interpreter (e.g. `make test PYTHON=python3.12 VENV=.venv-py312` for Mesa 3.5).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help demo test test-fast dashboard bench bench-smoke tutorial odd lint browser clean
+
+help:
+	@echo "make demo       set up .venv and run the scenario comparison (rumahan demo)"
+	@echo "make test       set up .venv (and Chromium for browser tests) and run the whole test suite"
+	@echo "make dashboard  start the Streamlit dashboard"
+	@echo "make bench      run the performance suite and rewrite docs/performance.md"
+	@echo "make tutorial   regenerate docs/tutorial.md's results and figures at full size"
+	@echo "make odd        regenerate the parameter table in docs/ODD.md from the registry"
+	@echo "make lint       ruff"
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/rumahan demo
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+dashboard: $(STAMP)
+	$(BIN)/rumahan dashboard
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+bench-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks --smoke
+
+tutorial: $(STAMP)
+	$(BIN)/python -m experiments.tutorial
+
+odd: $(STAMP)
+	$(BIN)/python -m model.odd_table --write
+
+lint: $(STAMP)
+	$(BIN)/ruff check model experiments dashboard benchmarks tests
+
+# Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests (about a minute)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "note: chromium is not installed and cannot be installed here; browser tests will be skipped"; fi
+
+clean:
+	rm -rf $(VENV) .venv-py312 build *.egg-info

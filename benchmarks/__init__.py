@@ -1,0 +1,1 @@
+"""Rumahan's performance suite (python -m benchmarks)."""

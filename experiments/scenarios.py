@@ -1,0 +1,164 @@
+"""Named policy scenarios: TOML files that change parameters, at the start or at given weeks.
+
+A scenario file looks like::
+
+    name = "c177"
+    description = "Indonesia ratifies ILO C177 in January 2024."
+    source = "[brief §2.12, §6]"
+
+    [parameters]            # set from week 0 (any registry parameter)
+    n_workers = 2000
+
+    [[schedule]]            # changes at a given week (registry levers only)
+    week = 52
+    set = { c177_ratified = true }
+
+Everything is validated against the parameter registry (model/params.py) when the file is
+loaded, so a bad value fails before any simulation runs, naming the file and the parameter.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model import params as registry
+from model.model import _check_schedule
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+#: The pinned scenario names (DESIGN §7), in the order reports show them.
+PINNED = (
+    "status_quo", "no_network", "c177", "national_regulation", "statistics", "end_reframing",
+    "genuine_participation", "recommendations", "cooperatives", "demand_shock",
+)
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be found or does not validate (one-line message)."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario.
+
+    Attributes:
+        name: short name (file stem for files in experiments/scenarios/).
+        description: what it changes and why, citing the brief.
+        parameters: changes from the registry defaults, from week 0.
+        schedule: ``(week, {lever: value})`` changes during the run.
+        source: citation of the evidence behind it.
+        path: file it was read from, if any.
+    """
+
+    name: str
+    description: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    schedule: tuple[tuple[int, dict[str, Any]], ...] = ()
+    source: str = ""
+    path: Path | None = None
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """A copy with more parameter changes (e.g. from ``--set``), validated."""
+        merged = {**self.parameters, **overrides}
+        registry.validate(merged, check_memory=False)
+        return Scenario(self.name, self.description, merged, self.schedule, self.source, self.path)
+
+    def model_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``PuttingOutModel`` (parameters plus the schedule)."""
+        return {**self.parameters, "schedule": [(w, dict(c)) for w, c in self.schedule]}
+
+    def to_toml(self) -> str:
+        """This scenario as TOML text that ``load_scenario`` reads back identically."""
+        lines = [f"name = {_toml_value(self.name)}", f"description = {_toml_value(self.description)}"]
+        if self.source:
+            lines.append(f"source = {_toml_value(self.source)}")
+        lines += ["", "[parameters]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in self.parameters.items()]
+        for week, changes in self.schedule:
+            body = ", ".join(f"{k} = {_toml_value(v)}" for k, v in changes.items())
+            lines += ["", "[[schedule]]", f"week = {week}", f"set = {{ {body} }}"]
+        return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def available() -> dict[str, Path]:
+    """Scenario names shipped in experiments/scenarios/, pinned ones first."""
+    files = {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
+    ordered = {name: files[name] for name in PINNED if name in files}
+    ordered.update({k: v for k, v in files.items() if k not in ordered})
+    return ordered
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a scenario by pinned name or from a TOML file path, and validate it.
+
+    Raises ``ScenarioError`` naming the scenario (listing the valid ones), the file and line of
+    malformed TOML, or the parameter and bounds of a bad value.
+    """
+    text_name = str(name_or_path)
+    path = Path(text_name)
+    if not (path.suffix == ".toml" or path.exists()):
+        shipped = available()
+        if text_name not in shipped:
+            raise ScenarioError(
+                f"unknown scenario '{text_name}'; valid: {', '.join(shipped)} (or a path to a .toml file)"
+            )
+        path = shipped[text_name]
+    if not path.is_file():
+        raise ScenarioError(f"scenario file {path} does not exist")
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"scenario file {path} is not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"scenario file {path} is not valid TOML: {exc}") from None
+    return scenario_from_dict(data, path=path, default_name=path.stem)
+
+
+def scenario_from_dict(data: Mapping[str, Any], path: Path | None = None, default_name: str = "custom") -> Scenario:
+    """Build and validate a scenario from parsed TOML (or any mapping of the same shape)."""
+    where = f"scenario file {path}" if path else "scenario"
+    unknown = set(data) - {"name", "description", "source", "parameters", "schedule"}
+    if unknown:
+        raise ScenarioError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected name, description, "
+            "source, [parameters], [[schedule]]"
+        )
+    parameters = data.get("parameters", {})
+    if not isinstance(parameters, Mapping):
+        raise ScenarioError(f"{where}: [parameters] must be a table of parameter = value")
+    raw_schedule = data.get("schedule", [])
+    if not isinstance(raw_schedule, list):
+        raise ScenarioError(f"{where}: schedule must be written as [[schedule]] tables")
+    schedule = []
+    for i, item in enumerate(raw_schedule, start=1):
+        if not isinstance(item, Mapping) or set(item) != {"week", "set"}:
+            raise ScenarioError(f"{where}: [[schedule]] entry {i} needs exactly 'week' and 'set'")
+        schedule.append((item["week"], item["set"]))
+    try:
+        checked = registry.validate(parameters, check_memory=False)
+        _check_schedule(schedule)
+    except registry.ParameterError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
+    kept = {k: checked[k] for k in parameters}
+    return Scenario(
+        name=str(data.get("name", default_name)),
+        description=str(data.get("description", "")).strip(),
+        parameters=kept,
+        schedule=tuple((int(w), dict(c)) for w, c in schedule),
+        source=str(data.get("source", "")),
+        path=path,
+    )

@@ -1,0 +1,208 @@
+"""Bargaining over piece rates: generalized Nash, Rubinstein alternating offers, monopsony offers.
+
+Pure, vectorised functions of numpy arrays (pinned names and signatures, DESIGN §4). All money
+is in rupiah per piece (Rp/piece). The model's subcontractors and organized pools call these;
+their tests check them against closed forms and brute force.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+
+def _finite(name: str, x: NDArray) -> None:
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} must be finite; got {x[~np.isfinite(x)].ravel()[:3].tolist()}")
+
+
+def nash_piece_rate(
+    worker_disagreement: ArrayLike, firm_alternative_cost: ArrayLike, beta: ArrayLike
+) -> NDArray[np.float64]:
+    """Generalized Nash bargaining solution for the piece rate, per piece.
+
+    With ``d_w`` the worker's disagreement value per piece (what a piece's worth of her time is
+    worth to her outside this deal), ``c_alt`` the work giver's cost of getting the piece done
+    elsewhere (so its disagreement payoff is ``v - c_alt`` for a piece worth ``v``) and ``beta``
+    the workers' bargaining power, maximizing ``(r - d_w)**beta * (v - r - (v - c_alt))**(1-beta)``
+    gives [brief §4.9]::
+
+        r* = d_w + beta * (c_alt - d_w)
+
+    so ``r* -> d_w`` as ``beta -> 0``, ``r* -> c_alt`` as ``beta -> 1``, and cheap relocation
+    (``c_alt`` near ``d_w``) leaves ``r*`` near ``d_w`` whatever ``beta`` is.
+
+    Where ``c_alt < d_w`` there is no surplus to share and no agreement: the function returns
+    ``d_w`` there (the least the worker accepts; the work giver prefers to go elsewhere, which the
+    caller models as exit).
+
+    Args:
+        worker_disagreement: ``d_w`` in Rp/piece (array or scalar).
+        firm_alternative_cost: ``c_alt`` in Rp/piece (array or scalar).
+        beta: bargaining power of the workers, each in [0, 1].
+
+    Returns:
+        The bargained rate in Rp/piece, broadcast over the inputs.
+
+    Raises:
+        ValueError: ``beta`` outside [0, 1], or any input not finite.
+
+    >>> float(nash_piece_rate(200.0, 300.0, 0.5))
+    250.0
+    """
+    d_w = np.asarray(worker_disagreement, dtype=float)
+    c_alt = np.asarray(firm_alternative_cost, dtype=float)
+    b = np.asarray(beta, dtype=float)
+    for name, x in (("worker_disagreement", d_w), ("firm_alternative_cost", c_alt), ("beta", b)):
+        _finite(name, x)
+    if np.any((b < 0) | (b > 1)):
+        raise ValueError(f"beta must lie in [0, 1]; got {b[(b < 0) | (b > 1)].ravel()[:3].tolist()}")
+    surplus = np.maximum(c_alt - d_w, 0.0)
+    return d_w + b * surplus
+
+
+def rubinstein_share(delta_proposer: ArrayLike, delta_responder: ArrayLike) -> NDArray[np.float64]:
+    """First proposer's share of the pie in Rubinstein's alternating-offers game [brief §4.10].
+
+    The unique subgame-perfect equilibrium gives the first proposer::
+
+        x* = (1 - delta_r) / (1 - delta_p * delta_r)
+
+    agreed at once. With equal discount factors ``delta`` the share is ``1 / (1 + delta)``.
+
+    Args:
+        delta_proposer: per-round discount factor ``delta_p`` of the first proposer, in [0, 1].
+        delta_responder: per-round discount factor ``delta_r`` of the responder, in [0, 1].
+
+    Raises:
+        ValueError: a discount factor outside [0, 1], or both equal to 1 (no impatience: the
+            game has no unique solution).
+
+    >>> float(rubinstein_share(0.5, 0.5))  # 1 / 1.5
+    0.6666666666666666
+    """
+    dp = np.asarray(delta_proposer, dtype=float)
+    dr = np.asarray(delta_responder, dtype=float)
+    for name, x in (("delta_proposer", dp), ("delta_responder", dr)):
+        _finite(name, x)
+        if np.any((x < 0) | (x > 1)):
+            raise ValueError(f"{name} must lie in [0, 1]; got {x[(x < 0) | (x > 1)].ravel()[:3].tolist()}")
+    denominator = 1.0 - dp * dr
+    if np.any(denominator == 0):
+        raise ValueError("delta_proposer and delta_responder cannot both be 1 (no unique equilibrium)")
+    return (1.0 - dr) / denominator
+
+
+def patience_share(worker_rate: ArrayLike, firm_rate: ArrayLike) -> NDArray[np.float64]:
+    """The workers' Rubinstein share when offers come fast: ``r_f / (r_w + r_f)`` [brief §4.10].
+
+    With discount factors ``exp(-r_i * dt)`` and ``dt -> 0`` each side's share tends to the
+    *other* side's impatience over the sum of both; this is the Nash ``beta`` the Rubinstein game
+    implies. Rates are per week and must be positive.
+    """
+    rw = np.asarray(worker_rate, dtype=float)
+    rf = np.asarray(firm_rate, dtype=float)
+    if np.any(rw <= 0) or np.any(rf <= 0):
+        raise ValueError("impatience rates must be positive")
+    return rf / (rw + rf)
+
+
+def monopsony_piece_rate(
+    price: float, reservation_rates: ArrayLike, capacities: ArrayLike, orders: float
+) -> float:
+    """The uniform piece rate a monopsonist subcontractor offers one pool of workers.
+
+    It maximizes the subcontractor's weekly margin [brief §4.11]::
+
+        (price - r) * min(orders, sum(capacities[reservation_rates <= r]))
+
+    Supply only changes at a reservation rate, and between two of them the margin falls as ``r``
+    rises, so the optimum is one of the reservation rates at or below ``price``; the function
+    evaluates them all (exact brute force, vectorised). Ties go to the lowest rate. If no worker
+    accepts a rate at or below ``price``, no rate earns a margin and the function returns
+    ``price`` (the most the subcontractor can offer without a loss).
+
+    Args:
+        price: Rp/piece the subcontractor receives from the principal.
+        reservation_rates: lowest rate (Rp/piece) each worker accepts.
+        capacities: pieces each worker can make this week (same length).
+        orders: pieces ordered this week; ``numpy.inf`` for unlimited orders.
+
+    Returns:
+        The margin-maximizing rate in Rp/piece.
+
+    >>> monopsony_piece_rate(10.0, [2.0, 4.0, 6.0], [1.0, 1.0, 1.0], np.inf)
+    4.0
+    """
+    res = np.atleast_1d(np.asarray(reservation_rates, dtype=float))
+    cap = np.atleast_1d(np.asarray(capacities, dtype=float))
+    if res.shape != cap.shape:
+        raise ValueError(
+            f"reservation_rates and capacities must have the same length; got {res.size} and {cap.size}"
+        )
+    if np.isnan(orders) or orders < 0:
+        raise ValueError(f"orders must be >= 0 (numpy.inf allowed); got {orders}")
+    rates = monopsony_rates_by_pool(
+        np.array([price], dtype=float), res, cap, np.array([orders], dtype=float),
+        np.zeros(res.size, dtype=np.int64),
+    )
+    return float(rates[0])
+
+
+def monopsony_rates_by_pool(
+    prices: NDArray[np.float64],
+    reservation_rates: NDArray[np.float64],
+    capacities: NDArray[np.float64],
+    orders: NDArray[np.float64],
+    pool: NDArray[np.int64],
+    order: NDArray[np.int64] | None = None,
+) -> NDArray[np.float64]:
+    """``monopsony_piece_rate`` for many pools at once (one per subcontractor).
+
+    Args:
+        prices: Rp/piece per pool (length M).
+        reservation_rates: Rp/piece per worker (length N).
+        capacities: pieces per worker this week (length N); zero for workers who cannot work.
+        orders: pieces ordered per pool (length M); ``inf`` allowed.
+        pool: pool index in ``[0, M)`` of each worker.
+        order: optional permutation sorting workers by (pool, reservation rate); computed when
+            not given. Passing the previous week's order, re-sorted, saves most of the sort.
+
+    Returns:
+        Rates per pool (length M), Rp/piece.
+    """
+    _finite("prices", prices)
+    _finite("reservation_rates", reservation_rates)
+    _finite("capacities", capacities)
+    m = prices.size
+    rates = prices.astype(float).copy()  # pools with no acceptable worker keep the price
+    if reservation_rates.size == 0:
+        return rates
+    if order is None:
+        order = np.lexsort((reservation_rates, pool))
+    g = pool[order]
+    r = reservation_rates[order]
+    cum = np.cumsum(capacities[order])
+    # Supply at rate r counts every worker whose reservation rate is <= r, ties included:
+    # take the cumulative capacity at the end of each run of equal (pool, rate).
+    starts = np.empty(g.size, dtype=bool)
+    starts[0] = True
+    starts[1:] = (g[1:] != g[:-1]) | (r[1:] != r[:-1])
+    run_id = np.cumsum(starts) - 1
+    run_end = np.flatnonzero(np.append(starts[1:], True))
+    cum_at_run_end = cum[run_end][run_id]
+    group_first = np.flatnonzero(np.append(True, g[1:] != g[:-1]))
+    before_group = np.zeros(m)
+    before_group[g[group_first]] = np.where(group_first > 0, cum[group_first - 1], 0.0)
+    supply = cum_at_run_end - before_group[g]
+    margin = (prices[g] - r) * np.minimum(orders[g], supply)
+    margin[r > prices[g]] = -np.inf
+    best = np.full(m, -np.inf)
+    best[g[group_first]] = np.maximum.reduceat(margin, group_first)
+    # Ties: the first (lowest-rate) worker in each pool whose margin equals the pool's best.
+    candidates = np.flatnonzero((margin == best[g]) & np.isfinite(margin))
+    if candidates.size:
+        chosen_pool = g[candidates]
+        first = np.append(True, chosen_pool[1:] != chosen_pool[:-1])
+        rates[chosen_pool[first]] = r[candidates[first]]
+    return rates

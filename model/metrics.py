@@ -1,0 +1,192 @@
+"""Phase 8 of the week: the outcome metrics, one value each per week (pinned names, DESIGN §5).
+
+``OUTPUTS`` lists every metric with its unit and meaning; reports and the dashboard take their
+labels from it. The Rowlands power indices and the Power Cube counters are defined here and in
+docs/ODD.md §3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly, year_of_week
+
+if TYPE_CHECKING:
+    from model.model import PuttingOutModel
+
+#: Workers above which the Gini coefficient is computed on a fixed random sample of this size.
+GINI_SAMPLE = 20_000
+#: Consciousness at which a worker counts as seeing herself as a worker with rights.
+CONSCIOUS = 0.5
+#: Health below which a worker counts as carrying a health burden (pain, headaches) [brief SF13].
+HEALTH_BURDEN = 0.8
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    unit: str
+    meaning: str
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("week", "week", "weeks since the first week of January 2023"),
+    Output("year", "year", "calendar year"),
+    Output("piece_rate_mean", "Rp/piece", "piece rate paid, weighted by good pieces"),
+    Output("earnings_mean", "Rp/week", "net weekly earnings per worker (pay minus costs)"),
+    Output("earnings_to_ump", "share", "mean monthly net earnings / that year's Jakarta UMP"),
+    Output("labour_share", "share", "workers' gross pay / value paid by principals"),
+    Output("membership_rate", "share", "share of workers who are network members"),
+    Output("participation_rate", "share", "share of workers taking part in collective action"),
+    Output("consciousness_mean", "0-1", "mean consciousness (power within)"),
+    Output("coverage_rate", "share", "share of workers under a collective agreement or an enforced floor"),
+    Output("bargaining_power_mean", "0-1", "mean bargaining power beta of workers' pools"),
+    Output("recognized", "0/1", "home workers legally recognized as workers"),
+    Output("gini_earnings", "0-1", "Gini coefficient of net weekly earnings (negatives as 0)"),
+    Output("below_poverty_share", "share", "share of workers whose monthly net earnings are below the per-capita poverty line"),
+    Output("rate_cv_subcontractors", "cv", "coefficient of variation of paid rates across subcontractors"),
+    Output("power_within", "0-1", "Rowlands: share of workers with consciousness >= 0.5"),
+    Output("power_with", "0-1", "Rowlands: share of social ties that join two members"),
+    Output("power_to", "0-1", "Rowlands: share of the surplus above the market offer that workers win, piece-weighted"),
+    Output("power_over", "0-1", "Rowlands: mean of the subcontractors' margin share and the share of workers whose rate is set unilaterally"),
+    Output("value_from_principals", "Rp/week", "principals' payments to subcontractors for good pieces"),
+    Output("worker_gross_pay", "Rp/week", "pay to workers after defect penalties"),
+    Output("worker_costs", "Rp/week", "production costs workers bear"),
+    Output("subcontractor_margin", "Rp/week", "value from principals minus workers' gross pay"),
+    Output("fines_paid", "Rp/week", "fines subcontractors paid for underpaying a floor"),
+    Output("pieces_ordered", "pieces/week", "pieces principals ordered locally"),
+    Output("pieces_produced", "pieces/week", "pieces workers made (good and spoiled)"),
+    Output("ump_monthly", "Rp/month", "Jakarta UMP in force"),
+    Output("floor_rate", "Rp/piece", "legal piece-rate floor in force (0: none)"),
+    Output("net_to_gross", "share", "workers' net earnings / gross pay"),
+    Output("savings_mean", "Rp", "mean savings (negative: debt)"),
+    Output("health_mean", "0-1", "mean health"),
+    Output("health_burden_share", "share", "share of workers with health below 0.8"),
+    Output("blacklisted_share", "share", "share of workers currently blacklisted"),
+    Output("order_share_mean", "share", "share of base orders still placed locally (falls with exit and retaliation)"),
+    Output("agreements_active", "agreements", "collective agreements in force"),
+    Output("policy_level", "rungs", "policy ladder rungs won: statistics, recognition, enforced floor, C177"),
+    Output("statistics_inclusion", "0/1", "home workers counted in labour statistics"),
+    Output("c177_ratified", "0/1", "ILO C177 ratified"),
+    Output("pressure", "hours", "advocacy pressure accumulated on the state"),
+    Output("alliance_strength", "0-1", "the network's alliance strength"),
+    Output("network_capacity", "hours/week", "the network's organizer-hours"),
+    Output("pos_ukk_posts", "posts", "Pos UKK posts running"),
+    Output("coop_members", "workers", "workers in a cooperative"),
+    Output("effort_closed", "hours/week", "Power Cube: network effort in closed spaces (bargaining)"),
+    Output("effort_invited", "hours/week", "Power Cube: network effort in invited spaces"),
+    Output("effort_claimed", "hours/week", "Power Cube: network effort in claimed spaces"),
+    Output("effort_local", "hours/week", "Power Cube: network effort at the local level"),
+    Output("effort_national", "hours/week", "Power Cube: network effort at the national level"),
+    Output("effort_global", "hours/week", "Power Cube: network effort at the global level"),
+    Output("advocacy_absorbed", "hours/week", "advocacy absorbed by tokenistic invited spaces"),
+    Output("visible_power_acts", "acts/week", "Power Cube, visible power: inspections, fines and policy decisions"),
+    Output("hidden_power_acts", "acts/week", "Power Cube, hidden power: exits, retaliations and blacklistings"),
+    Output("invisible_power_loss", "consciousness/week", "Power Cube, invisible power: consciousness removed by framing, summed"),
+)
+METRIC_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
+OUTPUT_BY_NAME: dict[str, Output] = {o.name: o for o in OUTPUTS}
+
+
+def gini(values: NDArray[np.float64]) -> float:
+    """Gini coefficient of non-negative values (0 when all are 0)."""
+    x = np.sort(values)
+    total = x.sum()
+    if x.size == 0 or total <= 0:
+        return 0.0
+    ranks = np.arange(1, x.size + 1)
+    return float(2.0 * np.dot(ranks, x) / (x.size * total) - (x.size + 1) / x.size)
+
+
+def _share(numerator: float, denominator: float) -> float:
+    return float(numerator / denominator) if denominator > 0 else 0.0
+
+
+def compute_metrics(model: PuttingOutModel, framing_loss: float) -> dict[str, float]:
+    """This week's metrics (see ``OUTPUTS``)."""
+    p, w, subs, state, net = model.params, model.workers, model.subcontractors, model.state, model.network
+    week, n = model.week, w.n
+    ump = ump_monthly(week, p["ump_growth"])
+    poverty = poverty_line_monthly(week, p["poverty_line_growth"])
+    good = w.pieces - w.defects
+    good_total = float(good.sum())
+    value = float(subs.value.sum())
+    gross = float(w.pay.sum())
+    costs = float(w.costs.sum())
+    monthly_net = w.net * WEEKS_PER_MONTH
+    if good_total > 0:
+        rate_mean = float(np.dot(subs.paid_rate, subs.good_pieces) / subs.good_pieces.sum())
+    else:
+        rate_mean = _share(float(np.dot(subs.paid_rate, subs.pool_size)), float(subs.pool_size.sum()))
+    working = subs.orders > 0
+    rates = subs.paid_rate[working]
+    rate_cv = float(rates.std() / rates.mean()) if rates.size > 1 and rates.mean() > 0 else 0.0
+    covered_workers = float(subs.pool_size[subs.covered].sum())
+    labour_share = _share(gross, value)
+    surplus = subs.price - subs.target
+    won = np.divide(subs.paid_rate - subs.target, surplus, out=np.zeros(subs.m), where=surplus > 0)
+    power_to = _share(float(np.dot(np.clip(won, 0.0, 1.0), subs.good_pieces)), float(subs.good_pieces.sum()))
+    coverage = covered_workers / n
+    member_ties = float(np.dot(w.member, model.member_exposure * model.graph.degree))
+    sample = w.net if model.gini_sample is None else w.net[model.gini_sample]
+    counts = model.week_counts
+    cube_space, cube_level = net.effort_by_space, net.effort_by_level
+    return {
+        "week": week,
+        "year": year_of_week(week),
+        "piece_rate_mean": rate_mean,
+        "earnings_mean": float(w.net.mean()),
+        "earnings_to_ump": float(monthly_net.mean() / ump),
+        "labour_share": labour_share,
+        "membership_rate": float(w.member.mean()),
+        "participation_rate": float(w.participating.mean()),
+        "consciousness_mean": float(w.consciousness.mean()),
+        "coverage_rate": coverage,
+        "bargaining_power_mean": _share(float(np.dot(subs.beta, subs.pool_size)), float(subs.pool_size.sum())),
+        "recognized": int(bool(state.recognition)),
+        "gini_earnings": gini(np.maximum(sample, 0.0)),
+        "below_poverty_share": float((monthly_net < poverty).mean()),
+        "rate_cv_subcontractors": rate_cv,
+        "power_within": float((w.consciousness >= CONSCIOUS).mean()),
+        "power_with": _share(member_ties, float(model.graph.degree.sum())),
+        "power_to": power_to,
+        "power_over": 0.5 * ((1.0 - labour_share if value > 0 else 1.0) + (1.0 - coverage)),
+        "value_from_principals": value,
+        "worker_gross_pay": gross,
+        "worker_costs": costs,
+        "subcontractor_margin": value - gross,
+        "fines_paid": float(subs.fines.sum()),
+        "pieces_ordered": float(subs.orders.sum()),
+        "pieces_produced": float(w.pieces.sum()),
+        "ump_monthly": ump,
+        "floor_rate": state.floor(week),
+        "net_to_gross": _share(gross - costs, gross),
+        "savings_mean": float(w.savings.mean()),
+        "health_mean": float(w.health.mean()),
+        "health_burden_share": float((w.health < HEALTH_BURDEN).mean()),
+        "blacklisted_share": float((w.blacklisted_until > week).mean()),
+        "order_share_mean": float(subs.order_share.mean()),
+        "agreements_active": int(subs.has_agreement(week).sum()),
+        "policy_level": state.policy_level,
+        "statistics_inclusion": int(bool(state.statistics_inclusion)),
+        "c177_ratified": int(bool(state.c177_ratified)),
+        "pressure": float(state.pressure),
+        "alliance_strength": float(net.alliance),
+        "network_capacity": float(sum(net.hours.values())),
+        "pos_ukk_posts": int(net.pos_ukk_posts),
+        "coop_members": int(w.coop.sum()),
+        "effort_closed": cube_space["closed"],
+        "effort_invited": cube_space["invited"],
+        "effort_claimed": cube_space["claimed"],
+        "effort_local": cube_level["local"],
+        "effort_national": cube_level["national"],
+        "effort_global": cube_level["global"],
+        "advocacy_absorbed": float(net.absorbed),
+        "visible_power_acts": counts.get("inspections", 0) + counts.get("fines", 0) + counts.get("decisions", 0),
+        "hidden_power_acts": counts.get("exits", 0) + counts.get("retaliations", 0) + counts.get("blacklisted", 0),
+        "invisible_power_loss": framing_loss,
+    }

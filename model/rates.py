@@ -1,0 +1,217 @@
+"""Phases 1 and 4 of the week: principals' orders, and subcontractors setting piece rates.
+
+Vectorised over all subcontractors (length-M arrays) and workers (length-N arrays). The rules,
+with their sources, are in docs/ODD.md §7 ("Orders", "Rate setting"):
+
+* Unorganized pools get a monopsony offer, moved toward gradually (sticky rates) [brief §4.11].
+* Pools the network organizes get the Nash rate [brief §4.9] with bargaining power built from
+  density, participation, legal backing and alliances, capped by the members' patience
+  (Rubinstein, [brief §4.10]).
+* A recognized floor binds where the expected fine exceeds the gain from underpaying [brief §6].
+* A subcontractor faced with a collective demand may answer by moving work away instead of
+  signing (retaliation, [brief SF11]); one whose required rate exceeds its alternative cost
+  moves orders away week by week (exit, [brief §4.8, §6]).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.bargaining import monopsony_rates_by_pool, nash_piece_rate, patience_share
+from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR, poverty_line_monthly, seasonal_factor
+
+if TYPE_CHECKING:
+    from model.model import PuttingOutModel
+
+
+def price_index(model: PuttingOutModel) -> float:
+    """Nominal price level relative to January 2023: ``(1 + price_growth) ** years``."""
+    return (1.0 + model.params["price_growth"]) ** (model.week / WEEKS_PER_YEAR)
+
+
+def place_orders(model: PuttingOutModel) -> None:
+    """Phase 1: each subcontractor's orders this week, in pieces [brief §2.2, SF4].
+
+    ``orders = base_orders * season * exp(shock) / E[exp(shock)] * (1 - collapse) * order_share``
+    where ``shock`` is a stationary AR(1) in logs and ``collapse`` the scheduled demand shock.
+
+    Prices: ``base_price * price_index + principal_pass_through * legal_backing * max(0, floor -
+    last week's market offer)``: principals pay part of a legally required raise, as far as the
+    law reaches their other suppliers.
+    """
+    p, subs, rng = model.params, model.subcontractors, model.weekly_rng
+    rho, sd = p["order_shock_persistence"], p["order_shock_sd"]
+    subs.shock[:] = rho * subs.shock + sd * rng.standard_normal(subs.m)
+    stationary_var = sd**2 / (1.0 - rho**2)
+    season = seasonal_factor(model.week, p["seasonal_amplitude"], p["seasonal_peak_week"])
+    start, length = p["demand_shock_week"], p["demand_shock_weeks"]
+    collapse = p["demand_shock_depth"] if 0 <= start <= model.week < start + length else 0.0
+    subs.orders[:] = (
+        subs.base_orders * season * np.exp(subs.shock - stationary_var / 2) * (1.0 - collapse) * subs.order_share
+    )
+    state = model.state
+    required_raise = np.maximum(state.floor(model.week) - subs.target, 0.0)
+    subs.price[:] = (
+        subs.base_price * price_index(model)
+        + p["principal_pass_through"] * state.legal_backing * required_raise
+    )
+
+
+def reservation_rates(model: PuttingOutModel) -> NDArray[np.float64]:
+    """Lowest piece rate each worker accepts, Rp/piece.
+
+    ``(value of her hour * (1 + coop uplift) * (1 + entitlement * consciousness)) / productivity
+    + cost per piece + expected defect penalty per piece``: she needs her time, her costs and
+    the penalty risk covered; a cooperative gives her an outside option [brief §6] and a sense of
+    her rights makes her refuse more [brief §3.4].
+    """
+    w, p = model.workers, model.params
+    index = price_index(model)
+    hourly = (
+        w.reservation_hourly
+        * index
+        * (1.0 + p["coop_reservation_uplift"] * w.coop)
+        * (1.0 + p["entitlement_weight"] * w.consciousness)
+    )
+    return hourly / w.productivity + p["cost_per_piece"] * index + p["defect_rate"] * p["defect_penalty"]
+
+
+def weekly_capacity(model: PuttingOutModel) -> NDArray[np.float64]:
+    """Pieces each worker (with helpers) can make this week: full capacity scaled by health and
+    by the hours last week's collective action took; zero while blacklisted."""
+    w, p = model.workers, model.params
+    action_share = np.minimum(1.0, p["action_hours"] / w.hours) * w.participating
+    available = w.blacklisted_until <= model.week
+    return w.full_capacity() * w.health * (1.0 - action_share) * available
+
+
+def bargaining_power(model: PuttingOutModel) -> NDArray[np.float64]:
+    """Each pool's bargaining power ``beta`` in [0, 1].
+
+    ``beta = beta_unorganized + strength * (max(patience, beta_unorganized) - beta_unorganized)``
+    with ``strength`` the weighted mean of membership density, participation, legal backing and
+    alliance strength (weights ``weight_*``), and ``patience = r_f / (r_w + r_f)`` the Rubinstein
+    share [brief §4.10] of members whose impatience ``r_w = worker_impatience / (1 + savings in
+    weeks of the poverty line)`` falls as they save (a strike fund, cooperative credit).
+    """
+    p, subs, w = model.params, model.subcontractors, model.workers
+    weekly_need = poverty_line_monthly(model.week, p["poverty_line_growth"]) / WEEKS_PER_MONTH
+    members = np.bincount(w.pool, weights=w.member, minlength=subs.m)
+    savings = np.bincount(w.pool, weights=w.member * np.maximum(w.savings, 0.0), minlength=subs.m)
+    savings_weeks = np.divide(savings, members * weekly_need, out=np.zeros(subs.m), where=members > 0)
+    patience = patience_share(p["worker_impatience"] / (1.0 + savings_weeks), p["firm_impatience"])
+    weights = np.array([p["weight_density"], p["weight_participation"], p["weight_legal"], p["weight_alliances"]])
+    strength = (
+        weights[0] * subs.density
+        + weights[1] * subs.participation
+        + weights[2] * model.state.legal_backing
+        + weights[3] * model.network.alliance
+    ) / weights.sum()
+    beta0 = p["beta_unorganized"]
+    return np.clip(beta0 + strength * (np.maximum(patience, beta0) - beta0), 0.0, 1.0)
+
+
+def alternative_cost(model: PuttingOutModel, floor: float) -> NDArray[np.float64]:
+    """What a piece would cost each subcontractor elsewhere, Rp/piece: its unorganized market
+    rate, raised toward the floor as far as the law reaches other suppliers (legal backing), plus
+    its relocation cost; never more than its price [brief §4.9]."""
+    subs = model.subcontractors
+    elsewhere = subs.target + model.state.legal_backing * np.maximum(floor - subs.target, 0.0)
+    return np.minimum(subs.price, elsewhere + subs.relocation_cost)
+
+
+def set_rates(model: PuttingOutModel, reservation: NDArray[np.float64], capacity: NDArray[np.float64]) -> None:
+    """Phase 4: offers, agreements, floor compliance, exit and retaliation (module docstring)."""
+    p, subs, w, week = model.params, model.subcontractors, model.workers, model.week
+    subs.target[:] = monopsony_rates_by_pool(subs.price, reservation, capacity, subs.orders, w.pool)
+    if model.steps_taken == 0:
+        subs.offer[:] = subs.target
+    else:
+        subs.offer += p["rate_adjustment_speed"] * (subs.target - subs.offer)
+    subs.beta[:] = bargaining_power(model)
+    floor = model.state.floor(week)
+    c_alt = alternative_cost(model, floor)
+    _negotiate(model, reservation, capacity, c_alt)
+
+    paid = subs.offer.copy()
+    agreed = subs.has_agreement(week)
+    paid[agreed] = np.maximum(paid[agreed], subs.agreement_rate[agreed])
+    if floor > 0:
+        state = model.state
+        deterrence = (
+            state.inspection_probability * state.detection * p["fine_multiple"] * p["back_pay_weeks"]
+        ) * subs.risk_perception
+        subs.complies[:] = (paid >= floor) | (deterrence >= 1.0)
+        paid[subs.complies] = np.maximum(paid[subs.complies], floor)
+    else:
+        subs.complies[:] = True
+    subs.paid_rate[:] = paid
+    subs.covered[:] = agreed | ((floor > 0) & subs.complies)
+    _move_orders(model, c_alt)
+
+
+def _negotiate(
+    model: PuttingOutModel, reservation: NDArray[np.float64], capacity: NDArray[np.float64],
+    c_alt: NDArray[np.float64],
+) -> None:
+    """Put collective demands to the densest organized pools the network has slots for.
+
+    A subcontractor answers a demand by moving work away (retaliation, [brief SF11]) with
+    probability ``retaliation * (1 - legal_backing) * hidden_power_factor * price / (price +
+    relocation_cost)`` (cheaper exit, more retaliation): it moves ``retaliation_shift`` of its
+    orders and the network waits ``renegotiation_wait`` weeks. Otherwise they bargain: the rate is
+    ``nash_piece_rate(d_w, c_alt, beta)`` with ``d_w`` the better of the members' capacity-weighted
+    mean reservation rate and the individual offer (open to them while talks last); an agreement
+    is signed if it beats the offer and lasts ``agreement_weeks``.
+    """
+    p, subs, w, week, state = model.params, model.subcontractors, model.workers, model.week, model.state
+    agreed = subs.has_agreement(week)
+    free = model.network.negotiation_slots - int(agreed.sum()) if model.network.active else 0
+    if free <= 0:
+        return
+    open_to_talks = ~agreed & (subs.negotiation_blocked_until <= week)
+    eligible = np.flatnonzero(open_to_talks & (subs.density >= p["min_bargaining_density"]) & (subs.density > 0))
+    if eligible.size == 0:
+        return
+    chosen = eligible[np.argsort(-subs.density[eligible], kind="stable")[:free]]
+    ease = subs.price[chosen] / (subs.price[chosen] + subs.relocation_cost[chosen])
+    chance = subs.retaliation[chosen] * (1.0 - state.legal_backing) * state.hidden_power_factor * ease
+    retaliates = model.weekly_rng.random(chosen.size) < chance
+    punished = chosen[retaliates]
+    if punished.size:
+        subs.order_share[punished] *= 1.0 - p["retaliation_shift"]
+        subs.negotiation_blocked_until[punished] = week + p["renegotiation_wait"]
+        model.week_counts["retaliations"] = int(punished.size)
+        model.record_event("retaliation", f"{punished.size} subcontractor(s) moved work away after a demand")
+    chosen = chosen[~retaliates]
+    weight = w.member * capacity
+    total = np.bincount(w.pool, weights=weight, minlength=subs.m)[chosen]
+    mean_reservation = np.bincount(w.pool, weights=weight * reservation, minlength=subs.m)[chosen]
+    mean_reservation = np.divide(mean_reservation, total, out=np.zeros(chosen.size), where=total > 0)
+    d_w = np.maximum(mean_reservation, subs.offer[chosen])
+    rate = nash_piece_rate(d_w, c_alt[chosen], subs.beta[chosen])
+    better = rate > subs.offer[chosen]
+    signed = chosen[better]
+    subs.agreement_rate[signed] = rate[better]
+    subs.agreement_until[signed] = week + p["agreement_weeks"]
+    if signed.size:
+        model.record_event("agreements_signed", f"{signed.size} collective agreement(s)")
+        model.win_for_pools(signed)
+
+
+def _move_orders(model: PuttingOutModel, c_alt: NDArray[np.float64]) -> None:
+    """Exit [brief §4.8, §6]: a subcontractor paying more than its alternative cost moves a share
+    ``exit_elasticity * (paid - c_alt) / c_alt`` of its orders away this week. Moved orders
+    (by exit or retaliation) return at ``order_recovery`` a week while it does not exit."""
+    p, subs = model.params, model.subcontractors
+    excess = np.maximum(subs.paid_rate - c_alt, 0.0) / np.maximum(c_alt, 1e-9)
+    exit_share = np.minimum(1.0, p["exit_elasticity"] * excess)
+    subs.order_share[:] = np.where(
+        exit_share > 0,
+        subs.order_share * (1.0 - exit_share),
+        subs.order_share + p["order_recovery"] * (1.0 - subs.order_share),
+    )
+    model.week_counts["exits"] = int((exit_share > 0).sum())
