@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from model import PuttingOutModel
@@ -43,6 +44,38 @@ class RunResult:
     weeks: int
     wall_time_s: float
     schedule: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    snapshots: dict[int, pd.DataFrame] = field(default_factory=dict)
+    sample_ties: pd.DataFrame | None = None
+
+
+#: Worker columns recorded in snapshots.
+SNAPSHOT_COLUMNS = (
+    "pool", "member", "consciousness", "participating", "coop", "pos_ukk", "savings", "health", "net",
+)
+
+
+def snapshot_rows(model: PuttingOutModel, size: int) -> np.ndarray:
+    """About ``size`` workers for snapshots: whole pools of neighbouring subcontractors, from the
+    first, so the sample keeps its kampung ties and can be grouped by subcontractor."""
+    pools = model.workers.pool
+    counts = np.bincount(pools)
+    enough = int(np.searchsorted(np.cumsum(counts), size)) + 1
+    return np.flatnonzero(pools < enough)
+
+
+def worker_snapshot(model: PuttingOutModel, rows: np.ndarray) -> pd.DataFrame:
+    """The state of workers ``rows`` now (one row each, ``row`` = worker index)."""
+    w = model.workers
+    data = {"row": rows, **{c: getattr(w, c)[rows] for c in SNAPSHOT_COLUMNS}}
+    data["blacklisted"] = w.blacklisted_until[rows] > model.week
+    return pd.DataFrame(data)
+
+
+def ties_among(model: PuttingOutModel, rows: np.ndarray) -> pd.DataFrame:
+    """Social ties between the workers ``rows`` (each tie once, ``a < b``)."""
+    sub = model.graph.adjacency[rows][:, rows].tocoo()
+    keep = sub.row < sub.col
+    return pd.DataFrame({"a": rows[sub.row[keep]], "b": rows[sub.col[keep]]})
 
 
 def summarize(timeseries: pd.DataFrame) -> dict[str, float]:
@@ -60,6 +93,8 @@ def run_simulation(
     weeks: int = DEFAULT_WEEKS,
     schedule: list[tuple[int, Mapping[str, Any]]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    snapshot_weeks: Iterable[int] | None = None,
+    snapshot_size: int = 300,
 ) -> RunResult:
     """Run the model for ``weeks`` weeks and collect what it produced.
 
@@ -69,14 +104,22 @@ def run_simulation(
         weeks: weeks to simulate after week 0 (>= 1).
         schedule: ``(week, {lever: value})`` policy changes.
         progress: called as ``progress(week, weeks)`` after each week (progress bars).
+        snapshot_weeks: weeks at which to record a sample of workers (``snapshots``) for
+            pictures of the social graph; ties among the sample go in ``sample_ties``.
+        snapshot_size: about how many workers the sample holds (whole subcontractor pools).
     """
     if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
         raise ValueError(f"weeks = {weeks!r} is not a whole number >= 1")
     start = time.perf_counter()
     model = PuttingOutModel(seed=seed, schedule=schedule, **dict(params or {}))
+    wanted = set(snapshot_weeks or ())
+    rows = snapshot_rows(model, snapshot_size) if wanted else np.empty(0, dtype=np.int64)
+    snapshots = {0: worker_snapshot(model, rows)} if 0 in wanted else {}
     try:
         for week in range(1, weeks + 1):
             model.step()
+            if week in wanted:
+                snapshots[week] = worker_snapshot(model, rows)
             if progress is not None:
                 progress(week, weeks)
         timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
@@ -89,6 +132,8 @@ def run_simulation(
             weeks=weeks,
             wall_time_s=time.perf_counter() - start,
             schedule=[(w, dict(c)) for w, c in (schedule or [])],
+            snapshots=snapshots,
+            sample_ties=ties_among(model, rows) if wanted else None,
         )
     finally:
         model.release()
