@@ -39,19 +39,23 @@ def collective_action(model: PuttingOutModel) -> None:
         return
     organizers = active & (w.consciousness >= p["organizer_consciousness"])
     ump = ump_monthly(week, p["ump_growth"])
-    hardship = np.clip(1.0 - w.net * WEEKS_PER_MONTH / ump, 0.0, 1.0)
-    grievance = w.consciousness * hardship
     weekly_need = poverty_line_monthly(week, p["poverty_line_growth"]) / WEEKS_PER_MONTH
     exposure_to_retaliation = subs.retaliation * (1.0 - model.state.legal_backing) * model.state.hidden_power_factor
-    risk = exposure_to_retaliation[w.pool] / (1.0 + np.maximum(w.savings, 0.0) / weekly_need)
-    threshold = w.threshold - p["grievance_weight"] * grievance + p["risk_weight"] * risk
+    # Only active members may join, so their thresholds are the only ones the cascade reads; the
+    # others are left at +inf (never reached).
+    may_act = np.flatnonzero(active)
+    hardship = np.clip(1.0 - w.net[may_act] * WEEKS_PER_MONTH / ump, 0.0, 1.0)
+    grievance = w.consciousness[may_act] * hardship
+    risk = exposure_to_retaliation[w.pool[may_act]] / (1.0 + np.maximum(w.savings[may_act], 0.0) / weekly_need)
+    threshold = np.full(w.n, np.inf)
+    threshold[may_act] = w.threshold[may_act] - p["grievance_weight"] * grievance + p["risk_weight"] * risk
     graph = model.graph
     w.participating[:] = cascade_csr(graph.adjacency, graph.degree, threshold, organizers, active)
-    subs.participation[:] = np.bincount(w.pool, weights=w.participating, minlength=subs.m) / np.maximum(
-        subs.pool_size, 1.0
-    )
-    exposed = w.participating & organizers
-    chance = p["blacklist_probability"] * exposure_to_retaliation[w.pool]
-    blacklisted = exposed & (model.weekly_rng.random(w.n) < chance)
+    acting_pool = w.pool[w.participating]
+    subs.participation[:] = np.bincount(acting_pool, minlength=subs.m) / np.maximum(subs.pool_size, 1.0)
+    exposed = np.flatnonzero(w.participating & organizers)
+    draw = model.weekly_rng.random(w.n)  # one draw per worker, as always, to keep the stream
+    chance = p["blacklist_probability"] * exposure_to_retaliation[w.pool[exposed]]
+    blacklisted = exposed[draw[exposed] < chance]
     w.blacklisted_until[blacklisted] = week + p["blacklist_weeks"]
-    model.week_counts["blacklisted"] = int(blacklisted.sum())
+    model.week_counts["blacklisted"] = int(blacklisted.size)

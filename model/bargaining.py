@@ -165,8 +165,10 @@ def monopsony_rates_by_pool(
         capacities: pieces per worker this week (length N); zero for workers who cannot work.
         orders: pieces ordered per pool (length M); ``inf`` allowed.
         pool: pool index in ``[0, M)`` of each worker.
-        order: optional permutation sorting workers by (pool, reservation rate); computed when
-            not given. Passing the previous week's order, re-sorted, saves most of the sort.
+        order: optional permutation sorting workers by (pool, reservation rate), ties by index,
+            i.e. ``np.lexsort((reservation_rates, pool))``; computed when not given. Callers that
+            run every week pass ``pool_rate_order(reservation_rates, pool, last_weeks_order)``,
+            which re-sorts last week's nearly sorted order in a fraction of a full sort.
 
     Returns:
         Rates per pool (length M), Rp/piece.
@@ -174,35 +176,97 @@ def monopsony_rates_by_pool(
     _finite("prices", prices)
     _finite("reservation_rates", reservation_rates)
     _finite("capacities", capacities)
-    m = prices.size
     rates = prices.astype(float).copy()  # pools with no acceptable worker keep the price
     if reservation_rates.size == 0:
         return rates
     if order is None:
-        order = np.lexsort((reservation_rates, pool))
+        order = pool_rate_order(reservation_rates, pool)
     g = pool[order]
     r = reservation_rates[order]
     cum = np.cumsum(capacities[order])
+    same_group = g[1:] == g[:-1]
     # Supply at rate r counts every worker whose reservation rate is <= r, ties included:
-    # take the cumulative capacity at the end of each run of equal (pool, rate).
-    starts = np.empty(g.size, dtype=bool)
-    starts[0] = True
-    starts[1:] = (g[1:] != g[:-1]) | (r[1:] != r[:-1])
-    run_id = np.cumsum(starts) - 1
-    run_end = np.flatnonzero(np.append(starts[1:], True))
-    cum_at_run_end = cum[run_end][run_id]
-    group_first = np.flatnonzero(np.append(True, g[1:] != g[:-1]))
-    before_group = np.zeros(m)
-    before_group[g[group_first]] = np.where(group_first > 0, cum[group_first - 1], 0.0)
-    supply = cum_at_run_end - before_group[g]
-    margin = (prices[g] - r) * np.minimum(orders[g], supply)
-    margin[r > prices[g]] = -np.inf
-    best = np.full(m, -np.inf)
-    best[g[group_first]] = np.maximum.reduceat(margin, group_first)
+    # take the cumulative capacity at the end of each run of equal (pool, rate). Without ties
+    # every worker is a run of her own and that is ``cum`` itself.
+    tied = same_group & (r[1:] == r[:-1])
+    if tied.any():
+        starts = np.empty(g.size, dtype=bool)
+        starts[0] = True
+        np.logical_not(tied, out=starts[1:])
+        run_id = np.cumsum(starts) - 1
+        run_end = np.flatnonzero(np.append(starts[1:], True))
+        cum_at_run_end = cum[run_end][run_id]
+    else:
+        cum_at_run_end = cum
+    # Pools are contiguous runs of the sorted workers: per-pool values are spread over their
+    # workers with np.repeat (cheaper than indexing by pool).
+    group_first = np.flatnonzero(np.append(True, ~same_group))
+    group_size = np.diff(np.append(group_first, g.size))
+    present = g[group_first]
+    before_group = np.where(group_first > 0, cum[group_first - 1], 0.0)
+    supply = cum_at_run_end - np.repeat(before_group, group_size)
+    price = np.repeat(prices[present], group_size)
+    margin = (price - r) * np.minimum(np.repeat(orders[present], group_size), supply)
+    margin[r > price] = -np.inf
+    best = np.maximum.reduceat(margin, group_first)
     # Ties: the first (lowest-rate) worker in each pool whose margin equals the pool's best.
-    candidates = np.flatnonzero((margin == best[g]) & np.isfinite(margin))
+    candidates = np.flatnonzero((margin == np.repeat(best, group_size)) & np.isfinite(margin))
     if candidates.size:
         chosen_pool = g[candidates]
         first = np.append(True, chosen_pool[1:] != chosen_pool[:-1])
         rates[chosen_pool[first]] = r[candidates[first]]
     return rates
+
+
+def pool_rate_order(
+    reservation_rates: NDArray[np.float64], pool: NDArray[np.int64], hint: NDArray[np.intp] | None = None
+) -> NDArray[np.intp]:
+    """The permutation sorting workers by (pool, reservation rate), ties by index.
+
+    Always exactly ``np.lexsort((reservation_rates, pool))``, computed faster: one stable sort of
+    the float key ``pool * scale + (rate - lowest rate)``, of the workers in ``hint`` order when a
+    previous order is given (a nearly sorted key sorts in close to linear time). ``scale`` is a
+    power of two above the rates' range, so ``pool * scale`` is exact and the key never decreases
+    when (pool, rate) increases; keys strictly increasing along the result therefore prove it is
+    the (unique) lexicographic order. Where rounding made two keys equal the result is checked
+    pair by pair against the exact (pool, rate, index) order, and where that check fails (or the
+    numbers are too large or small for the argument) the function falls back to ``np.lexsort``.
+
+    Args:
+        reservation_rates: Rp/piece per worker.
+        pool: pool index of each worker (whole numbers, as the model's are).
+        hint: optional permutation of the workers to start from (e.g. last week's order).
+    """
+    n = reservation_rates.size
+    if n < 2:
+        return np.arange(n, dtype=np.intp)
+    with np.errstate(all="ignore"):
+        low = float(reservation_rates.min())
+        span = float(reservation_rates.max()) - low
+        largest_pool = max(abs(int(pool.min())), abs(int(pool.max())) + 1)
+        scale = 2.0 ** (np.ceil(np.log2(span)) + 2.0) if 0.0 < span < 2.0**900 else 1.0
+        if not (np.isfinite(span) and scale > 2.0**-900 and largest_pool < 2**52 and largest_pool * scale < 2.0**1000):
+            return np.lexsort((reservation_rates, pool))
+        key = pool * scale
+        key += reservation_rates - low
+    if hint is not None and hint.shape == (n,):
+        key = key[hint]
+        sort = np.argsort(key, kind="stable")
+        order = hint[sort]
+    else:
+        sort = order = np.argsort(key, kind="stable")
+    key = key[sort]
+    if not np.all(key[1:] > key[:-1]) and not _sorted_by_pool_and_rate(order, reservation_rates, pool):
+        order = np.lexsort((reservation_rates, pool))
+    return order
+
+
+def _sorted_by_pool_and_rate(
+    order: NDArray[np.intp], rates: NDArray[np.float64], pool: NDArray[np.int64]
+) -> bool:
+    """Whether ``order`` lists workers strictly increasing in (pool, rate, index): the unique
+    order ``np.lexsort((rates, pool))`` returns."""
+    g, r = pool[order], rates[order]
+    g0, g1, r0, r1 = g[:-1], g[1:], r[:-1], r[1:]
+    ok = (g1 > g0) | ((g1 == g0) & ((r1 > r0) | ((r1 == r0) & (order[1:] > order[:-1]))))
+    return bool(ok.all())

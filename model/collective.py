@@ -85,38 +85,67 @@ def cascade_csr(
     ``transpose`` is the adjacency's transpose in CSR form (for a symmetric graph, the adjacency
     itself): row ``j`` lists the nodes that see ``j``. Each round adds only the newly joined nodes'
     weight to their neighbours' counts, so the total work is the degree sum of the participants,
-    not rounds x edges.
+    not rounds x edges. Only candidates (active non-seeds) are tracked, in a compact array of
+    their own, and after the first round only the candidates a newly joined node sees are tested:
+    the others' shares did not change, so they still fall short. Each candidate's exposure is the
+    same sum, added in the same order, as over the whole graph.
     """
     participating = seeds.copy()
-    exposure = np.zeros(thresholds.size)
-    candidates = active & ~participating
+    candidates = np.flatnonzero(active & ~participating)
+    k = candidates.size
+    if k == 0:
+        return participating
+    # node -> its position among the candidates; every other node goes to a sink, position k,
+    # whose count is never read (cheaper than filtering the edges each round)
+    slot = np.full(thresholds.size, k, dtype=np.intp)
+    slot[candidates] = np.arange(k)
+    degree = weighted_degree[candidates]
+    theta = thresholds[candidates]
+    has_ties = degree > 0
+    exposure = np.zeros(k + 1)
+    waiting = np.ones(k + 1, dtype=bool)
+    waiting[k] = False
     newly = np.flatnonzero(participating)
+    test: NDArray[np.intp] | None = np.arange(k)  # the first round tests every candidate
     while True:
         if newly.size:
-            starts, ends = transpose.indptr[newly], transpose.indptr[newly + 1]
-            cols = _gather(transpose.indices, starts, ends)
-            weights = _gather(transpose.data, starts, ends)
-            exposure += np.bincount(cols, weights=weights, minlength=thresholds.size)
-        joining = candidates & (_share(exposure, weighted_degree) >= thresholds)
-        newly = np.flatnonzero(joining)
-        if newly.size == 0:
+            neighbours, weights = _rows(transpose, newly)
+            seen_by = slot[neighbours]
+            exposure += np.bincount(seen_by, weights=weights, minlength=k + 1)
+            if test is None:
+                hit = np.zeros(k + 1, dtype=bool)
+                hit[seen_by] = True
+                test = np.flatnonzero(hit & waiting)
+        share = np.zeros(test.size)  # exposure as a share of the weighted degree; 0 if isolated
+        np.divide(exposure[test], degree[test], out=share, where=has_ties[test])
+        joining = test[share >= theta[test]]
+        if joining.size == 0:
             return participating
+        waiting[joining] = False
+        newly = candidates[joining]
         participating[newly] = True
-        candidates[newly] = False
+        test = None
 
 
-def _share(exposure: NDArray[np.float64], degree: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Exposure as a share of the weighted degree; 0 for isolated nodes."""
-    out = np.zeros_like(exposure)
-    np.divide(exposure, degree, out=out, where=degree > 0)
-    return out
+#: From this many rows on, ``_rows`` lets scipy's C row indexing copy them (fewer passes than
+#: numpy's gathers); below it, scipy's fixed cost per call is larger than the gathers.
+_SCIPY_ROWS = 1000
 
 
-def _gather(values: NDArray, starts: NDArray[np.int64], ends: NDArray[np.int64]) -> NDArray:
-    """Concatenate ``values[starts[k]:ends[k]]`` for all k without a Python loop."""
-    lengths = ends - starts
+def _rows(matrix: sp.csr_array, rows: NDArray[np.int64]) -> tuple[NDArray, NDArray]:
+    """Column indices and values of the entries of ``rows`` of a CSR matrix, row after row."""
+    if rows.size >= _SCIPY_ROWS:
+        sub = matrix[rows]
+        return sub.indices, sub.data
+    at = _edge_positions(matrix.indptr, rows)
+    return matrix.indices[at], matrix.data[at]
+
+
+def _edge_positions(indptr: NDArray, rows: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Positions in a CSR matrix's ``indices``/``data`` of all entries of ``rows``, row by row."""
+    starts = indptr[rows].astype(np.int64)
+    lengths = indptr[rows + 1] - starts
     total = int(lengths.sum())
     if total == 0:
-        return values[:0]
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return values[np.arange(total) + offsets]
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(total) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)

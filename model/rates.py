@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from model.bargaining import monopsony_rates_by_pool, nash_piece_rate, patience_share
+from model.bargaining import monopsony_rates_by_pool, nash_piece_rate, patience_share, pool_rate_order
 from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR, poverty_line_monthly, seasonal_factor
 
 if TYPE_CHECKING:
@@ -53,29 +53,28 @@ def place_orders(model: PuttingOutModel) -> None:
         subs.base_orders * season * np.exp(subs.shock - stationary_var / 2) * (1.0 - collapse) * subs.order_share
     )
     state = model.state
-    required_raise = np.maximum(state.floor(model.week) - subs.target, 0.0)
+    # Before the first offers (week 0) there is no market rate yet, hence no raise to pass on.
+    required_raise = np.where(subs.target > 0, np.maximum(state.floor(model.week) - subs.target, 0.0), 0.0)
     subs.price[:] = (
         subs.base_price * price_index(model)
         + p["principal_pass_through"] * state.legal_backing * required_raise
     )
 
 
-def reservation_rates(model: PuttingOutModel) -> NDArray[np.float64]:
+def reservation_rates(model: PuttingOutModel, during_talks: bool = False) -> NDArray[np.float64]:
     """Lowest piece rate each worker accepts, Rp/piece.
 
-    ``(value of her hour * (1 + coop uplift) * (1 + entitlement * consciousness)) / productivity
-    + cost per piece + expected defect penalty per piece``: she needs her time, her costs and
-    the penalty risk covered; a cooperative gives her an outside option [brief §6] and a sense of
-    her rights makes her refuse more [brief §3.4].
+    ``(value of her hour * (1 + entitlement * consciousness)) / productivity + cost per piece +
+    expected defect penalty per piece``: she needs her time, her costs and the penalty risk
+    covered, and a sense of her rights makes her refuse more [brief §3.4]. With
+    ``during_talks``, a cooperative member's hour is worth ``1 + coop_disagreement_uplift`` times
+    more: her disagreement value in collective bargaining [brief §6].
     """
     w, p = model.workers, model.params
     index = price_index(model)
-    hourly = (
-        w.reservation_hourly
-        * index
-        * (1.0 + p["coop_reservation_uplift"] * w.coop)
-        * (1.0 + p["entitlement_weight"] * w.consciousness)
-    )
+    hourly = w.reservation_hourly * index * (1.0 + p["entitlement_weight"] * w.consciousness)
+    if during_talks:
+        hourly = hourly * (1.0 + p["coop_disagreement_uplift"] * w.coop)
     return hourly / w.productivity + p["cost_per_piece"] * index + p["defect_rate"] * p["defect_penalty"]
 
 
@@ -126,7 +125,11 @@ def alternative_cost(model: PuttingOutModel, floor: float) -> NDArray[np.float64
 def set_rates(model: PuttingOutModel, reservation: NDArray[np.float64], capacity: NDArray[np.float64]) -> None:
     """Phase 4: offers, agreements, floor compliance, exit and retaliation (module docstring)."""
     p, subs, w, week = model.params, model.subcontractors, model.workers, model.week
-    subs.target[:] = monopsony_rates_by_pool(subs.price, reservation, capacity, subs.orders, w.pool)
+    # Reservation rates move little from week to week: re-sorting last week's order is much
+    # cheaper than a fresh sort, and gives exactly the same order (model/bargaining.py).
+    order = pool_rate_order(reservation, w.pool, getattr(model, "_rate_order", None))
+    model._rate_order = order
+    subs.target[:] = monopsony_rates_by_pool(subs.price, reservation, capacity, subs.orders, w.pool, order)
     if model.steps_taken == 0:
         subs.offer[:] = subs.target
     else:
@@ -134,7 +137,7 @@ def set_rates(model: PuttingOutModel, reservation: NDArray[np.float64], capacity
     subs.beta[:] = bargaining_power(model)
     floor = model.state.floor(week)
     c_alt = alternative_cost(model, floor)
-    _negotiate(model, reservation, capacity, c_alt)
+    _negotiate(model, capacity, c_alt)
 
     paid = subs.offer.copy()
     agreed = subs.has_agreement(week)
@@ -144,19 +147,23 @@ def set_rates(model: PuttingOutModel, reservation: NDArray[np.float64], capacity
         deterrence = (
             state.inspection_probability * state.detection * p["fine_multiple"] * p["back_pay_weeks"]
         ) * subs.risk_perception
-        subs.complies[:] = (paid >= floor) | (deterrence >= 1.0)
+        # Deterred subcontractors pay the floor if their price covers it; above their price they
+        # cannot comply without a loss, so they keep underpaying and move orders away (exit).
+        deterred = deterrence >= 1.0
+        subs.complies[:] = (paid >= floor) | (deterred & (floor <= subs.price))
         paid[subs.complies] = np.maximum(paid[subs.complies], floor)
+        required = np.where(deterred, np.maximum(paid, floor), paid)
     else:
         subs.complies[:] = True
+        required = paid
+    # Never more than its own price: prices can fall under a sticky offer or a standing agreement.
+    np.minimum(paid, subs.price, out=paid)
     subs.paid_rate[:] = paid
     subs.covered[:] = agreed | ((floor > 0) & subs.complies)
-    _move_orders(model, c_alt)
+    _move_orders(model, required, c_alt)
 
 
-def _negotiate(
-    model: PuttingOutModel, reservation: NDArray[np.float64], capacity: NDArray[np.float64],
-    c_alt: NDArray[np.float64],
-) -> None:
+def _negotiate(model: PuttingOutModel, capacity: NDArray[np.float64], c_alt: NDArray[np.float64]) -> None:
     """Put collective demands to the densest organized pools the network has slots for.
 
     A subcontractor answers a demand by moving work away (retaliation, [brief SF11]) with
@@ -164,8 +171,9 @@ def _negotiate(
     relocation_cost)`` (cheaper exit, more retaliation): it moves ``retaliation_shift`` of its
     orders and the network waits ``renegotiation_wait`` weeks. Otherwise they bargain: the rate is
     ``nash_piece_rate(d_w, c_alt, beta)`` with ``d_w`` the better of the members' capacity-weighted
-    mean reservation rate and the individual offer (open to them while talks last); an agreement
-    is signed if it beats the offer and lasts ``agreement_weeks``.
+    mean reservation rate during talks (a cooperative raises it) and the individual offer (open to
+    them while talks last); an agreement is signed if it beats the offer and lasts
+    ``agreement_weeks``.
     """
     p, subs, w, week, state = model.params, model.subcontractors, model.workers, model.week, model.state
     agreed = subs.has_agreement(week)
@@ -187,6 +195,9 @@ def _negotiate(
         model.week_counts["retaliations"] = int(punished.size)
         model.record_event("retaliation", f"{punished.size} subcontractor(s) moved work away after a demand")
     chosen = chosen[~retaliates]
+    if chosen.size == 0:
+        return
+    reservation = reservation_rates(model, during_talks=True)
     weight = w.member * capacity
     total = np.bincount(w.pool, weights=weight, minlength=subs.m)[chosen]
     mean_reservation = np.bincount(w.pool, weights=weight * reservation, minlength=subs.m)[chosen]
@@ -202,12 +213,13 @@ def _negotiate(
         model.win_for_pools(signed)
 
 
-def _move_orders(model: PuttingOutModel, c_alt: NDArray[np.float64]) -> None:
-    """Exit [brief §4.8, §6]: a subcontractor paying more than its alternative cost moves a share
-    ``exit_elasticity * (paid - c_alt) / c_alt`` of its orders away this week. Moved orders
-    (by exit or retaliation) return at ``order_recovery`` a week while it does not exit."""
+def _move_orders(model: PuttingOutModel, required: NDArray[np.float64], c_alt: NDArray[np.float64]) -> None:
+    """Exit [brief §4.8, §6]: a subcontractor required to pay more than its alternative cost (by
+    an agreement, or by a floor it is deterred from breaking) moves a share ``exit_elasticity *
+    (required - c_alt) / c_alt`` of its orders away this week. Moved orders (by exit or
+    retaliation) return at ``order_recovery`` a week while it does not exit."""
     p, subs = model.params, model.subcontractors
-    excess = np.maximum(subs.paid_rate - c_alt, 0.0) / np.maximum(c_alt, 1e-9)
+    excess = np.maximum(required - c_alt, 0.0) / np.maximum(c_alt, 1e-9)
     exit_share = np.minimum(1.0, p["exit_elasticity"] * excess)
     subs.order_share[:] = np.where(
         exit_share > 0,

@@ -9,6 +9,7 @@ deduplicated, so the mean degree is a little under ``2 * (ties_within_rt + ties_
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,19 +30,41 @@ class KampungGraph:
     degree: NDArray[np.float64]
     rt: NDArray[np.int64]
 
+    @cached_property
+    def everyone_has_ties(self) -> bool:
+        """Whether every worker has at least one tie (then no division needs a guard)."""
+        return bool(np.all(self.degree > 0))
+
     def neighbour_mean(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
         """Mean of ``values`` over each worker's neighbours; her own value if she has none."""
         total = self.adjacency @ values
+        if self.everyone_has_ties:
+            return np.divide(total, self.degree, out=total if total.dtype == np.float64 else None)
         out = values.astype(float, copy=True)
         np.divide(total, self.degree, out=out, where=self.degree > 0)
         return out
 
     def neighbour_share(self, mask: NDArray[np.bool_]) -> NDArray[np.float64]:
         """Share of each worker's neighbours for whom ``mask`` holds (0 with no neighbours)."""
-        total = self.adjacency @ mask.astype(float)
-        out = np.zeros(total.size)
-        np.divide(total, self.degree, out=out, where=self.degree > 0)
+        return self.share_of_neighbours(self.adjacency @ mask.astype(float))
+
+    def share_of_neighbours(self, counts: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``counts`` (a number of neighbours per worker) as a share of her ties, in a new array;
+        0 for a worker without ties."""
+        if self.everyone_has_ties:
+            return np.divide(counts, self.degree)
+        out = np.zeros(counts.size)
+        np.divide(counts, self.degree, out=out, where=self.degree > 0)
         return out
+
+    def ties_of(self, rows: NDArray[np.int64]) -> NDArray[np.integer]:
+        """The neighbours of each worker in ``rows``, concatenated (a neighbour of several of them
+        appears once for each)."""
+        starts = self.adjacency.indptr[rows].astype(np.int64)
+        lengths = self.adjacency.indptr[rows + 1] - starts
+        total = int(lengths.sum())
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return self.adjacency.indices[np.arange(total) + offsets]
 
 
 def build_kampung_graph(

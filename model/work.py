@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from model.agents.home_worker import FULL_TIME_HOURS
@@ -31,45 +32,68 @@ if TYPE_CHECKING:
 def do_work(model: PuttingOutModel, reservation: NDArray[np.float64], capacity: NDArray[np.float64]) -> None:
     """Allocate orders, produce, pay, and update savings and health (module docstring)."""
     p, w, subs, rng = model.params, model.workers, model.subcontractors, model.weekly_rng
+    # The arithmetic below is the module docstring's, operation for operation; results go
+    # straight into the worker columns and temporaries are reused (``out=``) so that a week does
+    # not allocate a dozen N-length arrays.
     rate = subs.paid_rate[w.pool]
     accepting_capacity = np.where(reservation <= rate, capacity, 0.0)
-    pool_capacity = np.bincount(w.pool, weights=accepting_capacity, minlength=subs.m)
+    by_pool = pool_sums(model)
+    pool_capacity = by_pool @ accepting_capacity
     fill = np.divide(subs.orders, pool_capacity, out=np.zeros(subs.m), where=pool_capacity > 0)
     np.minimum(fill, 1.0, out=fill)
-    pieces = accepting_capacity * fill[w.pool]
-    defects = np.minimum(rng.poisson(pieces * p["defect_rate"]), pieces)
+    pieces = np.multiply(accepting_capacity, fill[w.pool], out=w.pieces)
+    defects = np.minimum(rng.poisson(pieces * p["defect_rate"]), pieces, out=w.defects)
     good = pieces - defects
-    gross = rate * good
-    pay = gross - np.minimum(p["defect_penalty"] * defects, gross)
+    gross = np.multiply(rate, good, out=rate)
+    penalty = np.multiply(defects, p["defect_penalty"], out=accepting_capacity)
+    pay = np.subtract(gross, np.minimum(penalty, gross, out=penalty), out=w.pay)
     index = price_index(model)
-    costs = index * (p["cost_per_piece"] * pieces + p["cost_per_week"] * (pieces > 0))
-
+    costs = np.multiply(pieces, p["cost_per_piece"], out=w.costs)
+    costs += p["cost_per_week"] * (pieces > 0)
+    costs *= index
     w.capacity[:] = capacity
-    w.pieces[:] = pieces
-    w.defects[:] = defects
-    w.pay[:] = pay
-    w.costs[:] = costs
     np.subtract(pay, costs, out=w.net)
 
-    own_hours = pieces / (w.productivity * w.helper_factor)
-    protection = p["pos_ukk_health_protection"] * w.pos_ukk
-    strain = p["health_strain"] * own_hours / FULL_TIME_HOURS * (1.0 - protection)
-    w.health[:] = np.clip(w.health - strain + p["health_recovery"] * (1.0 - w.health), 0.0, 1.0)
-    medical = index * p["medical_cost"] * (1.0 - w.health) * (1.0 - protection)
-    dues = p["dues_weekly"] * w.member
-    w.savings[:] = np.maximum(
-        -p["debt_limit"],
-        (1.0 - p["savings_drawdown"]) * w.savings
-        + p["savings_rate"] * w.net
-        + p["coop_savings_boost"] * w.coop
-        - medical
-        - dues,
-    )
+    scratch = w.productivity * w.helper_factor
+    strain = np.divide(pieces, scratch, out=scratch)  # her own hours
+    unprotected = 1.0 - p["pos_ukk_health_protection"] * w.pos_ukk
+    strain *= p["health_strain"]
+    strain /= FULL_TIME_HOURS
+    strain *= unprotected
+    recovery = 1.0 - w.health
+    recovery *= p["health_recovery"]
+    health = np.subtract(w.health, strain, out=strain)
+    health += recovery
+    np.clip(health, 0.0, 1.0, out=w.health)
+    medical = np.subtract(1.0, w.health, out=recovery)
+    medical *= index * p["medical_cost"]
+    medical *= unprotected
+    savings = w.savings * (1.0 - p["savings_drawdown"])
+    savings += np.multiply(w.net, p["savings_rate"], out=unprotected)
+    savings += np.multiply(w.coop, p["coop_savings_boost"], out=unprotected)
+    savings -= medical
+    savings -= np.multiply(w.member, p["dues_weekly"], out=unprotected)
+    np.maximum(-p["debt_limit"], savings, out=w.savings)
 
-    subs.good_pieces[:] = np.bincount(w.pool, weights=good, minlength=subs.m)
+    subs.good_pieces[:] = by_pool @ good
     subs.value[:] = subs.price * subs.good_pieces
-    subs.pay[:] = np.bincount(w.pool, weights=pay, minlength=subs.m)
+    subs.pay[:] = by_pool @ pay
     _fine_violators(model)
+
+
+def pool_sums(model: PuttingOutModel) -> sp.csr_array:
+    """The M x N matrix ``S`` with a 1 at (pool of worker i, i): ``S @ x`` sums ``x`` per pool.
+
+    It gives ``np.bincount(pool, weights=x, minlength=M)`` to the bit (each pool's workers added
+    one by one in increasing order, starting from 0) in a fraction of the time. Kept on the model
+    and rebuilt whenever the workers' pools are not the ones it was built from.
+    """
+    w, m = model.workers, model.subcontractors.m
+    cached = getattr(model, "_pool_sums", None)
+    if cached is None or cached[0].shape != (m, w.n) or not np.array_equal(cached[1], w.pool):
+        matrix = sp.csr_array((np.ones(w.n), (w.pool, np.arange(w.n))), shape=(m, w.n))
+        cached = model._pool_sums = (matrix, w.pool.copy())
+    return cached[0]
 
 
 def _fine_violators(model: PuttingOutModel) -> None:

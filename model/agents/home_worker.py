@@ -123,7 +123,7 @@ def draw_workers(
 
 def _gamma_with_mean_cv(mean: float, cv: float, n: int, rng: np.random.Generator) -> NDArray[np.float64]:
     """Gamma draws with the given mean and coefficient of variation (the mean itself if cv = 0)."""
-    if cv <= 0 or mean <= 0:
+    if cv <= 1e-6 or mean <= 0:
         return np.full(n, float(mean))
     shape = 1.0 / cv**2
     return rng.gamma(shape, mean / shape, size=n)

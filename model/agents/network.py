@@ -29,7 +29,8 @@ class AdvocacyNetwork(mesa.Agent):
     Attributes:
         hours: organizer-hours spent this week per strategy (dict keyed by ``STRATEGIES``).
         alliance: alliance strength, 0-1.
-        legal_stock: legal capacity accumulated toward a judicial review (organizer-hours).
+        legal_stock: legal capacity accumulated toward a judicial review (organizer-hours per
+            1,000 workers).
         pos_ukk_posts: Pos UKK posts running this week.
         coop_places: cooperative places this week (workers).
         negotiation_slots: collective negotiations or agreements it can hold this week.
@@ -55,12 +56,19 @@ class AdvocacyNetwork(mesa.Agent):
     def active(self) -> bool:
         return bool(self.model.params["network_active"])
 
+    @property
+    def thousands(self) -> float:
+        """Workers in the simulated area, in thousands: national-level quantities (pressure, legal
+        capacity, alliances) and the allies' staff are counted per 1,000 workers, so the area's
+        size changes the precision of the results, not the network's intensity."""
+        return self.model.workers.n / 1000.0
+
     def capacity(self) -> float:
-        """Organizer-hours this week: ``(base + volunteer_hours * members) * (1 + alliance_pressure
-        * alliance)`` (allies lend staff and reach)."""
+        """Organizer-hours this week: ``(base per 1,000 workers * thousands + volunteer_hours *
+        members) * (1 + alliance_pressure * alliance)`` (allies lend staff and reach)."""
         p = self.model.params
         members = float(self.model.workers.member.sum())
-        base = p["network_base_capacity"] + p["volunteer_hours_per_member"] * members
+        base = p["network_base_capacity"] * self.thousands + p["volunteer_hours_per_member"] * members
         return base * (1.0 + p["alliance_pressure"] * self.alliance)
 
     def step(self) -> None:
@@ -123,8 +131,8 @@ class AdvocacyNetwork(mesa.Agent):
             1.0 + p["participation_pressure"] * model.participation_rate
         )
         self.effective_advocacy = base * multiplier
-        state.add_pressure(self.effective_advocacy)
-        self.legal_stock += hours * p["legal_share_of_advocacy"]
+        state.add_pressure(self.effective_advocacy / self.thousands)
+        self.legal_stock += hours * p["legal_share_of_advocacy"] / self.thousands
         if (
             self.legal_stock >= p["judicial_review_cost"]
             and not state.recognition
@@ -147,7 +155,7 @@ class AdvocacyNetwork(mesa.Agent):
 
     def _build_alliances(self, hours: float) -> None:
         p = self.model.params
-        gain = min(1.0, p["alliance_gain"] * hours)
+        gain = min(1.0, p["alliance_gain"] * hours / self.thousands)
         self.alliance += gain * (1.0 - self.alliance) - p["alliance_decay"] * self.alliance
         self.alliance = float(np.clip(self.alliance, 0.0, 1.0))
 

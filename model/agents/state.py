@@ -17,6 +17,7 @@ import mesa
 import numpy as np
 
 from model.calendar import HISTORICAL_REVIEW_DECISION_WEEK, piece_rate_floor
+from model.metrics import dot
 
 if TYPE_CHECKING:
     from model.model import PuttingOutModel
@@ -37,7 +38,7 @@ class State(mesa.Agent):
     ``c177_ratified``, ``floor_share``, ``inspection_probability``, ...) are the model's current
     parameter values, read as attributes (``state.recognition``); a scheduled change or a
     concession updates ``model.params``. Its own state is ``pressure`` (accumulated effective
-    advocacy, organizer-hour equivalents) and ``review_decision_week`` (week a pending judicial
+    advocacy, organizer-hour equivalents per 1,000 workers) and ``review_decision_week`` (week a pending judicial
     review is decided, -1 if none).
     """
 
@@ -104,7 +105,7 @@ class State(mesa.Agent):
         self._draw_inspections()
 
     def add_pressure(self, effective_advocacy: float) -> None:
-        """Accumulate this week's effective advocacy (called by the network)."""
+        """Accumulate this week's effective advocacy per 1,000 workers (called by the network)."""
         decay = self.model.params["pressure_decay"]
         self.pressure = (1.0 - decay) * self.pressure + effective_advocacy
 
@@ -160,11 +161,19 @@ class State(mesa.Agent):
         self._set(lever, True, cause="conceded")
         if lever == "recognition":
             if self.floor_share <= 0:
-                self._set("floor_share", p["concession_floor_share"], cause="conceded")
+                self._set("floor_share", self._feasible_floor_share(), cause="conceded")
             if self.inspection_probability <= 0:
                 self._set("inspection_probability", p["concession_inspection"], cause="conceded")
         self.pressure *= 0.5
         self.model.network_win()
+
+    def _feasible_floor_share(self) -> float:
+        """Floor share a conceded regulation sets: ``concession_floor_premium`` above today's mean
+        market offer, as a share of today's UMP-equivalent piece rate (which it then follows)."""
+        p, subs = self.model.params, self.model.subcontractors
+        market = dot(subs.target, subs.pool_size) / float(subs.pool_size.sum())
+        per_share = piece_rate_floor(self.model.week, 1.0, p["floor_reference_productivity"], p["ump_growth"])
+        return float(np.clip((1.0 + p["concession_floor_premium"]) * market / per_share, 0.0, 1.5))
 
     def _draw_inspections(self) -> None:
         subs = self.model.subcontractors
