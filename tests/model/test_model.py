@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 import weakref
@@ -110,6 +111,24 @@ def test_same_seed_same_output_in_another_process(run_model, tmp_path):
     subprocess.run([sys.executable, "-c", code, str(path)], check=True)
     here = timeseries(run_model(40, seed=5))
     pd.testing.assert_frame_equal(here, pd.read_parquet(path), check_exact=True)
+
+
+def test_output_does_not_depend_on_the_number_of_blas_threads(tmp_path):
+    """Dask workers pin OpenBLAS to one thread; a laptop uses several. Above 10,000 elements
+    np.dot splits its sum across threads, so the model must not use it for outputs."""
+    code = (
+        "import sys\n"
+        "from model import PuttingOutModel\n"
+        "m = PuttingOutModel(seed=3, n_workers=25000); m.run_weeks(8)\n"
+        "m.datacollector.get_model_vars_dataframe().to_parquet(sys.argv[1])\n"
+    )
+    frames = []
+    for threads in ("1", "2"):
+        path = tmp_path / f"threads{threads}.parquet"
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
+        subprocess.run([sys.executable, "-c", code, str(path)], check=True, env=env)
+        frames.append(pd.read_parquet(path))
+    pd.testing.assert_frame_equal(frames[0], frames[1], check_exact=True)
 
 
 def test_seed_none_draws_entropy_that_reproduces_the_run():
