@@ -1,44 +1,557 @@
-"""The `rumahan` command line (interim: `rumahan demo` runs the status quo and prints outcomes)."""
+"""The `rumahan` command line: scenarios, single runs, sweeps, comparisons, sensitivity and
+robustness analyses, the demo and the dashboard.
+
+Every command calls the same functions as the dashboard (experiments.compare, .sweep,
+.sensitivity, .robustness, .report); this module only parses arguments and prints. Bad input
+ends with a one-line message on stderr and a non-zero exit code (2: bad input, 1: a failure while
+running, 130: interrupted); ``--debug`` shows the traceback instead.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import subprocess
 import sys
+import textwrap
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-from experiments.runner import run_simulation
-from experiments.scenarios import load_scenario
-from model.metrics import OUTPUT_BY_NAME
+from experiments.provenance import REPO_ROOT
 
-DEMO_OUTCOMES = (
-    "piece_rate_mean", "earnings_to_ump", "net_to_gross", "labour_share", "membership_rate",
-    "participation_rate", "consciousness_mean", "coverage_rate", "health_burden_share",
-    "power_within", "power_with", "power_to", "power_over",
+DEMO_OUT = Path("results") / "demo"
+DEMO_REPLICATES = 5
+DASHBOARD_APP = REPO_ROOT / "dashboard" / "app.py"
+
+
+class CliError(Exception):
+    """Bad command-line input (one-line message; exit code 2)."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with one-line errors that point to ``--help``."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+# --- parameters in --help -------------------------------------------------------------------------
+def _fmt_value(value: Any) -> str:
+    if value is None:
+        return "derived"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and abs(value) >= 1000 and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:g}"
+
+
+def parameter_listing(with_meaning: bool = False, group: str | None = None, role: str | None = None) -> str:
+    """The registry as text, by group: name, unit, default, bounds, role (L lever, U uncertainty)."""
+    from model import params as registry
+
+    lines = [f"    {'name':29s} {'unit':24s} {'default':>10s}   {'bounds':<22s} role"]
+    for name, entries in registry.groups().items():
+        if group is not None and name != group:
+            continue
+        chosen = [p for p in entries if role is None or p.role == role]
+        if not chosen:
+            continue
+        lines.append(f"  [{name}]")
+        for p in chosen:
+            bounds = p.describe_bounds() if p.kind != "bool" else "true or false"
+            unit = p.unit or "-"
+            line = (f"    {p.name:29s} {unit:24s} {_fmt_value(p.default):>10s}   "
+                    f"{bounds.removesuffix(' ' + p.unit) if p.unit else bounds:<22s} {p.role[0].upper()}")
+            lines.append(line.rstrip())
+            if with_meaning:
+                lines.extend(textwrap.wrap(p.meaning, 100, initial_indent=" " * 6, subsequent_indent=" " * 6))
+    return "\n".join(lines)
+
+
+PARAMS_HEADER = (
+    "Parameters (set with --set NAME=VALUE; name, unit, default, bounds, L = lever (policy or\n"
+    "strategy), U = uncertainty; meanings and sources: `rumahan params`, docs/ODD.md):\n"
 )
 
 
-def demo(weeks: int = 520, seed: int = 1) -> None:
-    scenario = load_scenario("status_quo")
-    result = run_simulation(scenario.parameters, seed=seed, weeks=weeks, schedule=list(scenario.schedule))
-    ts = result.timeseries
-    first, last = ts[ts.week < 52], ts.tail(52)
-    print(f"status_quo, {result.params['n_workers']:,} workers, {weeks} weeks, seed {seed} "
-          f"({result.wall_time_s:.1f} s)")
-    print(f"{'outcome':24s} {'unit':10s} {'2023':>10s} {'final year':>11s}")
-    for name in DEMO_OUTCOMES:
-        unit = OUTPUT_BY_NAME[name].unit
-        print(f"{name:24s} {unit:10s} {first[name].mean():10.3f} {last[name].mean():11.3f}")
+# --- argument helpers ---------------------------------------------------------------------------------
+def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
+    """``--set name=value`` items as a checked ``{name: value}`` (registry types and bounds)."""
+    from model import params as registry
+
+    out: dict[str, Any] = {}
+    for item in items or ():
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"--set expects NAME=VALUE, got {item!r}")
+        out[name.strip()] = registry.parse_value(name.strip(), text)
+    return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="rumahan", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_demo = sub.add_parser("demo", help="run the status quo for 520 weeks and print outcomes")
-    p_demo.add_argument("--weeks", type=int, default=520)
-    p_demo.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        demo(args.weeks, args.seed)
+def _default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _invocation(argv: Sequence[str]) -> str:
+    return "rumahan " + shlex.join(argv)
+
+
+def _info(*parts: Any, quiet: bool = False) -> None:
+    """An informational line on stderr (the plan, timings), unless ``--quiet``."""
+    if not quiet:
+        print(*parts, file=sys.stderr)
+
+
+def _show_progress(args: argparse.Namespace) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def _add_executor(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=int, default=_default_jobs(), metavar="J",
+                   help="local worker processes (default: the number of CPUs, %(default)s; 1 runs in this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on the Dask cluster whose scheduler is at tcp://HOST:PORT instead of local processes")
+    p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S",
+                   help="seconds to wait for the Dask scheduler to answer (default %(default)s)")
+
+
+def _add_batch_settings(p: argparse.ArgumentParser, replicates_default: int | None = None) -> None:
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter for every run (repeatable)")
+    p.add_argument("--replicates", type=int, default=replicates_default, metavar="R", help="runs per point, seeds from --seed")
+    p.add_argument("--weeks", type=int, metavar="W", help="weeks per run")
+    p.add_argument("--seed", type=int, metavar="S", help="root seed of the batch")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+# --- commands -----------------------------------------------------------------------------------------
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from experiments.scenarios import PINNED, available, load_scenario
+
+    shipped = available()
+    width = max(len(n) for n in shipped) + 2
+    for name in shipped:
+        scenario = load_scenario(name)
+        first = scenario.description.split(". ")[0].rstrip(".")
+        mark = "" if name in PINNED else "  (added)"
+        print(f"{name:{width}s}{textwrap.shorten(first, 100)}{mark}")
+    print("\nScenario files: experiments/scenarios/*.toml; any path to a .toml file works as --scenario.")
     return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    print(PARAMS_HEADER)
+    print(parameter_listing(with_meaning=not args.short, group=args.group, role=args.role))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from experiments.report import format_table
+    from experiments.scenarios import load_scenario
+    from experiments.single import run_scenario
+
+    scenario = load_scenario(args.scenario).with_overrides(parse_sets(args.set))
+    bar = None
+    progress = None
+    if _show_progress(args):
+        from tqdm import tqdm
+
+        bar = tqdm(total=args.weeks or scenario.weeks or 520, unit="week", desc=scenario.name, file=sys.stderr)
+
+        def progress(week: int, weeks: int) -> None:
+            bar.update(week - bar.n)
+
+    try:
+        result = run_scenario(scenario, args.out, seed=args.seed, weeks=args.weeks, progress=progress,
+                              invocation=args.invocation)
+    finally:
+        if bar is not None:
+            bar.close()
+    import pandas as pd
+
+    from experiments.compare import comparison_table
+
+    runs = pd.DataFrame([{"scenario": scenario.name, "seed": result.seed, **result.summary}])
+    print(f"{scenario.name}: {result.params['n_workers']:,} workers, {result.weeks} weeks, seed {result.seed}, "
+          f"{result.wall_time_s:.1f} s; final-year means:")
+    print(format_table(comparison_table(runs, None)))
+    print(f"\nWrote {args.out}/timeseries.parquet, summary.json, manifest.json, scenario.toml, figures/timeseries.png")
+    return 0
+
+
+def _spec_with_overrides(spec, args: argparse.Namespace):
+    from dataclasses import replace
+
+    from model import params as registry
+
+    changes: dict[str, Any] = {}
+    sets = parse_sets(args.set)
+    if sets:
+        merged = {**spec.parameters, **sets}
+        checked = registry.validate(merged, check_memory=False)
+        changes["parameters"] = {k: checked[k] for k in merged}
+    for key in ("replicates", "weeks", "seed"):
+        value = getattr(args, key, None)
+        if value is not None:
+            changes[key] = value
+    return replace(spec, **changes) if changes else spec
+
+
+def _finish_line(what: str, result, started: float) -> str:
+    total = len(result.plan.tasks)
+    resumed = total - result.computed
+    extra = f" ({resumed} already done, resumed)" if resumed else ""
+    return f"{what}: {total} runs{extra}, {time.perf_counter() - started:.1f} s; wrote {result.folder}"
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from experiments.report import format_table
+    from experiments.spec import load_spec
+    from experiments.sweep import run_sweep
+
+    spec = _spec_with_overrides(load_spec(args.spec), args)
+    plan_size = len(spec.scenarios) * (1 if spec.design() is None else len(spec.design())) * spec.replicates
+    _info(f"sweep {spec.name}: {plan_size} runs ({len(spec.scenarios)} scenario(s) x "
+          f"{plan_size // (len(spec.scenarios) * spec.replicates)} point(s) x {spec.replicates} replicate(s)), "
+          f"{spec.weeks} weeks each", quiet=args.quiet)
+    started = time.perf_counter()
+    result = run_sweep(spec, args.out, jobs=args.jobs, scheduler=args.scheduler, baseline=args.baseline,
+                       show_progress=_show_progress(args), invocation=args.invocation, report=not args.no_report,
+                       connect_timeout=args.connect_timeout)
+    print(_finish_line("sweep", result, started))
+    if not args.no_report:
+        from experiments.compare import comparison_table
+        from experiments.report import choose_baseline
+
+        baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)
+        print(format_table(comparison_table(result.runs, baseline)))
+        print(f"\nTables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from experiments import storage
+    from experiments.compare import compare_scenarios, comparison_table
+    from experiments.report import choose_baseline, format_table, write_comparison
+
+    out = Path(args.dir)
+    if args.scenarios:
+        started = time.perf_counter()
+        comparison = compare_scenarios(
+            args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or 520,
+            root_seed=1 if args.seed is None else args.seed,
+            baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=parse_sets(args.set),
+            jobs=args.jobs, scheduler=args.scheduler, out=out, show_progress=_show_progress(args),
+            invocation=args.invocation, connect_timeout=args.connect_timeout,
+        )
+        _info(f"compared {len(args.scenarios)} scenario(s), {len(comparison.runs)} runs, "
+              f"{time.perf_counter() - started:.1f} s", quiet=args.quiet)
+    folder = storage.load_output(out)
+    if folder.kind == "run":
+        raise storage.OutputError(f"{out} holds a single run; compare needs a sweep or comparison folder")
+    if folder.runs is None or not len(folder.runs):
+        raise storage.OutputError(f"{out} has no finished runs yet; rerun the command that started it to go on")
+    if not folder.complete:
+        print(f"note: {out} is not complete ({len(folder.runs)} runs so far); comparing those", file=sys.stderr)
+    scenarios = [str(s) for s in dict.fromkeys(folder.runs["scenario"])]
+    baseline = choose_baseline(scenarios, args.baseline)
+    metrics = args.metrics or None
+    table = comparison_table(folder.runs, baseline, metrics=metrics)
+    design = folder.tables.get("design")
+    grid = list((folder.manifest.get("plan", {}).get("grid") or {}).keys())
+    write_comparison(out, folder.runs, folder.timeseries, folder.tables.get("events"), baseline, design, grid=grid)
+    print(format_table(table, metrics) if metrics else format_table(table))
+    print(f"\n* the 95% interval of the difference from {baseline} excludes 0. "
+          f"Full table: {out}/comparison.csv; figures: {out}/figures/")
+    return 0
+
+
+def _names(items: Sequence[str]) -> list[str]:
+    from experiments.compare import as_scenario
+
+    return [as_scenario(s).name for s in items]
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from experiments.sensitivity import DEFAULT_OUTCOMES, run_sensitivity, sensitivity_plan
+
+    outcomes = args.outcomes or list(DEFAULT_OUTCOMES)
+    overrides = parse_sets(args.set)
+    seed = 1 if args.seed is None else args.seed
+    plan, problem, _ = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario, overrides,
+                                        args.replicates or 1, args.weeks or 520, seed, args.levels, args.timeseries,
+                                        outcomes)
+    _info(f"{args.method}: {problem['num_vars']} uncertainties, {plan.points} points x {plan.replicates} "
+          f"replicate(s) = {len(plan.tasks)} runs of {plan.weeks} weeks", quiet=args.quiet)
+    started = time.perf_counter()
+    result = run_sensitivity(args.method, args.samples, outcomes, args.parameters, args.scenario, overrides,
+                             args.replicates or 1, args.weeks or 520, seed, args.levels, args.timeseries,
+                             out=args.out, jobs=args.jobs, scheduler=args.scheduler,
+                             show_progress=_show_progress(args), invocation=args.invocation,
+                             connect_timeout=args.connect_timeout)
+    print(f"sensitivity: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
+    key = "mu_star" if args.method == "morris" else "ST"
+    for outcome, part in result.indices.groupby("outcome", sort=False):
+        top = part.sort_values(key, ascending=False).head(5)
+        listed = ", ".join(f"{r.parameter} {getattr(r, key):.3g}" for r in top.itertuples())
+        print(f"  {outcome}: largest {key}: {listed}")
+    print(f"Indices: {args.out}/indices.csv; figure: {args.out}/figures/sensitivity.png")
+    return 0
+
+
+def cmd_robustness(args: argparse.Namespace) -> int:
+    from experiments.robustness import DEFAULT_POLICIES, format_summary, robustness_spec, run_robustness
+    from experiments.spec import load_spec, outcome_directions, spec_from_dict
+
+    if args.spec:
+        spec = _spec_with_overrides(load_spec(args.spec), args)
+        if args.outcomes:
+            from dataclasses import replace
+
+            spec = replace(spec, outcomes=outcome_directions(args.outcomes))
+        if spec.sample is None and not spec.grid:
+            raise CliError(f"{args.spec} has no [sample] or [grid]: a robustness analysis needs states of the world")
+    else:
+        data = robustness_spec(
+            scenarios=args.scenarios or DEFAULT_POLICIES, states=args.states, parameters=args.parameters,
+            outcomes=args.outcomes, replicates=args.replicates or 1, weeks=args.weeks or 520,
+            seed=1 if args.seed is None else args.seed, overrides=parse_sets(args.set), timeseries=args.timeseries,
+        )
+        spec = spec_from_dict(data)
+    started = time.perf_counter()
+    plan_runs = len(spec.scenarios) * len(spec.design()) * spec.replicates
+    _info(f"robustness: {len(spec.scenarios)} policies x {len(spec.design())} states x {spec.replicates} "
+          f"replicate(s) = {plan_runs} runs of {spec.weeks} weeks", quiet=args.quiet)
+    result = run_robustness(spec, args.out, jobs=args.jobs, scheduler=args.scheduler,
+                            show_progress=_show_progress(args), invocation=args.invocation,
+                            connect_timeout=args.connect_timeout)
+    print(f"robustness: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
+    print(format_summary(result.summary))
+    print(f"\nTables: {args.out}/robustness.csv, regret.parquet; figure: {args.out}/figures/regret.png")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from experiments.compare import compare_scenarios
+    from experiments.report import format_table, write_comparison
+    from experiments.scenarios import PINNED
+
+    out = Path(args.out)
+    runs = len(PINNED) * args.replicates
+    _info(f"Rumahan demo: the {len(PINNED)} pinned scenarios x {args.replicates} replicates = {runs} runs "
+          f"of {args.weeks} weeks on {args.jobs} process(es)", quiet=args.quiet)
+    started = time.perf_counter()
+    comparison = compare_scenarios(
+        PINNED, replicates=args.replicates, weeks=args.weeks, root_seed=args.seed, baseline="status_quo",
+        overrides=parse_sets(args.set), jobs=args.jobs, scheduler=args.scheduler, out=out,
+        show_progress=_show_progress(args), invocation=args.invocation, connect_timeout=args.connect_timeout,
+    )
+    elapsed = time.perf_counter() - started
+    _, figures = write_comparison(out, comparison.runs, comparison.timeseries, comparison.events, "status_quo")
+    n_workers = int(comparison.runs["param.n_workers"].iloc[0])
+    print(f"\nFinal-year means ±95% CI half-width over {args.replicates} replicates ({n_workers:,} workers, "
+          f"{args.weeks} weeks, seeds from root {args.seed}); * = differs from status_quo (95% CI of the paired "
+          "difference excludes 0):\n")
+    print(format_table(comparison.table))
+    print(f"\n{runs} runs in {elapsed:.0f} s. Files in {out}/:")
+    print("  comparison.csv    every outcome: mean, 95% CI, difference and effect size vs status_quo")
+    print("  runs.parquet      one row per run (parameters, seed, final-year outcomes)")
+    print("  timeseries.parquet  weekly outcomes of every run;  manifest.json  how it was made")
+    print(f"  figures/          {', '.join(p.name for p in figures)}")
+    print(f"Open the dashboard to explore them: `make dashboard` or `rumahan dashboard` (then load {out}).")
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    """Become ``python -m streamlit run dashboard/app.py [options]`` (signals and the exit code
+    are then Streamlit's own)."""
+    if not DASHBOARD_APP.is_file():
+        raise CliError(f"the dashboard app {DASHBOARD_APP} is missing")
+    command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), *extra]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "nt":  # no exec on Windows: run it and pass its exit code on
+        return subprocess.call(command)
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+# --- the parser ---------------------------------------------------------------------------------------
+SPEC_HELP = """\
+A sweep spec is a TOML file (examples: experiments/sweeps/*.toml; full description: docs/experiments.md):
+
+  [sweep]       scenarios = ["status_quo", ...], replicates, weeks, seed, timeseries = true|false
+  [parameters]  name = value            set in every run
+  [grid]        name = [v1, v2, ...]    full factorial over these levels
+  [sample]      size = N, parameters = [...] or "uncertainties", bounds = {name = [lo, hi]}
+                                        Latin hypercube over the registry's bounds
+
+Runs: scenarios x (grid x sample points) x replicates. Results stream to DIR as runs finish;
+rerunning the same command resumes. Parameters, units and bounds: `rumahan params`.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="rumahan", description=__doc__.split("\n\n")[0],
+                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           epilog="`rumahan COMMAND --help` for each command; `rumahan params` lists the parameters.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
+    raw = argparse.RawDescriptionHelpFormatter
+    _add_parser = sub.add_parser
+
+    def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return _add_parser(name, parents=[common], **kwargs)
+
+    sub.add_parser = add_parser  # every command accepts --debug too
+
+    sub.add_parser("scenarios", help="list the named scenarios with one-line descriptions")
+
+    p = sub.add_parser("params", help="list the parameters: unit, default, bounds, role, meaning",
+                       formatter_class=raw)
+    p.add_argument("--group", help="only this group (e.g. state, network, home_worker)")
+    p.add_argument("--role", choices=("lever", "uncertainty"), help="only levers or only uncertainties")
+    p.add_argument("--short", action="store_true", help="without meanings")
+
+    p = sub.add_parser("run", help="run one scenario and write timeseries.parquet, summary.json, manifest.json",
+                       formatter_class=raw, epilog=PARAMS_HEADER + parameter_listing())
+    p.add_argument("--scenario", required=True, help="a scenario name (`rumahan scenarios`) or a .toml file")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="change a parameter (repeatable)")
+    p.add_argument("--weeks", type=int, help="weeks to simulate (default: the scenario's [run] weeks, else 520)")
+    p.add_argument("--seed", type=int, help="root seed (default: the scenario's [run] seed, else 1)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("sweep", help="run a sweep spec: scenarios x parameter grid or sample x replicates",
+                       formatter_class=raw, epilog=SPEC_HELP)
+    p.add_argument("spec", metavar="SPEC.toml", help="the sweep spec")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (resumed if it holds this sweep)")
+    _add_executor(p)
+    _add_batch_settings(p)
+    p.add_argument("--baseline", help="scenario the report compares with (default: status_quo, else the first)")
+    p.add_argument("--no-report", action="store_true", help="skip the comparison table and figures")
+
+    p = sub.add_parser("compare", help="tabulate and plot a sweep or comparison folder (or run a comparison)",
+                       formatter_class=raw, epilog=(
+                           "`rumahan compare DIR` reports on an existing sweep or comparison folder: comparison.csv "
+                           "(means, 95%% CIs, differences and effect sizes vs the baseline) and figures/*.png.\n"
+                           "`rumahan compare DIR --scenarios a b c` first runs those scenarios into DIR (resumable)."))
+    p.add_argument("dir", metavar="DIR", help="output folder")
+    p.add_argument("--scenarios", nargs="+", metavar="NAME", help="run these scenarios into DIR first")
+    p.add_argument("--baseline", help="scenario to compare with (default: status_quo, else the first)")
+    p.add_argument("--metrics", nargs="+", metavar="METRIC", help="outcomes to print (default: a key set)")
+    _add_executor(p)
+    _add_batch_settings(p)
+
+    p = sub.add_parser("sensitivity", help="SALib Morris screening or Sobol indices over the uncertainties",
+                       formatter_class=raw, epilog=(
+                           "Runs: morris SAMPLES x (D+1), sobol SAMPLES x (D+2) (SAMPLES a power of 2), D = number of "
+                           "parameters\n(default: every sampled uncertainty, `rumahan params --role uncertainty`)."))
+    p.add_argument("--method", choices=("morris", "sobol"), default="morris")
+    p.add_argument("--samples", type=int, required=True, help="Morris trajectories or Sobol base sample size")
+    p.add_argument("--outcomes", nargs="+", metavar="METRIC", help="outcomes to analyse (default: a key set)")
+    p.add_argument("--parameters", nargs="+", metavar="NAME", help="uncertainties to vary (default: all sampled)")
+    p.add_argument("--scenario", default="status_quo", help="the scenario the uncertainties vary around")
+    p.add_argument("--levels", type=int, default=4, help="Morris grid levels (default 4)")
+    p.add_argument("--timeseries", action="store_true", help="keep weekly series (default: summaries only)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    _add_executor(p)
+    _add_batch_settings(p)
+
+    p = sub.add_parser("robustness", help="levers x sampled uncertainties: outcome distributions and regret",
+                       formatter_class=raw, epilog=(
+                           "Policies are scenarios (levers); states of the world are a Latin-hypercube sample over "
+                           "the uncertainties.\nEither give a SPEC.toml with [sweep] scenarios and [sample] (and "
+                           "[robustness] outcomes), or use the flags."))
+    p.add_argument("spec", nargs="?", metavar="SPEC.toml", help="a sweep spec (optional)")
+    p.add_argument("--scenarios", nargs="+", metavar="NAME", help="policies (default: the pinned policy scenarios)")
+    p.add_argument("--states", type=int, default=20, help="states of the world sampled (default 20)")
+    p.add_argument("--parameters", nargs="+", metavar="NAME", help="uncertainties sampled (default: all sampled)")
+    p.add_argument("--outcomes", nargs="+", metavar="METRIC[:max|min]",
+                   help="outcomes and direction (default: earnings_to_ump:max below_poverty_share:min "
+                        "membership_rate:max power_to:max)")
+    p.add_argument("--timeseries", action="store_true", help="keep weekly series (default: summaries only)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    _add_executor(p)
+    _add_batch_settings(p)
+
+    p = sub.add_parser("demo", help="the ten pinned scenarios x a few replicates: table and figures")
+    p.add_argument("--out", default=str(DEMO_OUT), metavar="DIR", help="output folder (default %(default)s)")
+    p.add_argument("--replicates", type=int, default=DEMO_REPLICATES, help="replicates (default %(default)s)")
+    p.add_argument("--weeks", type=int, default=520, help="weeks per run (default %(default)s)")
+    p.add_argument("--seed", type=int, default=1, help="root seed (default %(default)s)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter for every run")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_executor(p)
+
+    sub.add_parser("dashboard", help="start the Streamlit dashboard (other options go to `streamlit run`)",
+                   epilog="e.g. rumahan dashboard --server.port 8502 --server.headless true")
+    return parser
+
+
+COMMANDS = {
+    "scenarios": cmd_scenarios, "params": cmd_params, "run": cmd_run, "sweep": cmd_sweep,
+    "compare": cmd_compare, "sensitivity": cmd_sensitivity, "robustness": cmd_robustness, "demo": cmd_demo,
+}
+
+
+def _expected_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """(bad input, failure while running) exception types."""
+    from experiments.batch import BatchError
+    from experiments.executors import ExecutorError
+    from experiments.scenarios import ScenarioError
+    from experiments.spec import SpecError
+    from experiments.storage import OutputError
+    from model.params import ParameterError
+
+    return (CliError, ScenarioError, SpecError, OutputError, ParameterError, ValueError), (ExecutorError, BatchError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "dashboard":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.invocation = _invocation(argv)
+    try:
+        if args.command == "dashboard":
+            return cmd_dashboard(args, extra)
+        if getattr(args, "scheduler", None):
+            from experiments.executors import ExecutorError, check_scheduler_address
+
+            try:
+                check_scheduler_address(args.scheduler)
+            except ExecutorError as exc:
+                raise CliError(str(exc)) from None
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("rumahan: interrupted; finished runs are saved, rerun the same command to resume", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `rumahan ... | head`: the reader has enough; the work itself is done and saved
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        bad_input, failure = _expected_errors()
+        if args.debug or not isinstance(exc, bad_input + failure):
+            if not args.debug:
+                print(f"rumahan {args.command}: unexpected error: {type(exc).__name__}: {exc} "
+                      "(rerun with --debug for the traceback)", file=sys.stderr)
+                return 1
+            raise
+        message = " ".join(str(exc).split())
+        print(f"rumahan {args.command}: error: {message}", file=sys.stderr)
+        return 2 if isinstance(exc, bad_input) else 1
 
 
 if __name__ == "__main__":

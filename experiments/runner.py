@@ -15,9 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.provenance import model_fingerprint
 from model import PuttingOutModel
 from model.calendar import WEEKS_PER_YEAR
 from model.metrics import METRIC_NAMES
+from model.params import estimate_memory
+
+MODEL_FINGERPRINT = model_fingerprint()  # of the model code this process has just imported
 
 DEFAULT_WEEKS = 520
 
@@ -136,6 +140,24 @@ def run_simulation(
             sample_ties=ties_among(model, rows) if wanted else None,
         )
     finally:
+        workers = int(model.initial_params["n_workers"])
         model.release()
         del model
+        _collect_released(workers)
+
+
+#: Bytes of released models allowed to wait for Python's own collector before ``gc.collect()``
+#: is forced. A full collection costs ~0.05-0.1 s with pandas and scipy loaded, more than a small
+#: run; models of fewer workers are collected together, large ones at once.
+GARBAGE_BUDGET_BYTES = 200_000_000
+_released_bytes = 0
+
+
+def _collect_released(workers: int) -> None:
+    """Free released models (Mesa's agents and the model refer to each other: only the cycle
+    collector frees them) once their estimated size passes ``GARBAGE_BUDGET_BYTES``."""
+    global _released_bytes
+    _released_bytes += estimate_memory(workers) - estimate_memory(0)
+    if _released_bytes >= GARBAGE_BUDGET_BYTES:
         gc.collect()
+        _released_bytes = 0

@@ -13,15 +13,20 @@ A scenario file looks like::
     week = 52
     set = { c177_ratified = true }
 
+    [run]                   # optional: defaults for `rumahan run --scenario FILE`
+    seed = 7
+    weeks = 520
+
 Everything is validated against the parameter registry (model/params.py) when the file is
 loaded, so a bad value fails before any simulation runs, naming the file and the parameter.
 """
 
 from __future__ import annotations
 
+import numbers
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +56,8 @@ class Scenario:
         schedule: ``(week, {lever: value})`` changes during the run.
         source: citation of the evidence behind it.
         path: file it was read from, if any.
+        seed: root seed a single run of this scenario uses by default (``[run]`` table), if any.
+        weeks: weeks a single run of this scenario lasts by default (``[run]`` table), if any.
     """
 
     name: str
@@ -59,12 +66,22 @@ class Scenario:
     schedule: tuple[tuple[int, dict[str, Any]], ...] = ()
     source: str = ""
     path: Path | None = None
+    seed: int | None = None
+    weeks: int | None = None
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with more parameter changes (e.g. from ``--set``), validated."""
         merged = {**self.parameters, **overrides}
-        registry.validate(merged, check_memory=False)
-        return Scenario(self.name, self.description, merged, self.schedule, self.source, self.path)
+        checked = registry.validate(merged, check_memory=False)
+        merged = {k: checked[k] for k in merged}
+        return replace(self, parameters=merged)
+
+    def with_run(self, seed: int | None = None, weeks: int | None = None) -> Scenario:
+        """A copy whose ``[run]`` defaults are ``seed`` and ``weeks`` (``None`` keeps the current)."""
+        _check_run({"seed": seed, "weeks": weeks}, "scenario")
+        return replace(
+            self, seed=self.seed if seed is None else int(seed), weeks=self.weeks if weeks is None else int(weeks)
+        )
 
     def model_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``PuttingOutModel`` (parameters plus the schedule)."""
@@ -76,10 +93,17 @@ class Scenario:
         if self.source:
             lines.append(f"source = {_toml_value(self.source)}")
         lines += ["", "[parameters]"]
-        lines += [f"{k} = {_toml_value(v)}" for k, v in self.parameters.items()]
+        # None means "derived from the others" (n_subcontractors), which is also what leaving it out does
+        lines += [f"{k} = {_toml_value(v)}" for k, v in self.parameters.items() if v is not None]
         for week, changes in self.schedule:
             body = ", ".join(f"{k} = {_toml_value(v)}" for k, v in changes.items())
             lines += ["", "[[schedule]]", f"week = {week}", f"set = {{ {body} }}"]
+        if self.seed is not None or self.weeks is not None:
+            lines += ["", "[run]"]
+            if self.seed is not None:
+                lines.append(f"seed = {int(self.seed)}")
+            if self.weeks is not None:
+                lines.append(f"weeks = {int(self.weeks)}")
         return "\n".join(lines) + "\n"
 
 
@@ -131,12 +155,16 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 def scenario_from_dict(data: Mapping[str, Any], path: Path | None = None, default_name: str = "custom") -> Scenario:
     """Build and validate a scenario from parsed TOML (or any mapping of the same shape)."""
     where = f"scenario file {path}" if path else "scenario"
-    unknown = set(data) - {"name", "description", "source", "parameters", "schedule"}
+    unknown = set(data) - {"name", "description", "source", "parameters", "schedule", "run"}
     if unknown:
         raise ScenarioError(
             f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected name, description, "
-            "source, [parameters], [[schedule]]"
+            "source, [parameters], [[schedule]], [run]"
         )
+    run = data.get("run", {})
+    if not isinstance(run, Mapping):
+        raise ScenarioError(f"{where}: [run] must be a table with seed and/or weeks")
+    _check_run(run, where)
     parameters = data.get("parameters", {})
     if not isinstance(parameters, Mapping):
         raise ScenarioError(f"{where}: [parameters] must be a table of parameter = value")
@@ -161,4 +189,19 @@ def scenario_from_dict(data: Mapping[str, Any], path: Path | None = None, defaul
         schedule=tuple((int(w), dict(c)) for w, c in schedule),
         source=str(data.get("source", "")),
         path=path,
+        seed=None if run.get("seed") is None else int(run["seed"]),
+        weeks=None if run.get("weeks") is None else int(run["weeks"]),
     )
+
+
+def _check_run(run: Mapping[str, Any], where: str) -> None:
+    """Validate a ``[run]`` table: ``seed`` a whole number >= 0, ``weeks`` a whole number >= 1."""
+    unknown = set(run) - {"seed", "weeks"}
+    if unknown:
+        raise ScenarioError(f"{where}: unknown key(s) in [run]: {', '.join(sorted(unknown))}; expected seed, weeks")
+    for key, low in (("seed", 0), ("weeks", 1)):
+        value = run.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+            raise ScenarioError(f"{where}: [run] {key} = {value!r} is not a whole number >= {low}")

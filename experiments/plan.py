@@ -1,0 +1,180 @@
+"""A batch plan: every run of a sweep, comparison, sensitivity or robustness analysis, fixed in
+advance (scenario x design point x replicate, with its parameters and seed), and its identity.
+
+The identity is a hash of what the runs compute (scenario definitions, parameters, schedules,
+seeds, weeks, what is kept), not of how the spec was written, so rerunning the same command finds
+the folder it started and resumes it, and a different batch is told apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from experiments.scenarios import Scenario, ScenarioError
+from experiments.seeds import replicate_seeds
+from experiments.tasks import RunTask
+from model import params as registry
+
+
+@dataclass
+class Plan:
+    """The runs of a batch.
+
+    Attributes:
+        kind: ``'sweep' | 'comparison' | 'sensitivity' | 'robustness'``.
+        tasks: the runs, in the order results are stored and reported.
+        scenarios: the scenarios (levers), in order.
+        design: one row per design point: ``point`` and the varied parameters (bare names);
+            ``None`` when every run of a scenario has the same parameters.
+        overrides: parameter changes applied to every run (after the scenario's, before the point's).
+        replicates, weeks, root_seed: as given.
+        keep_timeseries: whether weekly series are stored.
+        settings: anything else that describes the batch for the manifest (spec file, method...).
+    """
+
+    kind: str
+    tasks: list[RunTask]
+    scenarios: list[Scenario]
+    design: pd.DataFrame | None
+    overrides: dict[str, Any]
+    replicates: int
+    weeks: int
+    root_seed: int
+    keep_timeseries: bool = True
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def seeds(self) -> list[int]:
+        return replicate_seeds(self.root_seed, self.replicates)
+
+    @property
+    def points(self) -> int:
+        return 1 if self.design is None else len(self.design)
+
+    def identity(self) -> str:
+        """SHA-256 of what the runs compute; equal plans give equal hashes."""
+        body = {
+            "kind": self.kind,
+            "keep_timeseries": self.keep_timeseries,
+            "tasks": [
+                [t.run_id, t.scenario, t.point, t.replicate, t.seed, t.weeks, _canonical(t.params),
+                 [[w, _canonical(c)] for w, c in t.schedule]]
+                for t in self.tasks
+            ],
+        }
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def describe(self) -> dict[str, Any]:
+        """The plan for the manifest (the design itself goes in design.parquet)."""
+        return {
+            "kind": self.kind,
+            "runs_total": len(self.tasks),
+            "scenarios": [scenario_record(s) for s in self.scenarios],
+            "overrides": dict(self.overrides),
+            "points": self.points,
+            "varied": [] if self.design is None else [c for c in self.design.columns if c != "point"],
+            "replicates": self.replicates,
+            "weeks": self.weeks,
+            "root_seed": self.root_seed,
+            "seeds": self.seeds,
+            "timeseries": self.keep_timeseries,
+            **self.settings,
+        }
+
+
+def _canonical(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in sorted(mapping.items())}
+
+
+def scenario_record(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as manifest data (and its TOML text, which ``load_scenario`` reads back)."""
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        "source": scenario.source,
+        "path": None if scenario.path is None else str(scenario.path),
+        "parameters": dict(scenario.parameters),
+        "schedule": [[w, dict(c)] for w, c in scenario.schedule],
+        "toml": scenario.to_toml(),
+    }
+
+
+def check_count(value: Any, what: str, low: int = 1) -> int:
+    """``value`` as an int >= ``low``, or ``ValueError`` naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ValueError(f"{what} = {value!r} is not a whole number >= {low}")
+    return int(value)
+
+
+def build_plan(
+    kind: str,
+    scenarios: Sequence[Scenario],
+    *,
+    design: pd.DataFrame | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    replicates: int = 1,
+    weeks: int = 520,
+    root_seed: int = 1,
+    keep_timeseries: bool = True,
+    settings: Mapping[str, Any] | None = None,
+) -> Plan:
+    """Every run of scenarios x design points x replicates, validated against the registry.
+
+    A run's parameters are the scenario's, then ``overrides``, then the design point's. Every
+    combination is validated before anything runs; the first bad one raises ``ParameterError``
+    naming the scenario, point and parameter.
+    """
+    replicates = check_count(replicates, "replicates")
+    weeks = check_count(weeks, "weeks")
+    check_count(root_seed, "seed", low=0)
+    if not scenarios:
+        raise ScenarioError("no scenarios to run")
+    names = [s.name for s in scenarios]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ScenarioError(f"scenario name(s) used twice in one batch: {', '.join(duplicated)}")
+    overrides = dict(overrides or {})
+    points = [{}] if design is None else [
+        {k: _plain(v) for k, v in row.items() if k != "point"} for row in design.to_dict("records")
+    ]
+    seeds = replicate_seeds(root_seed, replicates)
+    largest = 0
+    tasks: list[RunTask] = []
+    for scenario in scenarios:
+        for point, values in enumerate(points):
+            params = {**scenario.parameters, **overrides, **values}
+            try:
+                checked = registry.validate(params, check_memory=False)
+            except registry.ParameterError as exc:
+                where = f"scenario '{scenario.name}'" + (f", design point {point}" if design is not None else "")
+                raise registry.ParameterError(f"{where}: {exc}") from None
+            largest = max(largest, checked["n_workers"])
+            params = {k: checked[k] for k in params}
+            for replicate, seed in enumerate(seeds):
+                tasks.append(RunTask(
+                    index=len(tasks),
+                    run_id=f"{scenario.name}-p{point}-r{replicate}",
+                    scenario=scenario.name,
+                    point=point,
+                    replicate=replicate,
+                    seed=seed,
+                    weeks=weeks,
+                    params=params,
+                    schedule=tuple((int(w), dict(c)) for w, c in scenario.schedule),
+                    keep_timeseries=keep_timeseries,
+                ))
+    registry.check_memory_fits(largest)
+    return Plan(kind, tasks, list(scenarios), design, overrides, replicates, weeks, root_seed,
+                keep_timeseries, dict(settings or {}))
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python ones (bools stay bools)."""
+    return value.item() if hasattr(value, "item") else value

@@ -1,0 +1,141 @@
+"""Reports of batches: the comparison table (CSV and Parquet), its text rendering, and PNG figures.
+
+Used after a sweep, by ``rumahan compare DIR`` and by ``rumahan demo``; the numbers come from
+``experiments.compare.comparison_table`` and the figures from ``experiments.plots``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from experiments import plots, storage
+from experiments.compare import comparison_table
+from model.metrics import OUTPUT_BY_NAME
+
+#: Outcomes shown in printed tables and the time-series and bar figures.
+KEY_OUTCOMES = (
+    "piece_rate_mean", "earnings_to_ump", "labour_share", "below_poverty_share", "membership_rate",
+    "participation_rate", "consciousness_mean", "coverage_rate",
+)
+#: Columns of the printed table (compact: what a reader checks first).
+PRINTED_OUTCOMES = (
+    "piece_rate_mean", "earnings_to_ump", "below_poverty_share", "membership_rate", "coverage_rate",
+    "power_within", "power_with", "power_to", "power_over",
+)
+DPI = 130
+
+
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Save ``fig`` as a PNG, atomically."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    storage.atomic_write_bytes(path, buffer.getvalue())
+    return path
+
+
+def choose_baseline(scenarios: Sequence[str], wanted: str | None = None) -> str:
+    """``wanted`` if given (it must be one of ``scenarios``), else ``status_quo`` if present, else the first."""
+    if wanted is not None:
+        if wanted not in scenarios:
+            raise ValueError(f"baseline '{wanted}' is not among the scenarios ({', '.join(scenarios)})")
+        return wanted
+    return "status_quo" if "status_quo" in scenarios else scenarios[0]
+
+
+def write_comparison(
+    folder: Path,
+    runs: pd.DataFrame,
+    timeseries: pd.DataFrame | None,
+    events: pd.DataFrame | None,
+    baseline: str,
+    design: pd.DataFrame | None = None,
+    grid: Sequence[str] = (),
+) -> tuple[pd.DataFrame, list[Path]]:
+    """Write ``comparison.csv``/``.parquet`` and the figures of a batch into ``folder``.
+
+    The table is per scenario, or per scenario and design point when the batch has several
+    points (with the point's parameter values as extra columns). Figures: time series with bands,
+    final-year bars, power indices, Power Cube effort (per scenario), and a heatmap per scenario
+    of the first two ``grid`` parameters (those of the spec's ``[grid]``) when there are two.
+
+    Returns the scenario-level table and the figure paths.
+    """
+    points = 1 if design is None else len(design)
+    by_scenario = comparison_table(runs, baseline)
+    table = by_scenario
+    if points > 1:
+        table = comparison_table(runs, baseline, group=["scenario", "point"])
+        varied = [c for c in design.columns if c != "point"]
+        table = table.merge(design, on="point", how="left")
+        rest = [c for c in table.columns if c not in ("scenario", "point", *varied)]
+        table = table[["scenario", "point", *varied, *rest]]
+    table.to_csv(folder / "comparison.csv", index=False)
+    storage.write_table(folder / storage.TABLE_FILES["comparison"], table, "comparison")
+    figures = folder / storage.FIGURES
+    paths = []
+    if timeseries is not None and len(timeseries):
+        paths.append(save_figure(plots.timeseries_bands(timeseries, KEY_OUTCOMES, events=events),
+                                 figures / "timeseries.png"))
+    paths.append(save_figure(plots.final_year_bars(by_scenario, KEY_OUTCOMES, baseline), figures / "final_year.png"))
+    paths.append(save_figure(plots.power_indices(by_scenario), figures / "power_indices.png"))
+    paths.append(save_figure(plots.power_cube(runs), figures / "power_cube.png"))
+    grid = [c for c in grid if design is not None and c in design.columns]
+    if len(grid) >= 2 and design[grid[0]].nunique() > 1 and design[grid[1]].nunique() > 1:
+        for scenario in pd.unique(runs["scenario"]):
+            part = runs[runs["scenario"] == scenario]
+            fig = plots.heatmap(part, grid[0], grid[1], "earnings_to_ump")
+            fig.suptitle(f"scenario {scenario}", fontsize=9)
+            paths.append(save_figure(fig, figures / f"heatmap_{scenario}.png"))
+    return by_scenario, paths
+
+
+def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES) -> str:
+    """A plain-text table: one row per group, one column per metric, cells ``mean ±half-CI``,
+    ``*`` when the 95% interval of the difference from the baseline excludes 0."""
+    keys = list(table.columns[: table.columns.get_loc("metric")])
+    metrics = [m for m in metrics if m in set(table["metric"])]
+    groups = table[keys].drop_duplicates()
+    names = [" · ".join(str(v) for v in row) for row in groups.itertuples(index=False)]
+    width = max(len("scenario"), *(len(n) for n in names)) + 1
+    header = ["", *metrics]
+    units = ["", *(f"({OUTPUT_BY_NAME[m].unit})" for m in metrics)]
+    cells = []
+    for row_key, name in zip(groups.itertuples(index=False), names, strict=True):
+        mask = np.ones(len(table), dtype=bool)
+        for key, value in zip(keys, row_key, strict=True):
+            mask &= (table[key] == value).to_numpy()
+        sub = table[mask].set_index("metric")
+        line = [name]
+        for metric in metrics:
+            r = sub.loc[metric]
+            half = (r["ci_high"] - r["ci_low"]) / 2 if pd.notna(r["ci_high"]) else np.nan
+            mark = "*" if pd.notna(r["diff_ci_low"]) and (r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0) else " "
+            line.append(_number(r["mean"]) + ("" if np.isnan(half) else f" ±{_number(half)}") + mark)
+        cells.append(line)
+    widths = [width] + [max(len(h), len(u), *(len(c[i + 1]) for c in cells)) + 1 for i, (h, u) in
+                        enumerate(zip(header[1:], units[1:], strict=True))]
+    lines = [
+        "".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))),
+        "".join(u.rjust(w) if i else u.ljust(w) for i, (u, w) in enumerate(zip(units, widths, strict=True))),
+    ]
+    for line in cells:
+        lines.append("".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))))
+    return "\n".join(lines)
+
+
+def _number(x: float) -> str:
+    if pd.isna(x):
+        return "nan"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 100:
+        return f"{x:.1f}"
+    return f"{x:.3f}"

@@ -1,0 +1,210 @@
+"""Global sensitivity analysis with SALib: Morris screening and Sobol indices over the registry's
+uncertainties, for chosen outcomes.
+
+The problem (names, bounds) comes from the parameter registry: by default every *uncertainty*
+that is ``sampled`` (``model.params.names(role="uncertainty", sampled_only=True)``), with the
+registry's bounds, never retyped. SALib draws the sample (from the batch's design stream,
+``experiments.seeds.design_rng``); each sample point is one design point of a batch plan, run for
+``replicates`` seeds (the same seeds at every point) through the batch engine, so it streams to
+disk, resumes and runs on a pool or a Dask cluster like any sweep. The outcome of a point is the
+mean over its replicates of the final-year mean of the metric. Whole-number parameters are
+rounded when run; the analysis uses SALib's sample as drawn.
+
+Runs needed: Morris ``samples x (D + 1)`` (``samples`` trajectories, D parameters); Sobol
+``samples x (D + 2)`` (first-order and total indices; ``samples`` a power of 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments import storage
+from experiments.batch import run_batch
+from experiments.compare import as_scenario
+from experiments.design import sampling_bounds, uncertainties, values_frame
+from experiments.executors import CONNECT_TIMEOUT_S
+from experiments.plan import Plan, build_plan, check_count
+from experiments.scenarios import Scenario
+from experiments.seeds import design_rng
+from model import params as registry
+from model.metrics import OUTPUT_BY_NAME
+
+METHODS = ("morris", "sobol")
+DEFAULT_OUTCOMES = ("earnings_to_ump", "piece_rate_mean", "membership_rate", "power_to")
+INDEX_COLUMNS = (
+    "method", "outcome", "parameter", "group", "unit", "mu_star", "mu_star_conf", "sigma", "mu",
+    "S1", "S1_conf", "ST", "ST_conf",
+)
+#: Bootstrap resamples for the indices' confidence intervals.
+RESAMPLES = 200
+
+
+@dataclass
+class SensitivityResult:
+    """Indices (one row per method, outcome and parameter; see ``INDEX_COLUMNS``) and the runs."""
+
+    indices: pd.DataFrame
+    runs: pd.DataFrame
+    problem: dict[str, Any]
+    folder: Path | None = None
+
+
+def problem_for(parameters: Sequence[str] | None = None) -> dict[str, Any]:
+    """The SALib problem over ``parameters`` (default: every sampled uncertainty), bounds from the registry."""
+    names = list(parameters) if parameters else uncertainties()
+    if len(set(names)) != len(names):
+        raise registry.ParameterError("a parameter is listed twice")
+    for name in names:
+        entry = registry.get(name)
+        if entry.role != "uncertainty":
+            raise registry.ParameterError(
+                f"parameter '{name}' is a lever, not an uncertainty; sensitivity analysis varies uncertainties "
+                "(vary levers as scenarios or in a sweep's [grid])"
+            )
+        if entry.kind == "bool":
+            raise registry.ParameterError(f"parameter '{name}' is a switch and cannot be varied over a range")
+    if len(names) < 2:
+        raise registry.ParameterError("sensitivity analysis needs at least 2 parameters")
+    return {"num_vars": len(names), "names": names, "bounds": [list(b) for b in sampling_bounds(names)]}
+
+
+def draw_sample(method: str, problem: dict[str, Any], samples: int, root_seed: int, levels: int = 4) -> np.ndarray:
+    """SALib's sample for ``method`` (one row per model evaluation)."""
+    samples = check_count(samples, "samples")
+    if method == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem, samples, num_levels=levels, seed=design_rng(root_seed))
+    if method == "sobol":
+        if samples & (samples - 1):
+            raise ValueError(f"samples = {samples} for Sobol must be a power of 2 (e.g. 8, 16, 64, 256)")
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, samples, calc_second_order=False, seed=design_rng(root_seed))
+    raise ValueError(f"unknown method '{method}'; choose {' or '.join(METHODS)}")
+
+
+def sensitivity_plan(
+    method: str,
+    samples: int,
+    parameters: Sequence[str] | None = None,
+    scenario: str | Path | Scenario = "status_quo",
+    overrides: dict[str, Any] | None = None,
+    replicates: int = 1,
+    weeks: int = 520,
+    root_seed: int = 1,
+    levels: int = 4,
+    keep_timeseries: bool = False,
+    outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+) -> tuple[Plan, dict[str, Any], np.ndarray]:
+    """The batch plan of a sensitivity analysis, its SALib problem and SALib's sample."""
+    check_outcomes(outcomes)
+    problem = problem_for(parameters)
+    fixed = set(problem["names"]) & set(overrides or {})
+    if fixed:
+        raise registry.ParameterError(f"parameter(s) {', '.join(sorted(fixed))} both set and varied")
+    sample = draw_sample(method, problem, samples, root_seed, levels)
+    design = values_frame(problem["names"], sample)
+    settings = {"method": method, "samples": samples, "levels": levels, "outcomes": list(outcomes),
+                "problem": problem}
+    plan = build_plan("sensitivity", [as_scenario(scenario)], design=design, overrides=overrides,
+                      replicates=replicates, weeks=weeks, root_seed=root_seed,
+                      keep_timeseries=keep_timeseries, settings=settings)
+    return plan, problem, sample
+
+
+def check_outcomes(outcomes: Sequence[str]) -> list[str]:
+    unknown = [o for o in outcomes if o not in OUTPUT_BY_NAME or o in ("week", "year")]
+    if unknown or not outcomes:
+        raise registry.ParameterError(
+            f"unknown outcome(s) {', '.join(unknown) or '(none given)'}; see the metrics in model/metrics.py"
+        )
+    return list(outcomes)
+
+
+def outcomes_by_point(runs: pd.DataFrame, outcomes: Sequence[str], points: int) -> pd.DataFrame:
+    """Mean over replicates of each outcome, one row per design point ``0 .. points-1``."""
+    means = runs.groupby("point")[list(outcomes)].mean().reindex(range(points))
+    missing = means.index[means.isna().any(axis=1)].tolist()
+    if missing:
+        raise ValueError(f"{len(missing)} design point(s) have no result (first: {missing[0]})")
+    return means
+
+
+def analyze(
+    method: str, problem: dict[str, Any], sample: np.ndarray, outcomes_frame: pd.DataFrame, root_seed: int,
+    levels: int = 4,
+) -> pd.DataFrame:
+    """SALib indices of each outcome column of ``outcomes_frame`` (rows in sample order)."""
+    rows = []
+    for outcome in outcomes_frame.columns:
+        y = outcomes_frame[outcome].to_numpy(dtype=float)
+        if method == "morris":
+            from SALib.analyze import morris
+
+            res = morris.analyze(problem, sample, y, num_resamples=RESAMPLES, num_levels=levels, seed=root_seed)
+            values = {k: np.asarray(res[k], dtype=float) for k in ("mu_star", "mu_star_conf", "sigma", "mu")}
+        else:
+            from SALib.analyze import sobol
+
+            res = sobol.analyze(problem, y, calc_second_order=False, num_resamples=RESAMPLES, seed=root_seed)
+            values = {k: np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+        for i, name in enumerate(problem["names"]):
+            entry = registry.get(name)
+            row = {c: np.nan for c in INDEX_COLUMNS}
+            row.update(method=method, outcome=outcome, parameter=name, group=entry.group, unit=entry.unit)
+            row.update({k: float(v[i]) for k, v in values.items()})
+            rows.append(row)
+    return pd.DataFrame(rows, columns=list(INDEX_COLUMNS))
+
+
+def run_sensitivity(
+    method: str,
+    samples: int,
+    outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+    parameters: Sequence[str] | None = None,
+    scenario: str | Path | Scenario = "status_quo",
+    overrides: dict[str, Any] | None = None,
+    replicates: int = 1,
+    weeks: int = 520,
+    root_seed: int = 1,
+    levels: int = 4,
+    keep_timeseries: bool = False,
+    out: str | Path | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    show_progress: bool = False,
+    invocation: str | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT_S,
+) -> SensitivityResult:
+    """Run a Morris or Sobol analysis; with ``out``, write ``indices.parquet``/``.csv``,
+    ``sample.parquet`` (SALib's sample) and ``figures/sensitivity.png`` there too."""
+    outcomes = check_outcomes(outcomes)
+    plan, problem, sample = sensitivity_plan(method, samples, parameters, scenario, overrides, replicates,
+                                             weeks, root_seed, levels, keep_timeseries, outcomes)
+    result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
+                       show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+    y = outcomes_by_point(result.runs, outcomes, plan.points)
+    indices = analyze(method, problem, sample, y, root_seed, levels)
+    if result.folder is not None:
+        write_sensitivity(result.folder, indices, problem, sample)
+    return SensitivityResult(indices, result.runs, problem, result.folder)
+
+
+def write_sensitivity(folder: Path, indices: pd.DataFrame, problem: dict[str, Any], sample: np.ndarray) -> None:
+    """Write the indices (Parquet and CSV), SALib's sample and the figure into ``folder``."""
+    from experiments.plots import sensitivity_bars
+    from experiments.report import save_figure
+
+    storage.write_table(folder / storage.TABLE_FILES["indices"], indices, "indices")
+    indices.to_csv(folder / "indices.csv", index=False)
+    storage.write_table(folder / storage.TABLE_FILES["sample"], pd.DataFrame(sample, columns=problem["names"]),
+                        "sample")
+    save_figure(sensitivity_bars(indices), folder / storage.FIGURES / "sensitivity.png")

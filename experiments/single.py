@@ -1,0 +1,102 @@
+"""One scenario run saved as an output folder (``rumahan run``): the pinned ``timeseries.parquet``,
+``summary.json`` and ``manifest.json``, plus ``events.parquet``, ``scenario.toml`` (the scenario
+with its ``[run]`` seed and weeks: ``rumahan run --scenario DIR/scenario.toml --out OTHER``
+repeats the run exactly) and ``figures/timeseries.png``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments import storage
+from experiments.plan import scenario_record
+from experiments.provenance import environment, now
+from experiments.records import SERIES_TYPES, events_frame
+from experiments.runner import DEFAULT_WEEKS, RunResult, run_simulation
+from experiments.scenarios import Scenario
+from model.calendar import WEEKS_PER_YEAR
+from model.metrics import METRIC_NAMES, OUTPUT_BY_NAME
+
+DEFAULT_SEED = 1
+
+
+def prepare_run_folder(out: Path) -> None:
+    """Create ``out``, or accept an existing single-run folder (it is overwritten); refuse others."""
+    if out.exists() and not out.is_dir():
+        raise storage.OutputError(f"{out} is a file; choose a folder with --out")
+    if out.is_dir() and (out / storage.MANIFEST).exists():
+        manifest = storage.read_manifest(out)
+        if manifest["kind"] != "run":
+            raise storage.OutputError(f"{out} holds a {manifest['kind']}; choose another folder with --out")
+    elif out.is_dir() and any(out.iterdir()):
+        raise storage.OutputError(f"{out} is not empty and is not a Rumahan output folder; choose another folder")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def run_scenario(
+    scenario: Scenario,
+    out: str | Path,
+    seed: int | None = None,
+    weeks: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    invocation: str | None = None,
+) -> RunResult:
+    """Run ``scenario`` once and save it in ``out``. ``seed`` and ``weeks`` default to the
+    scenario's ``[run]`` table, else seed 1 and 520 weeks."""
+    out = Path(out)
+    prepare_run_folder(out)
+    if seed is None:
+        seed = DEFAULT_SEED if scenario.seed is None else scenario.seed
+    if weeks is None:
+        weeks = DEFAULT_WEEKS if scenario.weeks is None else scenario.weeks
+    scenario = scenario.with_run(seed=seed, weeks=weeks)
+    started = now()
+    result = run_simulation(scenario.parameters, seed=seed, weeks=weeks, schedule=list(scenario.schedule),
+                            progress=progress)
+    save_run(out, scenario, result, started=started, invocation=invocation)
+    return result
+
+
+def save_run(out: Path, scenario: Scenario, result: RunResult, started: str | None = None,
+             invocation: str | None = None) -> None:
+    """Write ``result`` of ``scenario`` into the folder ``out`` (see the module docstring)."""
+    from experiments.plots import timeseries_bands
+    from experiments.report import KEY_OUTCOMES, save_figure
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    scenario = scenario.with_run(seed=result.seed, weeks=result.weeks)
+    run_id = f"{scenario.name}-seed{result.seed}"
+    series = result.timeseries.reset_index(drop=True)[list(METRIC_NAMES)].astype(SERIES_TYPES)
+    storage.write_table(out / storage.TIMESERIES, series, "timeseries")
+    events = events_frame(
+        {"run_id": run_id, "scenario": scenario.name, "point": 0, "replicate": 0, **e} for e in result.events
+    )
+    storage.write_table(out / storage.EVENTS, events, "events")
+    last = len(series) - 1
+    storage.write_json(out / storage.SUMMARY, {
+        "scenario": scenario.name,
+        "seed": result.seed,
+        "weeks": result.weeks,
+        "period": {"from_week": max(0, last - WEEKS_PER_YEAR + 1), "to_week": last,
+                   "statistic": "mean over the final year"},
+        "metrics": result.summary,
+        "units": {k: OUTPUT_BY_NAME[k].unit for k in result.summary},
+    })
+    storage.atomic_write_bytes(out / storage.SCENARIO_FILE, scenario.to_toml().encode())
+    manifest: dict[str, Any] = {
+        "kind": "run", "status": "complete", "run_id": run_id, "command": invocation,
+        "started": started or now(), "finished": now(), "wall_time_s": round(result.wall_time_s, 4),
+        "scenario": scenario_record(scenario), "parameters": result.params,
+        "schedule": [[w, c] for w, c in result.schedule], "seed": result.seed, "weeks": result.weeks,
+        "environment": environment(),
+    }
+    storage.write_manifest(out, manifest)
+    ids = pd.DataFrame({"scenario": [scenario.name] * len(series)})
+    fig = timeseries_bands(pd.concat([ids, series], axis=1), KEY_OUTCOMES, events=events)
+    fig.suptitle(f"{scenario.name}, seed {result.seed}", fontsize=10)
+    save_figure(fig, out / storage.FIGURES / "timeseries.png")

@@ -1,0 +1,247 @@
+"""Sweep specs: TOML files that say which scenarios, which parameter points and how many replicates.
+
+A spec (examples in ``experiments/sweeps/``)::
+
+    [sweep]
+    name = "framing_by_tokenism"
+    description = "What the state's two strategies do to the workers, alone and together."
+    scenarios = ["status_quo", "no_network"]   # pinned names, or paths (relative to this file)
+    replicates = 3                             # runs per scenario and point, seeds from `seed`
+    weeks = 104
+    seed = 1                                   # root seed of the batch
+    timeseries = true                          # keep weekly series (false: final-year summaries only)
+
+    [parameters]                               # set in every run, on top of each scenario
+    n_workers = 500
+
+    [grid]                                     # full factorial: every combination of these levels
+    framing_intensity = [0.0, 0.35, 0.7]
+    tokenism = [0.1, 0.8]
+
+    [sample]                                   # Latin hypercube over the registry's bounds
+    size = 8
+    parameters = ["relocation_cost", "principal_price"]   # or "uncertainties": every sampled one
+    bounds = { relocation_cost = [0.0, 200.0] }           # optional, only to narrow
+
+    [robustness]                               # `rumahan robustness` only: outcomes and direction
+    outcomes = { earnings_to_ump = "max", below_poverty_share = "min" }
+
+With both ``[grid]`` and ``[sample]`` every grid point is crossed with every sample point. Runs:
+scenarios x points x replicates. Everything is validated against the registry before any run.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.design import cross, grid_design, latin_hypercube, uncertainties
+from experiments.plan import Plan, build_plan
+from experiments.scenarios import Scenario, ScenarioError, load_scenario
+from model import params as registry
+from model.metrics import OUTPUT_BY_NAME
+
+SECTIONS = {"sweep", "parameters", "grid", "sample", "robustness"}
+SWEEP_KEYS = {"name", "description", "scenarios", "replicates", "weeks", "seed", "timeseries"}
+SAMPLE_KEYS = {"size", "parameters", "bounds"}
+
+
+class SpecError(ValueError):
+    """A sweep spec that cannot be read or does not validate (one-line message naming the file)."""
+
+
+@dataclass
+class SweepSpec:
+    """A validated sweep spec (see the module docstring for the file format)."""
+
+    name: str
+    scenarios: list[Scenario]
+    replicates: int = 1
+    weeks: int = 520
+    seed: int = 1
+    timeseries: bool = True
+    parameters: dict[str, Any] = field(default_factory=dict)
+    grid: dict[str, list[Any]] = field(default_factory=dict)
+    sample: dict[str, Any] | None = None
+    outcomes: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    path: Path | None = None
+
+    def design(self) -> pd.DataFrame | None:
+        """Design points: the grid crossed with the sample (``None`` if neither is given)."""
+        grid = grid_design(self.grid) if self.grid else None
+        sample = None
+        if self.sample is not None:
+            names = self.sample["parameters"]
+            sample = latin_hypercube(names, self.sample["size"], self.seed, self.sample.get("bounds"))
+        return cross(grid, sample)
+
+    def plan(self, kind: str = "sweep") -> Plan:
+        """Every run of this spec."""
+        settings = {"spec": None if self.path is None else str(self.path), "name": self.name,
+                    "description": self.description, "grid": self.grid, "sample": self.sample}
+        if self.outcomes:
+            settings["outcomes"] = self.outcomes
+        return build_plan(kind, self.scenarios, design=self.design(), overrides=self.parameters,
+                          replicates=self.replicates, weeks=self.weeks, root_seed=self.seed,
+                          keep_timeseries=self.timeseries, settings=settings)
+
+
+def load_spec(path: str | Path) -> SweepSpec:
+    """Read and validate a sweep spec; ``SpecError`` names the file, the line of a TOML error, or
+    the parameter and its bounds."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(f"sweep spec {path} does not exist")
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"sweep spec {path} is not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"sweep spec {path} is not valid TOML: {exc}") from None
+    return spec_from_dict(data, path)
+
+
+def _table(data: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        raise SpecError(f"{where}: [{key}] must be a table")
+    return dict(value)
+
+
+def _whole(value: Any, what: str, where: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise SpecError(f"{where}: {what} = {value!r} is not a whole number >= {low}")
+    return value
+
+
+def spec_from_dict(data: Mapping[str, Any], path: Path | None = None) -> SweepSpec:
+    """Build and validate a spec from parsed TOML (or any mapping of the same shape)."""
+    where = f"sweep spec {path}" if path else "sweep spec"
+    unknown = set(data) - SECTIONS
+    if unknown:
+        raise SpecError(f"{where}: unknown section(s) {', '.join(sorted(unknown))}; expected "
+                        "[sweep], [parameters], [grid], [sample], [robustness]")
+    head = _table(data, "sweep", where)
+    unknown = set(head) - SWEEP_KEYS
+    if unknown:
+        raise SpecError(f"{where}: unknown key(s) in [sweep]: {', '.join(sorted(unknown))}; expected "
+                        f"{', '.join(sorted(SWEEP_KEYS))}")
+    names = head.get("scenarios", ["status_quo"])
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise SpecError(f"{where}: [sweep] scenarios must be a non-empty list of scenario names or paths")
+    scenarios = [_scenario(n, path, where) for n in names]
+    timeseries = head.get("timeseries", True)
+    if not isinstance(timeseries, bool):
+        raise SpecError(f"{where}: [sweep] timeseries = {timeseries!r} must be true or false")
+    try:
+        parameters = _checked_parameters(_table(data, "parameters", where))
+        grid = _table(data, "grid", where)
+        if grid:
+            grid_design(grid)  # validates names and values
+        sample = _sample(data, where)
+        outcomes = outcome_directions(_table(data, "robustness", where).get("outcomes", {}))
+    except registry.ParameterError as exc:
+        raise SpecError(f"{where}: {exc}") from None
+    spec = SweepSpec(
+        name=str(head.get("name", path.stem if path else "sweep")),
+        description=str(head.get("description", "")).strip(),
+        scenarios=scenarios,
+        replicates=_whole(head.get("replicates", 1), "replicates", where, 1),
+        weeks=_whole(head.get("weeks", 520), "weeks", where, 1),
+        seed=_whole(head.get("seed", 1), "seed", where, 0),
+        timeseries=timeseries,
+        parameters=parameters,
+        grid={k: list(v) for k, v in grid.items()},
+        sample=sample,
+        outcomes=outcomes,
+        path=path,
+    )
+    try:
+        spec.design()
+    except (registry.ParameterError, ValueError) as exc:
+        raise SpecError(f"{where}: {exc}") from None
+    return spec
+
+
+def _scenario(name: str, spec_path: Path | None, where: str) -> Scenario:
+    candidate = Path(name)
+    if spec_path is not None and name.endswith(".toml") and not candidate.is_absolute() and not candidate.exists():
+        candidate = spec_path.parent / name
+        name = str(candidate)
+    try:
+        return load_scenario(name)
+    except ScenarioError as exc:
+        raise SpecError(f"{where}: {exc}") from None
+
+
+def _checked_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    checked = registry.validate(parameters, check_memory=False)
+    return {k: checked[k] for k in parameters}
+
+
+def _sample(data: Mapping[str, Any], where: str) -> dict[str, Any] | None:
+    if "sample" not in data:
+        return None
+    sample = _table(data, "sample", where)
+    unknown = set(sample) - SAMPLE_KEYS
+    if unknown:
+        raise SpecError(f"{where}: unknown key(s) in [sample]: {', '.join(sorted(unknown))}; expected "
+                        "size, parameters, bounds")
+    size = _whole(sample.get("size", 0), "[sample] size", where, 1)
+    names = sample.get("parameters", "uncertainties")
+    if names == "uncertainties":
+        names = uncertainties()
+    if isinstance(names, str) or not isinstance(names, Sequence) or not names:
+        raise SpecError(f"{where}: [sample] parameters must be a list of parameter names or \"uncertainties\"")
+    for name in names:
+        if registry.get(name).kind == "bool":
+            raise registry.ParameterError(f"parameter '{name}' is a switch; put it in [grid] instead of [sample]")
+    bounds = sample.get("bounds", {})
+    if not isinstance(bounds, Mapping):
+        raise SpecError(f"{where}: [sample] bounds must be a table of name = [low, high]")
+    out = {"size": size, "parameters": list(names)}
+    if bounds:
+        out["bounds"] = {k: list(v) for k, v in bounds.items()}
+    return out
+
+
+def outcome_directions(outcomes: Mapping[str, Any] | Sequence[str]) -> dict[str, str]:
+    """``{metric: "max" | "min"}``, checked against the metric list. A list of names takes each
+    name's usual direction (``default_direction``) unless written ``"name:min"`` or ``"name:max"``."""
+    if isinstance(outcomes, str):
+        outcomes = [outcomes]
+    if not isinstance(outcomes, Mapping):
+        pairs = {}
+        for item in outcomes:
+            name, _, direction = str(item).partition(":")
+            pairs[name] = direction or default_direction(name)
+        outcomes = pairs
+    out = {}
+    for name, direction in outcomes.items():
+        if name not in OUTPUT_BY_NAME or name in ("week", "year"):
+            raise registry.ParameterError(f"unknown outcome '{name}'; see the metrics in model/metrics.py")
+        if direction not in ("max", "min"):
+            raise registry.ParameterError(f"outcome '{name}' direction {direction!r} must be \"max\" or \"min\"")
+        out[name] = direction
+    return out
+
+
+#: Outcomes the workers are better off with when they are lower.
+LOWER_IS_BETTER = frozenset({
+    "gini_earnings", "below_poverty_share", "rate_cv_subcontractors", "power_over", "worker_costs",
+    "subcontractor_margin", "health_burden_share", "blacklisted_share", "advocacy_absorbed",
+    "hidden_power_acts", "invisible_power_loss",
+})
+
+
+def default_direction(name: str) -> str:
+    """Whether more of outcome ``name`` is better ("max") or worse ("min") for the home workers."""
+    return "min" if name in LOWER_IS_BETTER else "max"

@@ -1,0 +1,382 @@
+"""Output folders: writing them so that a crash never leaves a half-written file, and reading them
+back (``load_output``) for reports, the CLI and the dashboard.
+
+Every output folder holds a ``manifest.json`` (``"format": "rumahan-output"``, its ``kind`` and
+what made it). A single run (kind ``run``) holds ``timeseries.parquet`` (week and metrics),
+``summary.json`` and ``events.parquet``. A batch (``sweep``, ``comparison``, ``sensitivity``,
+``robustness``) holds ``runs.parquet``, ``timeseries.parquet`` (unless the batch kept summaries
+only), ``events.parquet``, ``design.parquet`` where it has a design, analysis tables and
+``figures/``. While a batch runs, each finished run is one file ``parts/<index>.parquet`` (its
+weekly series, with its summary row, events and timing in the file's metadata), written to a
+temporary name and renamed, so a crash loses at most the runs in flight; when every run has
+finished the parts are consolidated into the tables above and removed.
+
+Every Parquet table Rumahan writes carries ``rumahan.table`` in its schema metadata, so a Parquet
+file from something else is recognised and refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from experiments.records import (
+    EVENT_COLUMNS,
+    ID_COLUMNS,
+    OUTCOME_NAMES,
+    PART_KEY,
+    SERIES_ID_COLUMNS,
+    events_frame,
+    jsonable,
+    runs_frame,
+)
+from model.metrics import METRIC_NAMES
+
+FORMAT = "rumahan-output"
+FORMAT_VERSION = 1
+KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison")
+BATCH_KINDS = ("sweep", "sensitivity", "robustness", "comparison")
+
+MANIFEST = "manifest.json"
+RUNS = "runs.parquet"
+TIMESERIES = "timeseries.parquet"
+EVENTS = "events.parquet"
+SUMMARY = "summary.json"
+SCENARIO_FILE = "scenario.toml"
+PARTS = "parts"
+FIGURES = "figures"
+#: Analysis tables a folder may hold, by the name ``OutputFolder.tables`` uses.
+TABLE_FILES = {
+    "events": EVENTS,
+    "design": "design.parquet",
+    "comparison": "comparison.parquet",
+    "indices": "indices.parquet",
+    "sample": "sample.parquet",
+    "regret": "regret.parquet",
+    "robustness": "robustness.parquet",
+}
+TABLE_KEY = b"rumahan.table"
+#: Rows gathered before a row group of the consolidated time series is written (bounds memory).
+ROW_GROUP_ROWS = 200_000
+
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+#: Permissions of written files: read-write for everyone, less the process's umask.
+FILE_MODE = 0o666 & ~_UMASK
+
+
+class OutputError(ValueError):
+    """A path that is not a readable Rumahan output folder, or a folder that cannot be used (one line)."""
+
+
+# --- writing, atomically ---------------------------------------------------------------------------
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600; give the files the usual permissions
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, obj: Any) -> None:
+    """Write ``obj`` as indented JSON, atomically."""
+    atomic_write_bytes(path, (json.dumps(jsonable(obj), indent=1, allow_nan=False) + "\n").encode())
+
+
+def _stamped(table: pa.Table, name: str) -> pa.Table:
+    meta = dict(table.schema.metadata or {})
+    meta.pop(PART_KEY, None)
+    meta[TABLE_KEY] = name.encode()
+    return table.replace_schema_metadata(meta)
+
+
+def write_table(path: Path, frame: pd.DataFrame, name: str) -> None:
+    """Write ``frame`` as a Parquet table named ``name`` (stamped as Rumahan's), atomically."""
+    table = _stamped(pa.Table.from_pandas(frame, preserve_index=False), name)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    atomic_write_bytes(path, sink.getvalue().to_pybytes())
+
+
+# --- reading, with one-line errors ------------------------------------------------------------------
+def read_table(path: Path, name: str, required: Iterable[str] = ()) -> pd.DataFrame:
+    """Read a Rumahan Parquet table, refusing truncated files, other tools' files and missing columns."""
+    try:
+        table = pq.read_table(path)
+    except FileNotFoundError:
+        raise OutputError(f"{path} is missing") from None
+    except (pa.ArrowException, OSError) as exc:
+        raise OutputError(f"{path} is truncated or not a Parquet file ({_first_line(exc)})") from None
+    stamp = (table.schema.metadata or {}).get(TABLE_KEY)
+    if stamp is None:
+        raise OutputError(f"{path} is a Parquet file that Rumahan did not write (no '{TABLE_KEY.decode()}' stamp)")
+    if stamp.decode() != name:
+        raise OutputError(f"{path} holds a '{stamp.decode()}' table, expected '{name}'")
+    missing = [c for c in required if c not in table.column_names]
+    if missing:
+        raise OutputError(f"{path} lacks column(s) {', '.join(missing[:5])}; it is not a complete '{name}' table")
+    return table.to_pandas()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of a Rumahan output folder, checked; ``OutputError`` if there is none or it is bad."""
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        raise OutputError(f"{folder} is not a Rumahan output folder (no {MANIFEST})")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise OutputError(f"{path} is not valid JSON ({_first_line(exc)}); truncated or not Rumahan's") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise OutputError(f"{path} is not a Rumahan manifest (no \"format\": \"{FORMAT}\")")
+    if manifest.get("kind") not in KINDS:
+        raise OutputError(f"{path} has unknown kind {manifest.get('kind')!r}; expected one of {', '.join(KINDS)}")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise OutputError(f"{path} has format version {version!r}; this Rumahan reads up to {FORMAT_VERSION}")
+    return manifest
+
+
+def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> None:
+    """Write ``manifest`` (format and version filled in) atomically."""
+    write_json(Path(folder) / MANIFEST, {"format": FORMAT, "format_version": FORMAT_VERSION, **manifest})
+
+
+# --- parts: one file per finished run --------------------------------------------------------------
+def part_path(folder: Path, index: int) -> Path:
+    return Path(folder) / PARTS / f"{index:07d}.parquet"
+
+
+def write_part(folder: Path, index: int, part: bytes) -> None:
+    """Store a finished run: the part file a worker built (``records.part_bytes``)."""
+    path = part_path(folder, index)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, part)
+
+
+def read_part_record(path: Path) -> dict[str, Any]:
+    """The record (row, events, timing) of a part file, without reading its series."""
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        return json.loads(meta[PART_KEY])
+    except (pa.ArrowException, OSError, KeyError, json.JSONDecodeError) as exc:
+        raise OutputError(f"{path} is not a readable run part ({_first_line(exc)})") from None
+
+
+def finished_parts(folder: Path) -> dict[int, Path]:
+    """Part files of finished runs by run index (temporary files of runs in flight are ignored)."""
+    parts = Path(folder) / PARTS
+    if not parts.is_dir():
+        return {}
+    return {int(p.stem): p for p in sorted(parts.glob("*.parquet")) if p.stem.isdigit()}
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files a crash left behind (``.<name>.*.tmp``)."""
+    for directory in (Path(folder), Path(folder) / PARTS):
+        if directory.is_dir():
+            for tmp in directory.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+
+@dataclass
+class Consolidated:
+    """What the parts of a batch hold, in run order."""
+
+    runs: pd.DataFrame
+    events: pd.DataFrame
+    timings: list[dict[str, Any]]
+
+
+def gather_parts(folder: Path, series_to: Path | None) -> Consolidated:
+    """Read every part in run order; stream their series into ``series_to`` (a Parquet file written
+    through a temporary name) when given, keeping memory flat however many runs there are."""
+    parts = sorted(finished_parts(folder).items())
+    rows, timings, events = [], [], []
+    writer: pq.ParquetWriter | None = None
+    tmp = None if series_to is None else series_to.with_name(f".{series_to.name}.consolidating.tmp")
+    pending: list[pa.Table] = []
+    pending_rows = 0
+    schema = None
+    try:
+        for _, path in parts:
+            if series_to is None:
+                record = read_part_record(path)
+            else:
+                try:
+                    table = pq.read_table(path)
+                except (pa.ArrowException, OSError) as exc:
+                    raise OutputError(f"{path} is not a readable run part ({_first_line(exc)})") from None
+                record = json.loads(table.schema.metadata[PART_KEY])
+                if schema is None:
+                    schema = _stamped(table, "timeseries").schema
+                    writer = pq.ParquetWriter(tmp, schema)
+                pending.append(table.replace_schema_metadata(schema.metadata).cast(schema))
+                pending_rows += table.num_rows
+                if pending_rows >= ROW_GROUP_ROWS:
+                    writer.write_table(pa.concat_tables(pending))
+                    pending, pending_rows = [], 0
+            rows.append(record["row"])
+            events.extend(record["events"])
+            timings.append(record["timing"])
+        if writer is not None:
+            if pending:
+                writer.write_table(pa.concat_tables(pending))
+            writer.close()
+            writer = None
+            os.replace(tmp, series_to)
+    finally:
+        if writer is not None:
+            writer.close()
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return Consolidated(runs_frame(rows), events_frame(events), timings)
+
+
+def read_parts_series(folder: Path) -> pd.DataFrame:
+    """The weekly series of every finished part, in run order (for folders still running)."""
+    frames = [read_table_part(p) for _, p in sorted(finished_parts(folder).items())]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*SERIES_ID_COLUMNS, *METRIC_NAMES])
+
+
+def read_table_part(path: Path) -> pd.DataFrame:
+    try:
+        return pq.read_table(path).to_pandas()
+    except (pa.ArrowException, OSError) as exc:
+        raise OutputError(f"{path} is not a readable run part ({_first_line(exc)})") from None
+
+
+# --- reading a whole folder -------------------------------------------------------------------------
+@dataclass
+class OutputFolder:
+    """A Rumahan output folder as read by ``load_output``.
+
+    Attributes:
+        path: the folder.
+        kind: ``'run' | 'sweep' | 'sensitivity' | 'robustness' | 'comparison'``.
+        manifest: the manifest (what made it: parameters, scenarios, seeds, versions, times).
+        runs: one row per run (``experiments.records``), plus ``wall_time_s``; for a folder still
+            running, the runs finished so far.
+        timeseries: one row per run-week, or ``None`` if the batch kept summaries only.
+        tables: analysis tables present: ``events``, ``design``, ``comparison``, ``indices``,
+            ``sample`` (SALib's sample), ``regret``, ``robustness``.
+        figures: PNG files in ``figures/``.
+    """
+
+    path: Path
+    kind: str
+    manifest: dict[str, Any]
+    runs: pd.DataFrame | None
+    timeseries: pd.DataFrame | None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figures: list[Path] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every planned run has finished and been consolidated."""
+        return self.manifest.get("status") == "complete"
+
+
+def _folder_of(path: str | Path) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise OutputError(f"{p} does not exist")
+    if p.is_file():
+        if (p.parent / MANIFEST).is_file() and p.name in {MANIFEST, RUNS, TIMESERIES, SUMMARY, *TABLE_FILES.values()}:
+            return p.parent
+        raise OutputError(f"{p} is a file, not a Rumahan output folder (a folder with {MANIFEST})")
+    return p
+
+
+def _with_wall_time(runs: pd.DataFrame, timings: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    by_id = {t["run_id"]: t.get("wall_time_s") for t in timings}
+    runs = runs.copy()
+    position = runs.columns.get_loc("seed") + 1
+    seconds = [by_id.get(r) for r in runs["run_id"]]
+    runs.insert(position, "wall_time_s", [float("nan") if s is None else float(s) for s in seconds])
+    return runs
+
+
+def load_output(path: str | Path) -> OutputFolder:
+    """Read a Rumahan output folder (or a file in one).
+
+    Raises ``OutputError`` with a one-line message if it is not one: no or invalid manifest, a
+    Parquet file from something else, truncated or missing files.
+    """
+    folder = _folder_of(path)
+    manifest = read_manifest(folder)
+    kind = manifest["kind"]
+    if kind == "run":
+        runs, series, tables = _load_run(folder, manifest)
+    else:
+        runs, series, tables = _load_batch(folder, manifest)
+    figures = sorted((folder / FIGURES).glob("*.png")) if (folder / FIGURES).is_dir() else []
+    return OutputFolder(folder, kind, manifest, runs, series, tables, figures)
+
+
+def _load_run(folder: Path, manifest: dict[str, Any]):
+    series = read_table(folder / TIMESERIES, "timeseries", required=METRIC_NAMES)
+    summary_path = folder / SUMMARY
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        metrics = summary["metrics"]
+    except FileNotFoundError:
+        raise OutputError(f"{summary_path} is missing") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise OutputError(f"{summary_path} is not a Rumahan summary ({_first_line(exc)})") from None
+    run_id = manifest.get("run_id", "run")
+    scenario = manifest.get("scenario", {}).get("name", "custom")
+    row = {"run_id": run_id, "scenario": scenario, "point": 0, "replicate": 0, "seed": manifest.get("seed", 0)}
+    row.update({f"param.{k}": v for k, v in manifest.get("parameters", {}).items()})
+    row.update({k: (float("nan") if v is None else v) for k, v in metrics.items()})
+    runs = _with_wall_time(runs_frame([row]), [{"run_id": run_id, "wall_time_s": manifest.get("wall_time_s")}])
+    ids = pd.DataFrame({"run_id": run_id, "scenario": scenario, "point": 0, "replicate": 0}, index=series.index)
+    series = pd.concat([ids.astype({"run_id": "string", "scenario": "string"}), series], axis=1)
+    tables = {}
+    if (folder / EVENTS).exists():
+        tables["events"] = read_table(folder / EVENTS, "events", required=EVENT_COLUMNS)
+    return runs, series, tables
+
+
+def _load_batch(folder: Path, manifest: dict[str, Any]):
+    keeps_series = bool(manifest.get("timeseries", True))
+    tables: dict[str, pd.DataFrame] = {}
+    if manifest.get("status") == "complete":
+        runs = read_table(folder / RUNS, "runs", required=(*ID_COLUMNS, *OUTCOME_NAMES))
+        runs = _with_wall_time(runs, manifest.get("runs", []))
+        series = (
+            read_table(folder / TIMESERIES, "timeseries", required=(*SERIES_ID_COLUMNS, *METRIC_NAMES))
+            if keeps_series else None
+        )
+    else:  # still running or interrupted: what has finished so far
+        gathered = gather_parts(folder, series_to=None)
+        runs = _with_wall_time(gathered.runs, gathered.timings)
+        tables["events"] = gathered.events
+        series = read_parts_series(folder) if keeps_series else None
+    for name, filename in TABLE_FILES.items():
+        if (folder / filename).exists():
+            tables[name] = read_table(folder / filename, name)
+    return runs, series, tables

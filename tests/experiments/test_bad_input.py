@@ -1,0 +1,114 @@
+"""Bad input: a non-zero exit, one line on stderr that names the problem, no traceback."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from .conftest import free_port
+
+
+def _one_line_error(code: int, err: str, expected_code: int = 2) -> str:
+    assert code == expected_code
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+@pytest.mark.parametrize("args,message", [
+    (("run", "--scenario", "utopia", "--out", "{tmp}/r"),
+     "unknown scenario 'utopia'; valid: status_quo, no_network, c177"),
+    (("run", "--scenario", "status_quo", "--set", "n_wrokers=100", "--out", "{tmp}/r"),
+     "unknown parameter 'n_wrokers'; did you mean n_workers"),
+    (("run", "--scenario", "status_quo", "--set", "tokenism=1.5", "--out", "{tmp}/r"),
+     "parameter 'tokenism' = 1.5 is out of bounds; accepted: 0 to 1 share"),
+    (("run", "--scenario", "status_quo", "--set", "tokenism", "--out", "{tmp}/r"), "--set expects NAME=VALUE"),
+    (("run", "--scenario", "status_quo", "--set", "recognition=maybe", "--out", "{tmp}/r"), "accepted: true or false"),
+    (("run", "--scenario", "status_quo", "--weeks", "0", "--out", "{tmp}/r"), "weeks = 0"),
+    (("sensitivity", "--samples", "2", "--parameters", "tokenism", "relocation_cost", "--out", "{tmp}/s"),
+     "'tokenism' is a lever, not an uncertainty"),
+    (("sensitivity", "--method", "sobol", "--samples", "6", "--parameters", "principal_price", "relocation_cost",
+      "--out", "{tmp}/s"), "must be a power of 2"),
+    (("sensitivity", "--samples", "2", "--outcomes", "happiness", "--out", "{tmp}/s"), "unknown outcome(s) happiness"),
+    (("robustness", "--scenarios", "status_quo", "c177", "--outcomes", "earnings_to_ump:up", "--out", "{tmp}/b"),
+     "must be \"max\" or \"min\""),
+    (("compare", "{tmp}"), "is not a Rumahan output folder (no manifest.json)"),
+    (("compare", "{tmp}/nothing"), "does not exist"),
+])
+def test_bad_input_gives_one_line_and_exit_2(cli, tmp_path, args, message):
+    code, _, err = cli(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert message in _one_line_error(code, err)
+
+
+def test_malformed_spec_names_file_and_line(cli, tmp_path):
+    spec = tmp_path / "broken.toml"
+    spec.write_text('[sweep]\nscenarios = ["status_quo"\nweeks = 3\n')
+    line = _one_line_error(*cli("sweep", spec, "--out", tmp_path / "o")[::2])
+    assert "broken.toml is not valid TOML" in line and "line 3" in line
+
+
+def test_spec_with_out_of_bounds_grid_names_parameter_and_bounds(cli, tmp_path):
+    spec = tmp_path / "s.toml"
+    spec.write_text("[grid]\nframing_intensity = [0.5, 2.0]\n")
+    line = _one_line_error(*cli("sweep", spec, "--out", tmp_path / "o")[::2])
+    assert "'framing_intensity' = 2.0 is out of bounds; accepted: 0 to 1" in line
+
+
+def test_folder_holding_a_different_sweep_is_refused_with_how_to_resume(cli, tmp_path, tiny_spec):
+    out = tmp_path / "out"
+    assert cli("sweep", tiny_spec, "--out", out, "--jobs", 1, "--quiet", "--no-report")[0] == 0
+    line = _one_line_error(*cli("sweep", tiny_spec, "--out", out, "--weeks", 31, "--jobs", 1, "--quiet")[::2])
+    assert f"{out} holds a different sweep (16 of 16 runs done)" in line
+    assert f"to resume it rerun `rumahan sweep {tiny_spec} --out {out}" in line and "another folder" in line
+    line = _one_line_error(*cli("run", "--scenario", "status_quo", "--out", out)[::2])
+    assert "holds a sweep" in line
+    (tmp_path / "stuff").mkdir()
+    (tmp_path / "stuff" / "notes.txt").write_text("mine")
+    line = _one_line_error(*cli("sweep", tiny_spec, "--out", tmp_path / "stuff", "--quiet")[::2])
+    assert "is not empty and is not a Rumahan output folder" in line
+
+
+def test_unreachable_scheduler_fails_within_seconds(cli, tmp_path, tiny_spec):
+    started = time.monotonic()
+    code, _, err = cli("sweep", tiny_spec, "--out", tmp_path / "o", "--scheduler", f"tcp://127.0.0.1:{free_port()}",
+                       "--connect-timeout", "2", "--quiet")
+    assert time.monotonic() - started < 15
+    line = _one_line_error(code, err, expected_code=1)
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:" in line and "within 2 s" in line
+
+
+def test_malformed_scheduler_address_is_refused(cli, tmp_path, tiny_spec):
+    code, _, err = cli("sweep", tiny_spec, "--out", tmp_path / "o", "--scheduler", "127.0.0.1 8786")
+    assert "is not of the form tcp://HOST:PORT" in _one_line_error(code, err)
+
+
+def test_usage_errors_are_one_line(capsys):
+    from experiments.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--scenario", "status_quo"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--out" in err and "rumahan run --help" in err
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_an_error():
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    # `true` exits at once, long before the CLI has imported the model and prints: a certain broken pipe
+    shell = f"{sys.executable} -m experiments params | true"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    from experiments.cli import main
+    from experiments.scenarios import ScenarioError
+
+    with pytest.raises(ScenarioError):
+        main(["run", "--scenario", "utopia", "--out", str(tmp_path / "r"), "--debug"])

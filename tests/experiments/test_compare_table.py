@@ -1,0 +1,79 @@
+"""comparison_table against hand-computed confidence intervals, paired and Welch differences,
+and effect sizes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from experiments.compare import comparison_table
+
+T2 = stats.t.ppf(0.975, 2)
+
+
+def _runs(rows):
+    return pd.DataFrame(rows, columns=["scenario", "point", "seed", "earnings_to_ump", "piece_rate_mean"])
+
+
+@pytest.fixture
+def paired_runs():
+    return _runs([
+        ("base", 0, 10, 1.0, 300.0), ("base", 0, 11, 2.0, 300.0), ("base", 0, 12, 3.0, 300.0),
+        ("policy", 0, 12, 6.0, 310.0), ("policy", 0, 10, 2.0, 310.0), ("policy", 0, 11, 4.0, 310.0),
+    ])
+
+
+def test_means_and_confidence_intervals(paired_runs):
+    table = comparison_table(paired_runs, "base", metrics=["earnings_to_ump"]).set_index("scenario")
+    policy = table.loc["policy"]
+    assert policy["mean"] == pytest.approx(4.0)
+    assert policy["sd"] == pytest.approx(2.0)
+    half = T2 * 2.0 / np.sqrt(3)
+    assert (policy["ci_low"], policy["ci_high"]) == pytest.approx((4.0 - half, 4.0 + half))
+    assert policy["n"] == 3 and policy["unit"] == "share"
+
+
+def test_differences_are_paired_by_seed(paired_runs):
+    policy = comparison_table(paired_runs, "base", metrics=["earnings_to_ump"]).set_index("scenario").loc["policy"]
+    # pairs by seed: (2-1, 4-2, 6-3) = (1, 2, 3): mean 2, sd 1
+    half = T2 * 1.0 / np.sqrt(3)
+    assert policy["paired"]
+    assert policy["diff"] == pytest.approx(2.0)
+    assert (policy["diff_ci_low"], policy["diff_ci_high"]) == pytest.approx((2.0 - half, 2.0 + half))
+    assert policy["effect_size"] == pytest.approx(2.0 / np.sqrt((1.0 + 4.0) / 2))
+
+
+def test_baseline_row_differs_by_zero_and_constant_outcomes_have_no_effect_size(paired_runs):
+    table = comparison_table(paired_runs, "base", metrics=["piece_rate_mean"]).set_index("scenario")
+    assert table.loc["base", "diff"] == 0.0
+    assert table.loc["policy", "diff"] == pytest.approx(10.0)
+    assert (table.loc["policy", "diff_ci_low"], table.loc["policy", "diff_ci_high"]) == pytest.approx((10.0, 10.0))
+    assert np.isnan(table.loc["policy", "effect_size"])  # no spread in either group
+
+
+def test_unpaired_differences_use_welch():
+    runs = _runs([("base", 0, s, v, 1.0) for s, v in zip((1, 2, 3, 4), (1.0, 2.0, 4.0, 3.0), strict=True)]
+                 + [("policy", 0, s, v, 1.0) for s, v in zip((5, 6, 7), (5.0, 9.0, 4.0), strict=True)])
+    row = comparison_table(runs, "base", metrics=["earnings_to_ump"]).set_index("scenario").loc["policy"]
+    x, y = np.array([5.0, 9.0, 4.0]), np.array([1.0, 2.0, 4.0, 3.0])
+    expected = stats.ttest_ind(x, y, equal_var=False).confidence_interval(0.95)
+    assert not row["paired"]
+    assert (row["diff_ci_low"], row["diff_ci_high"]) == pytest.approx((expected.low, expected.high))
+
+
+def test_several_group_columns_compare_within_the_same_point():
+    runs = _runs([("base", 0, 1, 1.0, 1.0), ("base", 0, 2, 1.0, 1.0), ("base", 1, 1, 5.0, 1.0), ("base", 1, 2, 5.0, 1.0),
+                  ("pol", 0, 1, 2.0, 1.0), ("pol", 0, 2, 2.0, 1.0), ("pol", 1, 1, 7.0, 1.0), ("pol", 1, 2, 7.0, 1.0)])
+    table = comparison_table(runs, "base", metrics=["earnings_to_ump"], group=["scenario", "point"])
+    diffs = table.set_index(["scenario", "point"])["diff"]
+    assert diffs[("pol", 0)] == pytest.approx(1.0) and diffs[("pol", 1)] == pytest.approx(2.0)
+
+
+def test_bad_baseline_or_metric_is_refused(paired_runs):
+    with pytest.raises(ValueError, match="baseline 'nope' is not a scenario"):
+        comparison_table(paired_runs, "nope")
+    with pytest.raises(ValueError, match="unknown metric"):
+        comparison_table(paired_runs, "base", metrics=["happiness"])
+    assert comparison_table(paired_runs, None, metrics=["earnings_to_ump"])["diff"].isna().all()
