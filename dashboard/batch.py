@@ -1,0 +1,268 @@
+"""Batch results: open an output folder written by the CLI (a sweep, a comparison, a sensitivity
+or robustness analysis, or a single run), filter its runs, and see heatmaps over two swept
+parameters, sensitivity bars, the regret view and the tables, with downloads. Folders are read by
+``experiments.storage.load_output`` and drawn by ``experiments.plots``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import figures
+from dashboard.labels import metric_label
+from dashboard.run_charts import timeseries_chart
+from experiments.compare import comparison_table
+from experiments.records import OUTCOME_NAMES, param_column
+from experiments.report import choose_baseline
+from experiments.storage import MANIFEST, OutputError, OutputFolder, load_output
+
+REPO = Path(__file__).resolve().parent.parent
+#: Folders (under the repository and the working directory) searched for output folders.
+SEARCHED = ("runs", "results", "output", "out")
+FOLDER_KEY = "batch.folder"
+#: Parameters with at most this many distinct values are filtered by picking values.
+PICK_VALUES_UP_TO = 12
+#: Most groups of runs (scenario x design point) drawn as bars, and as weekly lines.
+MAX_GROUPS, MAX_LINES = 40, 8
+
+
+def found_folders() -> list[str]:
+    """Output folders (holding a manifest) up to three levels under the usual places."""
+    roots = {REPO / name for name in SEARCHED} | {Path.cwd() / name for name in SEARCHED}
+    found: set[Path] = set()
+    for root in roots:
+        if root.is_dir():
+            for depth in ("*", "*/*", "*/*/*"):
+                found.update(p.parent for p in root.glob(f"{depth}/{MANIFEST}"))
+    return sorted(str(p) for p in found)
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the folder…")
+def read_folder(path: str, stamp: float) -> OutputFolder:
+    """``load_output``, cached until the folder's manifest changes (``stamp``: its mtime)."""
+    return load_output(path)
+
+
+def resolve(path: str) -> Path:
+    """``path`` as typed: absolute, or relative to the working directory, else to the repository."""
+    typed = Path(path).expanduser()
+    if typed.is_absolute() or typed.exists() or not (REPO / typed).exists():
+        return typed
+    return REPO / typed
+
+
+def open_folder(path: str) -> OutputFolder:
+    """Read ``path``; raises ``OutputError`` with a one-line message."""
+    folder = resolve(path)
+    manifest = folder / MANIFEST
+    stamp = manifest.stat().st_mtime if manifest.is_file() else 0.0
+    return read_folder(str(folder), stamp)
+
+
+def chooser() -> None:
+    """Pick a found folder or type a path; the chosen path is remembered in the session."""
+    folders = found_folders()
+    with st.form("batch_open"):
+        cols = st.columns([1, 1])
+        picked = cols[0].selectbox(
+            "Folders found", folders, index=None, key="batch.found",
+            placeholder="none found" if not folders else f"{len(folders)} found",
+            help="Output folders under " + ", ".join(f"{n}/" for n in SEARCHED) + " of the repository.")
+        typed = cols[1].text_input("Or a folder path", key="batch.typed",
+                                   placeholder="e.g. runs/framing_sweep", help="A folder with a manifest.json.")
+        if st.form_submit_button("Open folder", type="primary"):
+            st.session_state[FOLDER_KEY] = typed.strip() or picked
+            if not st.session_state[FOLDER_KEY]:
+                st.session_state[FOLDER_KEY] = None
+
+
+def overview(folder: OutputFolder) -> None:
+    manifest, plan = folder.manifest, folder.manifest.get("plan", {})
+    st.subheader(f"A {folder.kind}: {folder.path}")
+    if folder.kind != "run" and not folder.complete:
+        st.warning(f"This batch has not finished ({manifest.get('runs_done', '?')} of "
+                   f"{plan.get('runs_total', '?')} runs); these are the runs finished so far.")
+    facts = {
+        "created": manifest.get("created"), "command": manifest.get("command"),
+        "scenarios": ", ".join(s.get("name", "?") for s in plan.get("scenarios", [])) or None,
+        "varied parameters": ", ".join(plan.get("varied", [])) or None,
+        "runs": None if folder.runs is None else len(folder.runs), "replicates": plan.get("replicates"),
+        "weeks": plan.get("weeks"), "root seed": plan.get("root_seed"),
+    }
+    st.markdown("  \n".join(f"**{k}**: `{v}`" for k, v in facts.items() if v not in (None, "")))
+
+
+def varied(folder: OutputFolder) -> list[str]:
+    """Bare names of the parameters the batch varied."""
+    names = folder.manifest.get("plan", {}).get("varied", [])
+    return [n for n in names if folder.runs is not None and param_column(n) in folder.runs.columns]
+
+
+def filtered_runs(folder: OutputFolder) -> pd.DataFrame:
+    """The runs table with the user's filters (scenario and every varied parameter)."""
+    runs = folder.runs
+    with st.expander("Filter the runs", expanded=False):
+        scenarios = list(pd.unique(runs["scenario"]))
+        keep = st.multiselect("Scenarios", scenarios, default=scenarios, key=f"batch.f.scenario.{folder.path}")
+        runs = runs[runs["scenario"].isin(keep)]
+        for name in varied(folder):
+            column = param_column(name)
+            values = sorted(pd.unique(folder.runs[column]))
+            key = f"batch.f.{name}.{folder.path}"
+            if len(values) <= PICK_VALUES_UP_TO or not pd.api.types.is_numeric_dtype(folder.runs[column]):
+                chosen = st.multiselect(name, values, default=values, key=key)
+                runs = runs[runs[column].isin(chosen)]
+            else:
+                low, high = float(min(values)), float(max(values))
+                chosen = st.slider(name, low, high, (low, high), key=key)
+                runs = runs[runs[column].between(*chosen)]
+    st.caption(f"{len(runs)} of {len(folder.runs)} runs selected.")
+    return runs
+
+
+def heatmap_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
+    st.subheader("Heatmap over two swept parameters")
+    axes = [*varied(folder), "scenario"]
+    if len(axes) < 2 or runs.empty:
+        st.caption("This batch varied fewer than two things, so there is no heatmap.")
+        return
+    cols = st.columns(3)
+    x = cols[0].selectbox("Across", axes, index=0, key="batch.hx")
+    y = cols[1].selectbox("Up", [a for a in axes if a != x], index=0, key="batch.hy")
+    metric = cols[2].selectbox("Outcome", list(OUTCOME_NAMES), key="batch.hm", format_func=metric_label,
+                               index=list(OUTCOME_NAMES).index("earnings_to_ump"))
+    left, _ = st.columns([3, 2])
+    with left:
+        figures.show("heatmap", runs, x, y, metric, alt=f"Heatmap of {metric} over {x} and {y}")
+
+
+def group_columns(folder: OutputFolder) -> list[str]:
+    """Columns that make a group of runs: the scenario and the value of every varied parameter."""
+    return ["scenario", *(param_column(n) for n in varied(folder))]
+
+
+def group_labels(folder: OutputFolder, runs: pd.DataFrame) -> pd.Series:
+    """A label per run naming its scenario and design point: ``status_quo · tokenism=0.8``."""
+    names = varied(folder)
+    return pd.Series([
+        " · ".join([str(row["scenario"]), ", ".join(f"{n}={row[param_column(n)]:g}" if isinstance(
+            row[param_column(n)], float) else f"{n}={row[param_column(n)]}" for n in names)]).strip(" ·")
+        for _, row in runs.iterrows()
+    ], index=runs.index)
+
+
+def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
+    st.subheader("Outcomes by scenario and design point")
+    groups = runs[group_columns(folder)].drop_duplicates()
+    if len(groups) > MAX_GROUPS:
+        st.info(f"{len(groups)} groups of runs are too many to draw one bar each; filter the runs above "
+                f"(at most {MAX_GROUPS}).")
+        return
+    baseline = folder.manifest.get("plan", {}).get("baseline") or choose_baseline(list(pd.unique(folder.runs["scenario"])))
+    baseline = baseline if baseline in set(runs["scenario"]) else None
+    table = comparison_table(runs, baseline, group=group_columns(folder))
+    metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), key="batch.metrics", format_func=metric_label,
+                             default=["piece_rate_mean", "earnings_to_ump", "membership_rate"])
+    if not metrics:
+        return
+    st.caption("Final-year means with 95% confidence intervals over replicates"
+               + (f"; grey: the baseline, {baseline}." if baseline else "."))
+    figures.show("final_year_bars", table, metrics, alt="Final-year means with confidence intervals by group")
+    if folder.timeseries is not None and len(groups) <= MAX_LINES:
+        labels = dict(zip(runs["run_id"], group_labels(folder, runs), strict=True))
+        series = folder.timeseries[folder.timeseries["run_id"].isin(labels)]
+        series = series.assign(group=series["run_id"].map(labels))
+        figures.show("timeseries_bands", series, metrics, group="group", alt="Weekly means with confidence bands")
+    elif folder.timeseries is not None:
+        st.caption(f"Filter to at most {MAX_LINES} groups to see the weekly lines.")
+
+
+def sensitivity_view(folder: OutputFolder) -> None:
+    indices = folder.tables.get("indices")
+    st.subheader("Sensitivity: which uncertainties matter")
+    if indices is None or indices.empty:
+        st.info("This folder holds no sensitivity indices (indices.parquet).")
+        return
+    outcomes = list(pd.unique(indices["outcome"]))
+    chosen = st.multiselect("Outcomes", outcomes, default=outcomes[:2], key="batch.s_outcomes",
+                            format_func=metric_label)
+    top = st.slider("Parameters shown per outcome", 3, 30, 12, key="batch.s_top")
+    part = indices[indices["outcome"].isin(chosen)]
+    if not part.empty:
+        figures.show("sensitivity_bars", part, top=top, alt="Sensitivity indices of the most influential parameters")
+
+
+def robustness_view(folder: OutputFolder) -> None:
+    regret = folder.tables.get("regret")
+    st.subheader("Robustness: regret of each policy across states of the world")
+    if regret is None or regret.empty:
+        st.info("This folder holds no regret table (regret.parquet).")
+        return
+    st.caption("Regret is how far a policy falls short of the best policy in the same state of the world, in "
+               "the outcome's unit; 0 is best. A robust policy has a small maximum regret.")
+    figures.show("regret_plot", regret, alt="Regret of each policy across states of the world")
+
+
+def run_view(folder: OutputFolder) -> None:
+    st.subheader("Weekly outcomes")
+    metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), key="batch.run_metrics", format_func=metric_label,
+                             default=["piece_rate_mean", "membership_rate"])
+    if metrics and folder.timeseries is not None:
+        st.altair_chart(timeseries_chart(folder.timeseries, metrics), width="stretch")
+
+
+def tables_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
+    st.subheader("Tables")
+    tables: dict[str, pd.DataFrame] = {"runs (selected)": runs, **folder.tables}
+    name = st.selectbox("Table", list(tables), key="batch.table")
+    frame = tables[name]
+    st.dataframe(frame, hide_index=True, width="stretch", height=300)
+    stem = f"{folder.path.name}_{name.split(' ')[0]}"
+    st.download_button(f"Download {name} (CSV)", frame.to_csv(index=False).encode(), f"{stem}.csv",
+                       mime="text/csv", key="batch.download", on_click="ignore")
+    if folder.figures:
+        with st.expander(f"Figures saved in the folder ({len(folder.figures)})"):
+            for figure in folder.figures:
+                st.image(str(figure), caption=figure.name)
+
+
+def render() -> None:
+    st.title("Batch results")
+    st.markdown("Open a folder written by `rumahan sweep`, `rumahan sensitivity`, `rumahan robustness`, "
+                "`rumahan compare --out` or `rumahan run --out` to browse its results.")
+    chooser()
+    path = st.session_state.get(FOLDER_KEY)
+    if not path:
+        st.info("Choose or type a folder, then press **Open folder**.")
+        return
+    try:
+        folder = open_folder(path)
+    except OutputError as exc:
+        st.error(f"This folder cannot be opened: {exc}")
+        return
+    except OSError as exc:
+        st.error(f"This folder cannot be read: {exc}")
+        return
+    overview(folder)
+    if folder.runs is None or folder.runs.empty:
+        st.info("No run has finished in this folder yet.")
+        return
+    runs = filtered_runs(folder)
+    if folder.kind == "sweep":
+        heatmap_view(folder, runs)
+        comparison_view(folder, runs)
+    elif folder.kind == "comparison":
+        comparison_view(folder, runs)
+    elif folder.kind == "sensitivity":
+        sensitivity_view(folder)
+    elif folder.kind == "robustness":
+        robustness_view(folder)
+        comparison_view(folder, runs)
+    else:
+        run_view(folder)
+    tables_view(folder, runs)
+
+
+render()

@@ -1,0 +1,181 @@
+"""Compare scenarios: run two or more scenarios with replicates and see mean lines with confidence
+bands, a final-year table with differences and effect sizes against a baseline, the four powers
+and the Power Cube. Everything is computed by ``experiments.compare`` and drawn by
+``experiments.plots``, exactly as the CLI reports do."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import figures, session
+from dashboard.labels import metric_label
+from dashboard.run_config import MAX_WEEKS, format_value
+from dashboard.runs import progress_bar
+from experiments.compare import Comparison, compare_scenarios
+from experiments.records import OUTCOME_NAMES
+from experiments.scenarios import available, load_scenario
+from model import params as registry
+
+DEFAULT_SCENARIOS = ("status_quo", "no_network")
+DEFAULT_METRICS = ("piece_rate_mean", "earnings_to_ump", "membership_rate", "coverage_rate")
+MAX_REPLICATES = 30
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """What was compared (the inputs of ``compare_scenarios``)."""
+
+    scenarios: tuple[str, ...]
+    replicates: int
+    weeks: int
+    root_seed: int
+    baseline: str
+    overrides: tuple[tuple[str, Any], ...]
+
+    def describe(self) -> str:
+        changed = ", ".join(f"{k} = {format_value(v)}" for k, v in self.overrides)
+        return (f"{len(self.scenarios)} scenarios × {self.replicates} replicates, {self.weeks} weeks, root seed "
+                f"{self.root_seed}, baseline {self.baseline}" + (f"; for every run: {changed}" if changed else ""))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def comparison(settings: CompareSettings, _jobs: int = 1) -> Comparison:
+    """``compare_scenarios`` for ``settings``, cached (``_jobs`` does not change the results)."""
+    with progress_bar("Finished {done} of {total} runs") as report:
+        return compare_scenarios(
+            list(settings.scenarios), replicates=settings.replicates, weeks=settings.weeks,
+            root_seed=settings.root_seed, baseline=settings.baseline, overrides=dict(settings.overrides),
+            jobs=_jobs, progress=report,
+        )
+
+
+def settings_form() -> tuple[CompareSettings, int] | None:
+    """The form; returns the settings and the number of processes when submitted and valid."""
+    names = list(available())
+    explore_changes = session.config().changes
+    with st.form("compare_setup"):
+        chosen = st.multiselect("Scenarios to compare", names, default=list(DEFAULT_SCENARIOS),
+                                key="compare.scenarios", help="Two or more scenarios (experiments/scenarios/).")
+        cols = st.columns(5)
+        baseline = cols[0].selectbox("Baseline", names, key="compare.baseline",
+                                     help="The scenario the others are compared with; it must be among those chosen.")
+        replicates = cols[1].number_input(
+            "Replicates per scenario", min_value=1, max_value=MAX_REPLICATES, value=3, key="compare.replicates",
+            help="Runs of each scenario with different seeds. Replicate r uses the same seed in every scenario, "
+                 "so differences are paired. At least 2 give confidence intervals.")
+        weeks = cols[2].number_input("Weeks", min_value=1, max_value=MAX_WEEKS, value=520, step=52,
+                                     key="compare.weeks")
+        root_seed = cols[3].number_input("Root seed", min_value=0, value=1, key="compare.seed",
+                                         help="Replicate seeds are derived from it (experiments/seeds.py).")
+        n_workers = cols[4].number_input(
+            "Workers per run", min_value=int(registry.get("n_workers").bounds[0]), max_value=1_000_000,
+            value=int(registry.get("n_workers").default), step=500, key="compare.n_workers",
+            help=registry.get("n_workers").meaning)
+        use_explore = st.checkbox(
+            "Also apply my changes from the Explore page to every scenario"
+            + (f" ({', '.join(k for k, _ in explore_changes)})" if explore_changes else " (none yet)"),
+            key="compare.use_explore", disabled=not explore_changes)
+        jobs = st.slider("Processes", 1, max(1, os.cpu_count() or 1), 1, key="compare.jobs",
+                         help="Run replicates in parallel worker processes; results are identical.")
+        submitted = st.form_submit_button("Compare scenarios", type="primary")
+    if not submitted:
+        return None
+    problem = None
+    if len(chosen) < 2:
+        problem = "Choose at least two scenarios to compare."
+    elif baseline not in chosen:
+        problem = f"The baseline '{baseline}' is not among the chosen scenarios; choose it too, or another baseline."
+    if problem:
+        session.put(session.COMPARE_ERROR, problem)
+        return None
+    overrides = dict(explore_changes) if use_explore else {}
+    overrides["n_workers"] = int(n_workers)
+    settings = CompareSettings(tuple(chosen), int(replicates), int(weeks), int(root_seed), baseline,
+                               tuple(sorted(overrides.items())))
+    return settings, int(jobs)
+
+
+def run(settings: CompareSettings, jobs: int) -> None:
+    try:
+        found = comparison(settings, jobs)
+    except Exception as exc:  # any failure is shown; the earlier comparison stays
+        session.put(session.COMPARE_ERROR, f"The comparison failed: {type(exc).__name__}: {exc}")
+    else:
+        session.put(session.COMPARISON, (settings, found))
+        session.put(session.COMPARE_ERROR, None)
+
+
+def _interval(low: float, high: float) -> str:
+    return "" if pd.isna(low) or pd.isna(high) else f"{low:.4g} to {high:.4g}"
+
+
+def final_year_table(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """The comparison table, in words, for the chosen outcomes (one row per scenario and outcome)."""
+    shown = table[table["metric"].isin(metrics)]
+    return pd.DataFrame({
+        "scenario": shown["scenario"],
+        "outcome": [metric_label(m) for m in shown["metric"]],
+        "mean": shown["mean"],
+        "95% interval": [_interval(a, b) for a, b in zip(shown["ci_low"], shown["ci_high"], strict=True)],
+        "difference": shown["diff"],
+        "its 95% interval": [
+            _interval(a, b) for a, b in zip(shown["diff_ci_low"], shown["diff_ci_high"], strict=True)],
+        "effect size d": shown["effect_size"],
+    })
+
+
+def results(settings: CompareSettings, found: Comparison) -> None:
+    st.header("Results")
+    st.markdown(settings.describe() + ".")
+    runs_time = found.runs["wall_time_s"].sum() if "wall_time_s" in found.runs else float("nan")
+    st.caption(f"{len(found.runs)} runs, {runs_time:.1f} s of simulation in total.")
+    metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), default=list(DEFAULT_METRICS), key="compare.metrics",
+                             format_func=metric_label)
+    if not metrics:
+        st.info("Choose at least one outcome.")
+        return
+    st.subheader("Over time")
+    st.caption("Mean over replicates and its 95% confidence band; dotted lines mark policy changes.")
+    figures.show("timeseries_bands", found.timeseries, metrics, events=found.events,
+                 alt="Weekly means of each scenario with 95% confidence bands")
+    st.subheader(f"Final year, against {found.baseline}")
+    st.caption(f"Means over the last 52 weeks of each run, over {settings.replicates} replicates. The difference "
+               f"is the scenario's mean minus {found.baseline}'s, paired by seed; the effect size d (Cohen's) is the "
+               "difference in standard deviations (|d| ≥ 0.8 is usually called large). With few replicates the "
+               "intervals are wide.")
+    st.dataframe(final_year_table(found.table, metrics), hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in (
+                     "mean", "difference", "effect size d")})
+    figures.show("final_year_bars", found.table, metrics, alt="Final-year means with 95% confidence intervals")
+    st.subheader("The four powers and the Power Cube")
+    figures.show("power_indices", found.table, alt="The four power indices of each scenario")
+    figures.show("power_cube", found.runs, alt="The network's effort by space and level in each scenario")
+    st.page_link("share.py", label="Download the comparison's tables (CSV, Parquet)", icon=":material/share:")
+
+
+def render() -> None:
+    st.title("Compare scenarios")
+    st.markdown("Run several scenarios side by side, each with replicates, and see which differences are "
+                "larger than the randomness of a single run.")
+    with st.expander("What each scenario changes"):
+        st.markdown("\n".join(f"- **{name}**: {load_scenario(name).description}" for name in available()))
+    picked = settings_form()
+    if picked is not None:
+        run(*picked)
+    error = session.get(session.COMPARE_ERROR)
+    found = session.get(session.COMPARISON)
+    if error:
+        st.error(error + (" The results below are from the previous comparison." if found else ""))
+    if found is not None:
+        results(*found)
+    elif not error:
+        st.info("Choose scenarios and press **Compare scenarios**. Three replicates of two scenarios at the "
+                "default size take a few seconds.")
+
+
+render()

@@ -1,0 +1,270 @@
+"""Explore a run: pick a scenario, change levers and uncertainties, run, and look at the outcomes
+over time, the money flows, the kampung network, the Power Cube and the events."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import figures, session
+from dashboard.kampung_picture import COLOUR_BY, layout
+from dashboard.labels import metric_label, metric_meaning
+from dashboard.parameter_widgets import (
+    TOP_ROW,
+    fill_missing,
+    parameter_groups,
+    parameter_input,
+    read_values,
+)
+from dashboard.run_charts import (
+    MARKED_EVENTS,
+    cost_chart,
+    effort_bars,
+    events_frame,
+    money_flow_chart,
+    timeseries_chart,
+)
+from dashboard.run_config import MAX_SEED, MAX_WEEKS, ConfigError, RunConfig, format_value
+from dashboard.runs import simulate_config
+from experiments.scenarios import available, load_scenario
+from model import params as registry
+from model.calendar import START_YEAR, WEEKS_PER_YEAR
+
+SCENARIO_KEY, WEEKS_KEY, SEED_KEY = "run.scenario", "run.weeks", "run.seed"
+
+#: The time-series panels: title, outcomes, what to look for.
+PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("Piece rates", ("piece_rate_mean", "floor_rate"),
+     "The rate paid per piece, and the legal floor when one is in force (0 = none)."),
+    ("Earnings against the minimum wage", ("earnings_to_ump", "below_poverty_share"),
+     "Monthly net earnings as a share of Jakarta's minimum wage (UMP), and the share of workers "
+     "earning less than the poverty line."),
+    ("Organizing", ("membership_rate", "participation_rate", "consciousness_mean", "coverage_rate"),
+     "Network membership, taking part in collective action, consciousness, and the share covered by "
+     "an agreement or an enforced floor."),
+    ("The four powers (Rowlands)", ("power_within", "power_with", "power_to", "power_over"),
+     "Each index is between 0 and 1; the Learn page explains them."),
+)
+#: Final-year numbers shown first: outcome, short title, how to show the value.
+KEY_NUMBERS: tuple[tuple[str, str, str], ...] = (
+    ("piece_rate_mean", "Piece rate", "Rp {:,.0f}"),
+    ("earnings_to_ump", "Earnings ÷ UMP", "{:.0%}"),
+    ("membership_rate", "Network members", "{:.0%}"),
+    ("coverage_rate", "Covered", "{:.0%}"),
+    ("power_over", "Power over", "{:.2f}"),
+)
+CUBE_SPACES = ("effort_closed", "effort_invited", "effort_claimed")
+CUBE_LEVELS = ("effort_local", "effort_national", "effort_global")
+CUBE_FORMS = ("visible_power_acts", "hidden_power_acts", "invisible_power_loss")
+
+
+def week_date(week: int) -> str:
+    """``week 60 (2024)``: the calendar year of a model week, for captions."""
+    return f"week {week} ({START_YEAR + week // WEEKS_PER_YEAR})"
+
+
+# --- set-up -------------------------------------------------------------------------------------
+def _scenario_changed() -> None:
+    """A new scenario resets every widget to its values (and runs it)."""
+    current = session.config()
+    new = RunConfig(scenario=st.session_state[SCENARIO_KEY], seed=current.seed, weeks=current.weeks)
+    session.set_config(new, reset_widgets=True)
+
+
+def _fill_widgets(config: RunConfig) -> None:
+    for key, value in ((SCENARIO_KEY, config.scenario), (WEEKS_KEY, config.weeks), (SEED_KEY, config.seed)):
+        st.session_state.setdefault(key, value)
+    fill_missing({p.name: config.value_of(p.name) for p in registry.PARAMETERS})
+
+
+def scenario_picker(config: RunConfig) -> None:
+    names = list(available())
+    st.selectbox(
+        "Scenario", names, key=SCENARIO_KEY, on_change=_scenario_changed,
+        help="A scenario is a named set of parameter values and policy changes (experiments/scenarios/). "
+             "Choosing one resets the inputs below to its values and runs it.",
+    )
+    base = load_scenario(config.scenario)
+    st.markdown(base.description)
+    if base.schedule:
+        changes = "; ".join(
+            f"{week_date(week)}: " + ", ".join(f"{k} = {format_value(v)}" for k, v in c.items())
+            for week, c in base.schedule
+        )
+        st.caption(f"Policy changes during the run: {changes}. A scheduled change replaces your value "
+                   "of that lever from its week on.")
+
+
+def setup_form(config: RunConfig) -> RunConfig | None:
+    """The form; returns the submitted configuration, or ``None`` when not submitted or invalid
+    (then the message is shown and kept)."""
+    with st.form("explore_setup", border=True):
+        cols = st.columns([1, 1, 1.3, 1])
+        with cols[0]:
+            st.number_input("Weeks to simulate", min_value=1, max_value=MAX_WEEKS, step=52, key=WEEKS_KEY,
+                            help="One step is a week; 52 weeks make a year. Week 0 is January 2023.")
+        with cols[1]:
+            st.number_input("Seed", min_value=0, max_value=MAX_SEED, step=1, key=SEED_KEY,
+                            help="The random seed: the same seed and inputs give exactly the same run.")
+        with cols[2]:
+            for name in TOP_ROW:
+                parameter_input(registry.get(name))
+        with cols[3]:
+            st.write("")
+            submitted = st.form_submit_button("Run simulation", type="primary", width="stretch")
+        st.markdown("**Levers**: choices of the state, the network and the scenario. The ? icon next to "
+                    "each says what it means and where its value comes from.")
+        if config.changes:
+            st.caption("Changed from the scenario in the last run: " + ", ".join(
+                f"{name} = {format_value(value)}" for name, value in config.changes) + ".")
+        parameter_groups("lever")
+        st.markdown("**Uncertainties**: what nobody knows exactly about the world (free parameters with "
+                    "a plausible range).")
+        parameter_groups("uncertainty")
+    if not submitted:
+        return None
+    values = read_values(p.name for p in registry.PARAMETERS)
+    try:
+        return RunConfig.build(config.scenario, values, int(st.session_state[SEED_KEY]),
+                               int(st.session_state[WEEKS_KEY]), config.schedule)
+    except ConfigError as exc:
+        session.keep_run_error(config, f"These inputs cannot be run: {exc}")
+        return None
+
+
+def run(config: RunConfig) -> None:
+    """Run ``config`` (or take it from the cache); a failure keeps the earlier results."""
+    try:
+        result = simulate_config(config)
+    except Exception as exc:  # any failure is shown on the page; earlier results stay
+        session.keep_run_error(config, f"The run failed: {type(exc).__name__}: {exc}")
+    else:
+        session.keep_run(config, result)
+
+
+# --- results ------------------------------------------------------------------------------------
+@st.cache_data(show_spinner="Laying out the kampung network…", max_entries=16)
+def _positions(snapshot: pd.DataFrame, ties: pd.DataFrame) -> dict[int, tuple[float, float]]:
+    return layout(snapshot, ties)
+
+
+def key_numbers(summary: dict[str, float]) -> None:
+    """The final year's headline outcomes, with their full label and meaning as help."""
+    st.caption("Final-year means (the last 52 weeks):")
+    cols = st.columns(len(KEY_NUMBERS))
+    for col, (name, title, shown) in zip(cols, KEY_NUMBERS, strict=True):
+        col.metric(title, shown.format(summary[name]), help=f"{metric_label(name)}: {metric_meaning(name)}.")
+
+
+def outcome_panels(result, events: pd.DataFrame) -> None:
+    cols = st.columns(2)
+    for i, (title, metrics, note) in enumerate(PANELS):
+        with cols[i % 2]:
+            st.markdown(f"**{title}**")
+            st.altair_chart(timeseries_chart(result.timeseries, metrics, events), width="stretch")
+            st.caption(note)
+
+
+def money_flows(result) -> None:
+    st.subheader("Money flows")
+    st.caption("Each week principal firms pay subcontractors for good pieces; that money is split into "
+               "the workers' gross pay and the subcontractors' margin. Workers pay their own production "
+               "costs out of their pay. Bars are yearly means of the weekly flows, for all workers together.")
+    cols = st.columns(2)
+    cols[0].altair_chart(money_flow_chart(result.timeseries), width="stretch")
+    cols[1].altair_chart(cost_chart(result.timeseries), width="stretch")
+
+
+def kampung_network(result) -> None:
+    st.subheader("The kampung network")
+    if not result.snapshots or result.sample_ties is None:
+        st.info("This run recorded no network pictures.")
+        return
+    weeks = sorted(result.snapshots)
+    cols = st.columns([2, 1])
+    week = cols[0].select_slider("Week", options=weeks, value=weeks[-1], key="explore.network_week",
+                                 format_func=week_date)
+    colour_by = cols[1].radio("Colour by", list(COLOUR_BY), key="explore.network_colour", horizontal=True)
+    positions = _positions(result.snapshots[weeks[0]], result.sample_ties)
+    snapshot = result.snapshots[week]
+    figures.show("kampung", snapshot, result.sample_ties, positions, colour_by,
+                 f"{len(snapshot)} workers of neighbouring subcontractors, {week_date(week)}",
+                 alt=f"The kampung network at {week_date(week)}, coloured by {colour_by}")
+    st.caption("A sample of whole subcontractor pools. Each dot is a home worker, each line a social tie "
+               "between neighbours; marker shapes show which subcontractor she works for. Workers with no "
+               "tie into the main group are lined up at the bottom.")
+
+
+def power_cube(summary: dict[str, float]) -> None:
+    st.subheader("Power Cube (Gaventa)")
+    st.caption("Final-year means. Where the network spends its organizer-hours (spaces and levels), and how "
+               "often power is exercised against the workers in each form. The Learn page explains the cube.")
+    cols = st.columns(3)
+    cols[0].altair_chart(effort_bars(summary, CUBE_SPACES, "Effort by space"), width="stretch")
+    cols[1].altair_chart(effort_bars(summary, CUBE_LEVELS, "Effort by level"), width="stretch")
+    with cols[2]:
+        for name in CUBE_FORMS:
+            st.metric(metric_label(name), f"{summary[name]:,.3g}", help=metric_meaning(name))
+
+
+def event_list(events: pd.DataFrame) -> None:
+    st.subheader("Events")
+    if events.empty:
+        st.caption("No events in this run.")
+        return
+    shown = events[["week", "event", "detail"]].assign(year=[START_YEAR + w // WEEKS_PER_YEAR for w in events["week"]])
+    st.dataframe(shown[["week", "year", "event", "detail"]], hide_index=True, width="stretch", height=240)
+
+
+def results(finished: session.FinishedRun, current: RunConfig) -> None:
+    config, result = finished.config, finished.result
+    st.header("Results")
+    n_workers = result.params["n_workers"]
+    st.markdown(f"**{config.scenario}**, {n_workers:,} workers, {config.weeks} weeks, seed {config.seed} "
+                f"({result.wall_time_s:.1f} s). {config.describe_changes()}")
+    if config != current:
+        st.caption("These are the results of an earlier configuration.")
+    key_numbers(result.summary)
+    events = events_frame(result.events)
+    kinds = list(dict.fromkeys(events["kind"]))
+    marked = st.multiselect(
+        "Events marked on the time axes (dashed lines)", kinds,
+        default=[k for k in kinds if k in MARKED_EVENTS], key="explore.marked_events",
+        format_func=lambda k: events.loc[events["kind"] == k, "event"].iloc[0],
+    )
+    outcome_panels(result, events[events["kind"].isin(marked)])
+    money_flows(result)
+    kampung_network(result)
+    power_cube(result.summary)
+    event_list(events)
+    st.page_link("share.py", label="Download these results or share this configuration", icon=":material/share:")
+
+
+# --- the page -----------------------------------------------------------------------------------
+def render() -> None:
+    st.title("Explore a run")
+    st.markdown("Choose a scenario, change any lever or uncertainty, and press **Run simulation**. "
+                "Every input comes with its unit, and its meaning, range and source behind the ? icon.")
+    problem = session.take_url_problem()
+    if problem:
+        st.warning(f"Some of the link's settings could not be used and were left out: {problem}")
+    config = session.config()
+    _fill_widgets(config)
+    scenario_picker(config)
+    submitted = setup_form(config)
+    if submitted is not None:
+        session.set_config(submitted)
+        run(submitted)
+        st.rerun()  # draw the form and the results from the new configuration
+    else:
+        finished, failed = session.finished_run(), session.run_error()
+        if (finished is None or finished.config != config) and (failed is None or failed[0] != config):
+            run(config)
+    failed, finished = session.run_error(), session.finished_run()
+    if failed is not None:
+        st.error(failed[1] + (" The results below are from the previous run." if finished else ""))
+    if finished is not None:
+        results(finished, session.config())
+
+
+render()

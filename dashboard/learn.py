@@ -1,0 +1,182 @@
+"""Learn the model: the putting-out system, the agents, a week of the model, the four powers and
+the Power Cube in plain language, and where every number comes from (the registries)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import figures
+from dashboard.labels import group_title, metric_label
+from model import params as registry
+from model.calendar import POVERTY_LINE_BY_YEAR, UMP_BY_YEAR
+from model.metrics import OUTPUTS
+
+ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+
+WEEK = (
+    "**Orders** arrive at each subcontractor: a base volume, the season (peaks December to May) and "
+    "random shocks.",
+    "**The state** updates its policies (as the scenario schedules them, or conceded under the "
+    "network's pressure), inspects subcontractors and fines those who pay below a legal floor.",
+    "**The network** shares its organizer-hours between strategies: outreach raises consciousness, "
+    "organizing recruits members, bargaining negotiates with subcontractors, advocacy puts pressure on "
+    "the state, Pos UKK posts and cooperatives offer alternatives, alliances multiply its strength.",
+    "**Subcontractors set piece rates.** For unorganized workers the rate that maximises the "
+    "subcontractor's margin (monopsony); for organized pools a Nash bargain. A subcontractor pushed "
+    "above its cost of moving the work elsewhere moves orders away and may blacklist organizers.",
+    "**Work**: orders go to the workers who accept the rate; they glue, are fined for spoiled pieces, "
+    "are paid, pay their own costs, save, and their health wears.",
+    "**Collective action** spreads on the kampung network: a member joins when enough of her neighbours "
+    "act, pushed by grievance and consciousness, held back by fear of retaliation and thin savings.",
+    "**Consciousness and membership** change: neighbours, outreach, action and wins raise it; the "
+    "state's micro-entrepreneur framing and defeats lower it. Workers join or leave the network.",
+    "**Observe**: the model records the week's outcomes (the Explore page's charts).",
+)
+
+AGENTS = (
+    ("Home worker (many)", "Glues insoles at home for a piece rate; has her productivity, hours, costs, "
+     "savings, health, consciousness (0-1), membership and a place in the kampung network.", "home_worker"),
+    ("Subcontractor (perantara, about 1 per 100 workers)", "Receives a price per piece from principal firms, "
+     "sets the piece rate, may move work away or blacklist organizers.", "subcontractor"),
+    ("The state (one)", "Recognition, a piece-rate floor and inspections, labour statistics, ILO C177; "
+     "framing home workers as micro-entrepreneurs; tokenistic or genuine invited spaces.", "state"),
+    ("The workers' network, JPRJ (one)", "Members and organizers; spends organizer-hours on its six "
+     "strategies; can file a judicial review.", "network"),
+    ("Principal firms (the environment)", "Set prices and weekly orders per subcontractor.", "principal"),
+)
+
+
+def parameter_table() -> pd.DataFrame:
+    """The registry as a table: one row per parameter."""
+    return pd.DataFrame([
+        {
+            "parameter": p.name, "agent": group_title(p.group), "role": p.role,
+            "default": "automatic" if p.default is None else str(p.default), "unit": p.unit,
+            "accepted": p.describe_bounds(), "meaning": p.meaning, "source": p.source,
+        }
+        for p in registry.PARAMETERS
+    ])
+
+
+def outcome_table() -> pd.DataFrame:
+    return pd.DataFrame([{"outcome": o.name, "label": metric_label(o.name), "unit": o.unit, "meaning": o.meaning}
+                         for o in OUTPUTS])
+
+
+def putting_out() -> None:
+    st.header("1. A putting-out system")
+    st.markdown(
+        "In North Jakarta, women glue shoe insoles, finish sandals or fold food packaging **at home**. "
+        "They are paid **per piece** by a *perantara* (a subcontractor), who hands out the materials and "
+        "collects the work for a factory or brand further up the chain. Many of the women are former "
+        "factory workers who left to care for children. They have no contract, bear their own costs "
+        "(electricity, fans, transport), and are often not seen, by the state or by themselves, as "
+        "workers at all. Rumahan is an agent-based model of how the bargaining power over the piece rate "
+        "is divided, and of what the workers' network and the state can change."
+    )
+    figures.show("putting_out_chain", alt="The putting-out chain: principal firms, subcontractors, home workers, the state and the network")
+    st.caption("Solid arrows: pieces and money. Dashed arrows: how the state and the network act on the chain. "
+               "The price is a model assumption (the intermediaries' margin is not known); the piece rate is "
+               "what two intermediaries paid for an insole pair in 2023.")
+
+
+def agents() -> None:
+    st.header("2. Who is in the model")
+    rows = []
+    for title, does, group in AGENTS:
+        entries = registry.groups().get(group, [])
+        levers = sum(p.role == "lever" for p in entries)
+        rows.append({"agent": title, "what it does": does,
+                     "parameters": f"{len(entries)} ({levers} levers)"})
+    st.table(pd.DataFrame(rows).set_index("agent"))
+    st.markdown("**One week of the model**, in order (one step is a week; week 0 is January 2023):")
+    st.markdown("\n".join(f"{i}. {text}" for i, text in enumerate(WEEK, start=1)))
+
+
+def powers() -> None:
+    st.header("3. The four powers (Rowlands)")
+    st.markdown(
+        "Jo Rowlands distinguishes **power over** (domination) from three kinds of power people build: "
+        "**power to** act, **power with** others, and **power within** (a sense of one's rights). The paper "
+        "behind Rumahan argues that the network builds the last three at community level. The model "
+        "measures each every week as an index between 0 and 1:"
+    )
+    figures.show("rowlands_powers", alt="Rowlands's four powers and the model's index for each")
+
+
+def power_cube() -> None:
+    st.header("4. The Power Cube (Gaventa)")
+    st.markdown(
+        "John Gaventa's cube asks **where** power is exercised (levels: local, national, global), in "
+        "**which spaces** (closed: elites decide; invited: authorities invite participation; claimed: "
+        "people create their own, like the network's meetings, Pos UKK and cooperatives) and in **which "
+        "form** (visible: laws and decisions; hidden: who gets to the table and what stays off the agenda; "
+        "invisible: what people believe about themselves, such as being a micro-entrepreneur rather than "
+        "a worker). The paper argues that hidden and invisible power keep the piece rate low, and that "
+        "the state dilutes demands through **tokenistic** invited spaces. The model counts the network's "
+        "effort in each space and level, and the acts of each form of power:"
+    )
+    figures.show("gaventa_cube", alt="Gaventa's Power Cube: spaces, levels and forms, with the model's counters")
+
+
+def numbers() -> None:
+    st.header("5. Where the numbers come from")
+    st.markdown(
+        "Every parameter is defined once, in the model's registry, with its unit, accepted range, meaning "
+        "and **source**: a section of the project's domain brief (`[brief §N]`), or `assumption:` with the "
+        "reason when nobody has measured it. **Levers** are choices of the state, the network or a "
+        "scenario; **uncertainties** are what nobody knows (those are the ones to vary in a sweep or "
+        "sensitivity analysis). Input data, such as Jakarta's minimum wage (UMP) and the poverty line, "
+        "are in `model/calendar.py`:"
+    )
+    data = pd.DataFrame({
+        "year": list(UMP_BY_YEAR),
+        "UMP (Rp/month)": [f"{v:,.0f}" for v in UMP_BY_YEAR.values()],
+        "poverty line per capita (Rp/month)": [f"{POVERTY_LINE_BY_YEAR[y]:,.0f}" for y in UMP_BY_YEAR],
+    })
+    st.dataframe(data, hide_index=True)
+    table = parameter_table()
+    cols = st.columns([2, 1, 2])
+    agent = cols[0].multiselect("Agent", sorted(table["agent"].unique()), key="learn.agent",
+                                placeholder="all agents")
+    role = cols[1].selectbox("Role", ["all", "lever", "uncertainty"], key="learn.role")
+    text = cols[2].text_input("Search names, meanings and sources", key="learn.search")
+    shown = table
+    if agent:
+        shown = shown[shown["agent"].isin(agent)]
+    if role != "all":
+        shown = shown[shown["role"] == role]
+    if text:
+        hay = shown[["parameter", "meaning", "source"]].agg(" ".join, axis=1).str.lower()
+        shown = shown[hay.str.contains(text.lower(), regex=False)]
+    st.dataframe(shown, hide_index=True, width="stretch", height=360)
+    st.caption(f"{len(shown)} of {len(table)} parameters.")
+    with st.expander(f"Every weekly outcome the model records ({len(OUTPUTS)})"):
+        st.dataframe(outcome_table(), hide_index=True, width="stretch")
+
+
+def odd() -> None:
+    st.header("6. The full description")
+    st.markdown("The model as built is described in the ODD protocol (Overview, Design concepts, Details), "
+                "`docs/ODD.md` in the repository, with the definitions of every outcome and power index.")
+    if ODD.is_file():
+        with st.expander("Read docs/ODD.md here"):
+            st.markdown(ODD.read_text(encoding="utf-8"))
+
+
+def render() -> None:
+    st.title("Learn the model")
+    st.markdown("Rumahan in plain language: what it simulates, who acts in it, how power is measured, "
+                "and where its numbers come from. No prior knowledge needed.")
+    putting_out()
+    agents()
+    powers()
+    power_cube()
+    numbers()
+    odd()
+
+
+render()

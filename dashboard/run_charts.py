@@ -1,0 +1,117 @@
+"""Charts of one run for the Explore page (Altair, so they are interactive in the browser).
+
+They only reshape and draw ``RunResult`` tables: every number comes from the run. Labels and
+units come from ``model.metrics.OUTPUTS`` through ``dashboard.labels``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from dashboard.labels import event_title, metric_label, metric_title, metric_unit
+from model.calendar import START_YEAR, WEEKS_PER_YEAR
+
+TIME_TITLE = "Year (52 weekly steps each, from January 2023)"
+#: Vega expression turning a model week into a fractional calendar year.
+WEEK_TO_YEAR = f"{START_YEAR} + datum.week / {WEEKS_PER_YEAR}"
+#: Colours of the lines (distinct for up to ten outcomes).
+PALETTE = "tableau10"
+#: Event kinds marked on time axes by default (agreements are frequent and listed in the table).
+MARKED_EVENTS = (
+    "judicial_review_filed", "judicial_review_rejected", "judicial_review_granted",
+    "policy_scheduled", "policy_conceded", "retaliation",
+)
+CHART_HEIGHT = 300
+
+
+def events_frame(events: Sequence[dict]) -> pd.DataFrame:
+    """Events as a table with a plain title per kind."""
+    frame = pd.DataFrame(list(events), columns=["week", "kind", "detail"])
+    frame["event"] = [event_title(kind) for kind in frame["kind"]]
+    return frame
+
+
+def _axis_title(metrics: Sequence[str]) -> str:
+    units = {metric_unit(m) for m in metrics}
+    if len(metrics) == 1:
+        return metric_label(metrics[0])
+    return units.pop() if len(units) == 1 else " / ".join(sorted(units))
+
+
+def timeseries_chart(
+    timeseries: pd.DataFrame,
+    metrics: Sequence[str],
+    events: pd.DataFrame | None = None,
+    y_title: str | None = None,
+) -> alt.LayerChart | alt.Chart:
+    """Weekly lines of ``metrics`` (one colour each), with the events as vertical rules."""
+    long = timeseries[["week", "year", *metrics]].melt(["week", "year"], var_name="metric", value_name="value")
+    long["outcome"] = [metric_label(m) for m in long["metric"]]
+    time_axis = alt.X("time:Q", title=TIME_TITLE, axis=alt.Axis(format="d", tickMinStep=1),
+                      scale=alt.Scale(nice=False))
+    lines = alt.Chart(long).transform_calculate(time=WEEK_TO_YEAR).mark_line().encode(
+        x=time_axis,
+        y=alt.Y("value:Q", title=y_title or _axis_title(metrics)),
+        color=alt.Color("outcome:N", title=None, scale=alt.Scale(scheme=PALETTE),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=420)),
+        tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("year:Q"), alt.Tooltip("outcome:N"),
+                 alt.Tooltip("value:Q", format=",.3~f")],
+    )
+    chart: alt.Chart | alt.LayerChart = lines
+    if events is not None and len(events):
+        rules = alt.Chart(events).transform_calculate(time=WEEK_TO_YEAR).mark_rule(
+            strokeDash=[4, 3], color="#888", opacity=0.7,
+        ).encode(
+            x="time:Q",
+            tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("event:N"), alt.Tooltip("detail:N")],
+        )
+        chart = alt.layer(lines, rules)
+    return chart.properties(height=CHART_HEIGHT).interactive(bind_y=False)
+
+
+def _yearly_bars(timeseries: pd.DataFrame, parts: Sequence[str], colours: Sequence[str], stacked: bool) -> alt.Chart:
+    """Yearly means of weekly money flows, in millions of rupiah per week."""
+    long = timeseries[["year", *parts]].melt("year", var_name="metric", value_name="value")
+    long["flow"] = [metric_title(m) for m in long["metric"]]
+    long["order"] = [list(parts).index(m) for m in long["metric"]]
+    long["value"] = long["value"] / 1e6
+    encoding = {
+        "x": alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+        "y": alt.Y("mean(value):Q", stack="zero" if stacked else None, title="Million Rp/week"),
+        "color": alt.Color("flow:N", title=None, sort=[metric_title(m) for m in parts],
+                           scale=alt.Scale(range=list(colours)), legend=alt.Legend(orient="bottom", labelLimit=320)),
+        "order": alt.Order("order:Q"),
+        "tooltip": [alt.Tooltip("year:O"), alt.Tooltip("flow:N"),
+                    alt.Tooltip("mean(value):Q", title="million Rp/week (yearly mean)", format=",.2f")],
+    }
+    if not stacked:
+        encoding["xOffset"] = alt.XOffset("flow:N", sort=[metric_title(m) for m in parts])
+    return alt.Chart(long).mark_bar().encode(**encoding).properties(height=CHART_HEIGHT)
+
+
+def money_flow_chart(timeseries: pd.DataFrame) -> alt.Chart:
+    """Where the principals' money goes, per year: stacked bars of workers' gross pay and the
+    subcontractors' margin (together the value paid by principals)."""
+    return _yearly_bars(timeseries, ("worker_gross_pay", "subcontractor_margin"), ("#2a9d8f", "#e76f51"), True)
+
+
+def cost_chart(timeseries: pd.DataFrame) -> alt.Chart:
+    """Money the workers pay out (production costs) and the fines subcontractors pay, per year."""
+    return _yearly_bars(timeseries, ("worker_costs", "fines_paid"), ("#f4a261", "#264653"), False)
+
+
+def effort_bars(summary: dict[str, float], metrics: Sequence[str], title: str) -> alt.Chart:
+    """Horizontal bars of final-year means from ``RunResult.summary`` (one bar per outcome)."""
+    frame = pd.DataFrame({
+        "part": [m.split("_", 1)[1] for m in metrics],
+        "value": [summary[m] for m in metrics],
+        "meaning": [metric_label(m) for m in metrics],
+    })
+    return alt.Chart(frame, title=title).mark_bar(color="#457b9d").encode(
+        y=alt.Y("part:N", title=None, sort=None),
+        x=alt.X("value:Q", title=f"Final-year mean ({metric_unit(metrics[0])})"),
+        tooltip=[alt.Tooltip("meaning:N", title="outcome"), alt.Tooltip("value:Q", format=",.1f")],
+    ).properties(height=40 * len(metrics) + 90)

@@ -1,0 +1,109 @@
+"""The Explore page (AppTest): runs, lever changes, the URL, and bad input shown in words."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import dashboard.runs
+from dashboard.parameter_widgets import widget_key
+from dashboard.run_config import RunConfig
+from experiments.runner import run_simulation
+from model import params as registry
+
+SMALL = {"n_workers": "200", "weeks": "52"}
+SMALL_CONFIG = RunConfig(changes=(("n_workers", 200),), weeks=52)
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_first_visit_runs_the_link_and_shows_its_results(explored) -> None:
+    at = explored
+    assert not at.error and not at.warning
+    finished = at.session_state["run"]
+    assert finished.config == SMALL_CONFIG
+    # the page computes nothing itself: its numbers are those of the experiments' runner
+    direct = run_simulation({"n_workers": 200}, seed=1, weeks=52)
+    pd.testing.assert_frame_equal(finished.result.timeseries, direct.timeseries)
+    shown = metrics(at)
+    assert shown["Piece rate"] == f"Rp {direct.summary['piece_rate_mean']:,.0f}"
+    assert shown["Network members"] == f"{direct.summary['membership_rate']:.0%}"
+    assert len(at.get("vega_lite_chart")) == 8        # outcome panels, money flows, Power Cube efforts
+    assert len(at.image) == 1                          # the kampung network
+    assert at.query_params == {"scenario": "status_quo", "seed": "1", "weeks": "52", "n_workers": "200"}
+
+
+def test_every_parameter_has_a_widget_with_the_registry_bounds(explored) -> None:
+    at = explored
+    widgets = {w.key: w for kind in (at.slider, at.number_input, at.checkbox) for w in kind}
+    for entry in registry.PARAMETERS:
+        widget = widgets[widget_key(entry.name)]
+        assert entry.name in widget.help and entry.source in widget.help
+        if entry.kind != "bool":
+            assert (widget.min, widget.max) == pytest.approx(entry.bounds), entry.name
+
+
+def test_a_lever_change_reruns_and_goes_into_the_url(explored) -> None:
+    at = explored
+    before = at.session_state["run"].result.summary
+    at.slider(key=widget_key("framing_intensity")).set_value(0.0)
+    at.form_submit_button[0].click().run()
+    assert not at.exception and not at.error
+    finished = at.session_state["run"]
+    assert dict(finished.config.changes) == {"framing_intensity": 0.0, "n_workers": 200}
+    assert at.query_params["framing_intensity"] == "0.0"
+    # without the state's framing, no consciousness is removed by it (invisible power)
+    assert before["invisible_power_loss"] > 0
+    assert finished.result.summary["invisible_power_loss"] == 0
+    assert finished.result.summary["consciousness_mean"] > before["consciousness_mean"]
+    assert any(c.value.startswith("Changed from the scenario in the last run: framing_intensity = 0.0")
+               for c in at.caption)
+
+
+def test_choosing_a_scenario_resets_the_inputs_and_runs_it(explored) -> None:
+    at = explored
+    at.selectbox(key="run.scenario").select("recommendations").run()
+    assert not at.exception
+    finished = at.session_state["run"]
+    assert finished.config.scenario == "recommendations" and finished.config.changes == ()
+    assert at.number_input(key=widget_key("n_workers")).value == registry.get("n_workers").default
+    assert any("week 52 (2024)" in c.value and "c177_ratified = true" in c.value for c in at.caption)
+    assert at.query_params["scenario"] == "recommendations"
+
+
+def test_a_bad_link_is_explained_and_its_good_part_runs(open_app) -> None:
+    at = open_app({"scenario": "nope", "framing_intensity": "7", "tokenism": "0.5", **SMALL}).run()
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "unknown scenario 'nope'" in warning and "'framing_intensity' = 7.0 is out of bounds" in warning
+    assert at.session_state["run"].config == RunConfig.build("status_quo", {"tokenism": 0.5, "n_workers": 200},
+                                                              1, 52)
+
+
+def test_inputs_that_cannot_run_are_explained_and_results_kept(explored) -> None:
+    at = explored
+    shown = metrics(at)
+    at.number_input(key=widget_key("n_subcontractors")).set_value(500)
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert "n_subcontractors" in at.error[0].value and "exceeds n_workers = 200" in at.error[0].value
+    assert metrics(at) == shown and at.session_state["run"].config == SMALL_CONFIG
+
+
+def test_a_failing_run_shows_its_error_and_keeps_earlier_results(explored, monkeypatch) -> None:
+    at = explored
+    shown = metrics(at)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("simulated crash in week 3")
+
+    monkeypatch.setattr(dashboard.runs, "run_simulation", crash)
+    at.number_input(key="run.seed").set_value(987_654)   # a configuration not in the cache
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("The run failed: RuntimeError: simulated crash in week 3")
+    assert "results below are from the previous run" in at.error[0].value
+    assert metrics(at) == shown and at.session_state["run"].config == SMALL_CONFIG
+    assert any("results of an earlier configuration" in c.value for c in at.caption)

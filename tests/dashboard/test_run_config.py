@@ -1,0 +1,86 @@
+"""The run configuration's portable forms: URL query parameters and scenario TOML files."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.labels import parameter_help, parameter_label
+from dashboard.run_config import ConfigError, RunConfig, decode_schedule, encode_schedule
+from experiments.scenarios import load_scenario
+from model import params as registry
+
+
+def test_url_round_trip_with_changes_and_schedule() -> None:
+    config = RunConfig.build("c177", {"framing_intensity": 0.25, "recognition": True, "n_workers": 300}, 7, 104,
+                             schedule=[(10, {"floor_share": 0.2}), (30, {"inspection_probability": 0.05})])
+    query = config.to_query()
+    assert query["framing_intensity"] == "0.25" and query["recognition"] == "true"
+    assert query["schedule"] == "10:floor_share=0.2;30:inspection_probability=0.05"
+    assert RunConfig.from_query(query) == config
+    # the browser hands repeated keys over as lists; the last one wins
+    assert RunConfig.from_query({**query, "seed": ["1", "7"]}) == config
+
+
+def test_values_equal_to_the_scenario_are_not_changes() -> None:
+    base = load_scenario("demand_shock")
+    config = RunConfig.build("demand_shock", {**base.parameters, "tokenism": registry.get("tokenism").default}, 1, 52)
+    assert config.changes == ()
+    assert config.to_scenario().name == "demand_shock"
+
+
+def test_toml_round_trip_names_the_base_and_holds_the_run() -> None:
+    config = RunConfig.build("recommendations", {"n_workers": 200, "tokenism": 0.1}, 5, 60)
+    text = config.to_toml()
+    assert 'name = "recommendations_custom"' in text and "[run]\nseed = 5\nweeks = 60" in text
+    assert RunConfig.from_toml(text) == config
+
+
+def test_every_problem_of_a_link_is_named() -> None:
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_query({"scenario": "nope", "framing_intensity": "7", "seed": "x", "colour": "red"})
+    message = str(caught.value)
+    assert "unknown scenario 'nope'" in message
+    assert "'framing_intensity' = 7.0 is out of bounds" in message
+    assert "seed = 'x' is not a whole number" in message
+    assert "unknown parameter 'colour'" in message
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[parameters\n", "is not valid TOML"),
+    ("[parameters]\nn_workers = 5\n", "'n_workers' = 5 is out of bounds"),
+    ("[run]\nseed = -1\n", "[run] seed = -1 is not a whole number >= 0"),
+    ('[[schedule]]\nweek = 3\nset = { n_workers = 300 }\n', "n_workers"),
+])
+def test_bad_files_are_refused_in_one_line(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        RunConfig.from_toml(text, "mine.toml")
+    assert expected in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_schedule_text_round_trip_and_errors() -> None:
+    schedule = decode_schedule("52:c177_ratified=true,recognition=true;104:floor_share=0.2")
+    assert encode_schedule(schedule) == "52:c177_ratified=true,recognition=true;104:floor_share=0.2"
+    assert decode_schedule("none") == ()
+    with pytest.raises(ConfigError, match="does not start with a week"):
+        decode_schedule("soon:recognition=true")
+    with pytest.raises(ConfigError, match="not written name=value"):
+        decode_schedule("5:recognition")
+
+
+def test_out_of_range_run_settings() -> None:
+    with pytest.raises(ConfigError, match="weeks = 0"):
+        RunConfig(weeks=0).validate()
+    with pytest.raises(ConfigError, match="seed = -3"):
+        RunConfig(seed=-3).validate()
+    with pytest.raises(ConfigError, match="exceeds n_workers"):
+        RunConfig.build("status_quo", {"n_workers": 200, "n_subcontractors": 500}, 1, 52)
+
+
+def test_labels_and_help_come_from_the_registry() -> None:
+    for entry in registry.PARAMETERS:
+        label, help_text = parameter_label(entry), parameter_help(entry)
+        assert entry.source in help_text and entry.describe_bounds() in help_text
+        assert not entry.unit or entry.unit.lower() in label.lower()
+    assert parameter_label(registry.get("n_workers")) == "Number of workers"
+    assert parameter_label(registry.get("tokenism")) == "Tokenism (share)"
