@@ -182,6 +182,10 @@ def comparison_table(
     table = long.groupby(by, sort=False)["value"].agg(mean="mean", sd="std", n="count").reset_index()
     half = t_half_width(table["sd"], table["n"])
     table["ci_low"], table["ci_high"] = table["mean"] - half, table["mean"] + half
+    # A share cannot leave [0, 1]: truncate its interval there (few replicates make t-intervals wide).
+    low = table["metric"].map(lambda m: (OUTPUT_BY_NAME[m].bounds or (-np.inf, np.inf))[0])
+    high = table["metric"].map(lambda m: (OUTPUT_BY_NAME[m].bounds or (-np.inf, np.inf))[1])
+    table["ci_low"], table["ci_high"] = table["ci_low"].clip(lower=low), table["ci_high"].clip(upper=high)
     table["sd"] = table["sd"].where(table["n"] >= 2)
     table["unit"] = table["metric"].map(lambda m: OUTPUT_BY_NAME[m].unit)
     for column in ("diff", "diff_ci_low", "diff_ci_high", "effect_size"):

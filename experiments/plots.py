@@ -101,7 +101,10 @@ def timeseries_bands(
             years = START_YEAR + agg.index.to_numpy() / WEEKS_PER_YEAR
             ax.plot(years, agg["mean"], color=colours[name], lw=1.4, label=str(name))
             half = t_half_width(agg["std"], agg["count"])
-            ax.fill_between(years, agg["mean"] - half, agg["mean"] + half, color=colours[name], alpha=0.2, lw=0)
+            output = OUTPUT_BY_NAME.get(metric)
+            low, high = (output.bounds if output and output.bounds else (-np.inf, np.inf))
+            ax.fill_between(years, np.clip(agg["mean"] - half, low, high), np.clip(agg["mean"] + half, low, high),
+                            color=colours[name], alpha=0.2, lw=0)
         if events is not None and len(events) and group in events:
             policy = events[events["kind"].astype(str).str.startswith("policy_")]
             for name, part in policy.groupby(group, sort=False):
@@ -112,6 +115,7 @@ def timeseries_bands(
         ax.set_ylabel(OUTPUT_BY_NAME[metric].unit if metric in OUTPUT_BY_NAME else "")
         ax.set_xlabel("year")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.ticklabel_format(axis="x", useOffset=False, style="plain")
         ax.grid(alpha=0.3)
     handles, labels = axes[0].get_legend_handles_labels()
     if len(groups) > 1:
@@ -186,7 +190,7 @@ def power_cube(runs: pd.DataFrame, group: str = "scenario") -> Figure:
             left = left + means[name].to_numpy()
         ax.set_title(f"Network effort by {title}", fontsize=10)
         ax.set_xlabel(f"final-year mean ({OUTPUT_BY_NAME[parts[0]].unit})")
-        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=len(parts), frameon=False)
+        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(y, [str(i) for i in means.index], fontsize=8)
     fig.suptitle("Power Cube (Gaventa): where and at which level the workers' network spends its hours",

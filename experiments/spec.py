@@ -234,14 +234,7 @@ def outcome_directions(outcomes: Mapping[str, Any] | Sequence[str]) -> dict[str,
     return out
 
 
-#: Outcomes the workers are better off with when they are lower.
-LOWER_IS_BETTER = frozenset({
-    "gini_earnings", "below_poverty_share", "rate_cv_subcontractors", "power_over", "worker_costs",
-    "subcontractor_margin", "health_burden_share", "blacklisted_share", "advocacy_absorbed",
-    "hidden_power_acts", "invisible_power_loss",
-})
-
-
 def default_direction(name: str) -> str:
-    """Whether more of outcome ``name`` is better ("max") or worse ("min") for the home workers."""
-    return "min" if name in LOWER_IS_BETTER else "max"
+    """Whether more of outcome ``name`` is better ("max") or worse ("min") for the home workers
+    (``better`` of its entry in ``model.metrics.OUTPUTS``)."""
+    return "min" if OUTPUT_BY_NAME[name].better == "lower" else "max"

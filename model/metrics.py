@@ -28,9 +28,21 @@ HEALTH_BURDEN = 0.8
 
 @dataclass(frozen=True)
 class Output:
+    """One weekly metric.
+
+    Attributes:
+        name, unit, meaning: as shown on every axis and table.
+        better: whether the home workers are better off when it is ``"higher"`` or ``"lower"``
+            (robustness analysis and regret use it).
+        bounds: the range the metric cannot leave, e.g. ``(0, 1)`` for a share; confidence
+            intervals are truncated to it. ``None``: unbounded.
+    """
+
     name: str
     unit: str
     meaning: str
+    better: str = "higher"
+    bounds: tuple[float, float] | None = None
 
 
 OUTPUTS: tuple[Output, ...] = (
@@ -39,24 +51,24 @@ OUTPUTS: tuple[Output, ...] = (
     Output("piece_rate_mean", "Rp/piece", "piece rate paid, weighted by good pieces"),
     Output("earnings_mean", "Rp/week", "net weekly earnings per worker (pay minus costs)"),
     Output("earnings_to_ump", "share", "mean monthly net earnings / that year's Jakarta UMP"),
-    Output("labour_share", "share", "workers' gross pay / value paid by principals"),
-    Output("membership_rate", "share", "share of workers who are network members"),
-    Output("participation_rate", "share", "share of workers taking part in collective action"),
-    Output("consciousness_mean", "0-1", "mean consciousness (power within)"),
-    Output("coverage_rate", "share", "share of workers under a collective agreement or an enforced floor"),
-    Output("bargaining_power_mean", "0-1", "mean bargaining power beta of workers' pools"),
-    Output("recognized", "0/1", "home workers legally recognized as workers"),
-    Output("gini_earnings", "0-1", "Gini coefficient of net weekly earnings (negatives as 0)"),
-    Output("below_poverty_share", "share", "share of workers whose monthly net earnings are below the per-capita poverty line"),
-    Output("rate_cv_subcontractors", "cv", "coefficient of variation of paid rates across subcontractors"),
-    Output("power_within", "0-1", "Rowlands: share of workers with consciousness >= 0.5"),
-    Output("power_with", "0-1", "Rowlands: share of social ties that join two members"),
-    Output("power_to", "0-1", "Rowlands: share of the surplus above the market offer that workers win, piece-weighted"),
-    Output("power_over", "0-1", "Rowlands: mean of the subcontractors' margin share and the share of workers whose rate is set unilaterally"),
+    Output("labour_share", "share", "workers' gross pay / value paid by principals", bounds=(0.0, 1.0)),
+    Output("membership_rate", "share", "share of workers who are network members", bounds=(0.0, 1.0)),
+    Output("participation_rate", "share", "share of workers taking part in collective action", bounds=(0.0, 1.0)),
+    Output("consciousness_mean", "0-1", "mean consciousness (power within)", bounds=(0.0, 1.0)),
+    Output("coverage_rate", "share", "share of workers under a collective agreement or an enforced floor", bounds=(0.0, 1.0)),
+    Output("bargaining_power_mean", "0-1", "mean bargaining power beta of workers' pools", bounds=(0.0, 1.0)),
+    Output("recognized", "0/1", "home workers legally recognized as workers", bounds=(0.0, 1.0)),
+    Output("gini_earnings", "0-1", "Gini coefficient of net weekly earnings (negatives as 0)", better="lower", bounds=(0.0, 1.0)),
+    Output("below_poverty_share", "share", "share of workers whose monthly net earnings are below the per-capita poverty line", better="lower", bounds=(0.0, 1.0)),
+    Output("rate_cv_subcontractors", "cv", "coefficient of variation of paid rates across subcontractors", better="lower"),
+    Output("power_within", "0-1", "Rowlands: share of workers with consciousness >= 0.5", bounds=(0.0, 1.0)),
+    Output("power_with", "0-1", "Rowlands: share of social ties that join two members", bounds=(0.0, 1.0)),
+    Output("power_to", "0-1", "Rowlands: share of the surplus above the market offer that workers win, piece-weighted", bounds=(0.0, 1.0)),
+    Output("power_over", "0-1", "Rowlands: mean of the subcontractors' margin share and the share of workers whose rate is set unilaterally", better="lower", bounds=(0.0, 1.0)),
     Output("value_from_principals", "Rp/week", "principals' payments to subcontractors for good pieces"),
     Output("worker_gross_pay", "Rp/week", "pay to workers after defect penalties"),
-    Output("worker_costs", "Rp/week", "production costs workers bear"),
-    Output("subcontractor_margin", "Rp/week", "value from principals minus workers' gross pay"),
+    Output("worker_costs", "Rp/week", "production costs workers bear", better="lower"),
+    Output("subcontractor_margin", "Rp/week", "value from principals minus workers' gross pay", better="lower"),
     Output("fines_paid", "Rp/week", "fines subcontractors paid for underpaying a floor"),
     Output("pieces_ordered", "pieces/week", "pieces principals ordered locally"),
     Output("pieces_produced", "pieces/week", "pieces workers made (good and spoiled)"),
@@ -64,16 +76,16 @@ OUTPUTS: tuple[Output, ...] = (
     Output("floor_rate", "Rp/piece", "legal piece-rate floor in force (0: none)"),
     Output("net_to_gross", "share", "workers' net earnings / gross pay"),
     Output("savings_mean", "Rp", "mean savings (negative: debt)"),
-    Output("health_mean", "0-1", "mean health"),
-    Output("health_burden_share", "share", "share of workers with health below 0.8"),
-    Output("blacklisted_share", "share", "share of workers currently blacklisted"),
-    Output("order_share_mean", "share", "share of base orders still placed locally (falls with exit and retaliation)"),
+    Output("health_mean", "0-1", "mean health", bounds=(0.0, 1.0)),
+    Output("health_burden_share", "share", "share of workers with health below 0.8", better="lower", bounds=(0.0, 1.0)),
+    Output("blacklisted_share", "share", "share of workers currently blacklisted", better="lower", bounds=(0.0, 1.0)),
+    Output("order_share_mean", "share", "share of base orders still placed locally (falls with exit and retaliation)", bounds=(0.0, 1.0)),
     Output("agreements_active", "agreements", "collective agreements in force"),
     Output("policy_level", "rungs", "policy ladder rungs won: statistics, recognition, enforced floor, C177"),
-    Output("statistics_inclusion", "0/1", "home workers counted in labour statistics"),
-    Output("c177_ratified", "0/1", "ILO C177 ratified"),
+    Output("statistics_inclusion", "0/1", "home workers counted in labour statistics", bounds=(0.0, 1.0)),
+    Output("c177_ratified", "0/1", "ILO C177 ratified", bounds=(0.0, 1.0)),
     Output("pressure", "hours per 1,000 workers", "advocacy pressure accumulated on the state"),
-    Output("alliance_strength", "0-1", "the network's alliance strength"),
+    Output("alliance_strength", "0-1", "the network's alliance strength", bounds=(0.0, 1.0)),
     Output("network_capacity", "hours/week", "the network's organizer-hours"),
     Output("pos_ukk_posts", "posts", "Pos UKK posts running"),
     Output("coop_members", "workers", "workers in a cooperative"),
@@ -83,10 +95,10 @@ OUTPUTS: tuple[Output, ...] = (
     Output("effort_local", "hours/week", "Power Cube: network effort at the local level"),
     Output("effort_national", "hours/week", "Power Cube: network effort at the national level"),
     Output("effort_global", "hours/week", "Power Cube: network effort at the global level"),
-    Output("advocacy_absorbed", "hours/week", "advocacy absorbed by tokenistic invited spaces"),
+    Output("advocacy_absorbed", "hours/week", "advocacy absorbed by tokenistic invited spaces", better="lower"),
     Output("visible_power_acts", "acts/week", "Power Cube, visible power: inspections, fines and policy decisions"),
-    Output("hidden_power_acts", "acts/week", "Power Cube, hidden power: exits, retaliations and blacklistings"),
-    Output("invisible_power_loss", "consciousness/week", "Power Cube, invisible power: consciousness removed by framing, summed"),
+    Output("hidden_power_acts", "acts/week", "Power Cube, hidden power: exits, retaliations and blacklistings", better="lower"),
+    Output("invisible_power_loss", "consciousness/week", "Power Cube, invisible power: consciousness removed by framing, summed", better="lower"),
 )
 METRIC_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 OUTPUT_BY_NAME: dict[str, Output] = {o.name: o for o in OUTPUTS}

@@ -77,3 +77,18 @@ def test_bad_baseline_or_metric_is_refused(paired_runs):
     with pytest.raises(ValueError, match="unknown metric"):
         comparison_table(paired_runs, "base", metrics=["happiness"])
     assert comparison_table(paired_runs, None, metrics=["earnings_to_ump"])["diff"].isna().all()
+
+
+def test_intervals_of_shares_stay_within_zero_and_one_but_others_are_not_truncated():
+    runs = pd.DataFrame({
+        "scenario": ["a", "a", "b", "b"], "seed": [1, 2, 1, 2],
+        "membership_rate": [0.05, 0.95, 0.0, 0.02],   # a share: the t-interval would reach far outside [0, 1]
+        "earnings_mean": [1000.0, 90000.0, 5.0, 7.0],  # Rp/week: unbounded, keeps its t-interval
+    })
+    table = comparison_table(runs, baseline="a", metrics=["membership_rate", "earnings_mean"])
+    shares = table[table.metric == "membership_rate"]
+    assert (shares.ci_low >= 0).all() and (shares.ci_high <= 1).all()
+    assert shares.ci_low.min() == 0.0 and shares.ci_high.max() == 1.0
+    money = table[(table.metric == "earnings_mean") & (table.scenario == "a")].iloc[0]
+    half = stats.t.ppf(0.975, 1) * np.std([1000.0, 90000.0], ddof=1) / np.sqrt(2)
+    assert money.ci_low == pytest.approx(45500.0 - half) and money.ci_low < 0
