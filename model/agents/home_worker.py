@@ -14,8 +14,10 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from model.agents.column_view import ColumnView
+
 if TYPE_CHECKING:
-    from model.model import PuttingOutModel
+    pass
 
 FULL_TIME_HOURS = 40.0  # hours/week at which health_strain applies in full
 
@@ -129,32 +131,16 @@ def _gamma_with_mean_cv(mean: float, cv: float, n: int, rng: np.random.Generator
     return rng.gamma(shape, mean / shape, size=n)
 
 
-_VIEW_FIELDS = tuple(f.name for f in fields(WorkerColumns))
-
-
-class HomeWorker(mesa.Agent):
-    """One woman home worker (pekerja rumahan): a view onto row ``row`` of the model's columns.
+class HomeWorker(ColumnView):
+    """One woman home worker (pekerja rumahan): a view onto row ``row`` of ``model.workers``.
 
     Reading ``worker.consciousness`` returns her current value; assigning it writes the column.
     The weekly rules never go through these objects; they exist so that Mesa's tools, the
     dashboard and users can look at individual workers.
     """
 
-    def __init__(self, model: PuttingOutModel, row: int) -> None:
-        super().__init__(model)
-        self.row = row
-
-    def __getattr__(self, name: str) -> Any:
-        if name in _VIEW_FIELDS:
-            value = getattr(self.model.workers, name)[self.row]
-            return value.item() if hasattr(value, "item") else value
-        raise AttributeError(f"HomeWorker has no attribute '{name}'")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _VIEW_FIELDS:
-            getattr(self.model.workers, name)[self.row] = value
-        else:
-            super().__setattr__(name, value)
+    COLUMNS = "workers"
+    FIELDS = frozenset(f.name for f in fields(WorkerColumns))
 
     @property
     def subcontractor(self) -> mesa.Agent:

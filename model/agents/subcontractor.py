@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from model.agents.column_view import ColumnView
+
 if TYPE_CHECKING:
-    from model.model import PuttingOutModel
+    pass
 
 
 @dataclass
@@ -117,31 +118,15 @@ def draw_subcontractors(
     )
 
 
-_VIEW_FIELDS = tuple(f.name for f in fields(SubcontractorColumns))
-
-
-class Subcontractor(mesa.Agent):
-    """One subcontractor (perantara): a view onto row ``row`` of the model's subcontractor columns.
+class Subcontractor(ColumnView):
+    """One subcontractor (perantara): a view onto row ``row`` of ``model.subcontractors``.
 
     Its behaviour (monopsony offers, collective agreements, floor compliance, exit and
     retaliation) is in ``model.rates`` and runs for all subcontractors at once.
     """
 
-    def __init__(self, model: PuttingOutModel, row: int) -> None:
-        super().__init__(model)
-        self.row = row
-
-    def __getattr__(self, name: str) -> Any:
-        if name in _VIEW_FIELDS:
-            value = getattr(self.model.subcontractors, name)[self.row]
-            return value.item() if hasattr(value, "item") else value
-        raise AttributeError(f"Subcontractor has no attribute '{name}'")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _VIEW_FIELDS:
-            getattr(self.model.subcontractors, name)[self.row] = value
-        else:
-            super().__setattr__(name, value)
+    COLUMNS = "subcontractors"
+    FIELDS = frozenset(f.name for f in fields(SubcontractorColumns))
 
     @property
     def workers(self) -> NDArray[np.int64]:
