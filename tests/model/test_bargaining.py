@@ -27,8 +27,9 @@ def test_nash_closed_form_and_limits():
 
 @pytest.mark.parametrize("beta", [0.1, 0.3, 0.5, 0.8])
 def test_nash_rate_maximizes_the_nash_product(beta):
-    d_w, c_alt, value = 180.0, 320.0, 420.0
-    # Worker gain r - d_w; work giver's gain over disagreement (value - r) - (value - c_alt).
+    d_w, c_alt = 180.0, 320.0
+    # Worker gain r - d_w; work giver's gain over disagreement (value - r) - (value - c_alt) = c_alt - r,
+    # whatever the value of a piece.
     def negative_log_product(r):
         return -(beta * np.log(r - d_w) + (1 - beta) * np.log(c_alt - r))
 
@@ -114,7 +115,7 @@ def test_monopsony_matches_brute_force(seed):
     price = float(rng.uniform(200, 450))
     orders = float(rng.choice([np.inf, rng.uniform(0, capacity.sum())]))
     rate = monopsony_piece_rate(price, reservation, capacity, orders)
-    grid, margin = _brute_force(price, reservation, capacity, orders)
+    _grid, margin = _brute_force(price, reservation, capacity, orders)
     supply_at_rate = capacity[reservation <= rate].sum()
     achieved = (price - rate) * min(orders, supply_at_rate)
     assert achieved == pytest.approx(margin.max(), rel=1e-12, abs=1e-9)

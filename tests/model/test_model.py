@@ -17,6 +17,7 @@ from model import PuttingOutModel
 from model.agents import AdvocacyNetwork, HomeWorker, State, Subcontractor
 from model.metrics import METRIC_NAMES, OUTPUTS
 
+
 def timeseries(model: PuttingOutModel) -> pd.DataFrame:
     return model.datacollector.get_model_vars_dataframe()
 
@@ -51,12 +52,14 @@ def test_one_row_per_week_with_every_pinned_metric(baseline_run):
     df = timeseries(baseline_run)
     assert len(df) == 105 and df["week"].iloc[0] == 0
     assert list(df.columns) == list(METRIC_NAMES)
-    pinned = (
-        "week piece_rate_mean earnings_mean earnings_to_ump labour_share membership_rate participation_rate "
-        "consciousness_mean coverage_rate bargaining_power_mean recognized gini_earnings below_poverty_share "
-        "rate_cv_subcontractors power_within power_with power_to power_over value_from_principals "
-        "worker_gross_pay worker_costs subcontractor_margin fines_paid pieces_ordered pieces_produced"
-    ).split()
+    pinned = [
+        "week", "piece_rate_mean", "earnings_mean", "earnings_to_ump", "labour_share",
+        "membership_rate", "participation_rate", "consciousness_mean", "coverage_rate",
+        "bargaining_power_mean", "recognized", "gini_earnings", "below_poverty_share",
+        "rate_cv_subcontractors", "power_within", "power_with", "power_to", "power_over",
+        "value_from_principals", "worker_gross_pay", "worker_costs", "subcontractor_margin",
+        "fines_paid", "pieces_ordered", "pieces_produced",
+    ]
     assert set(pinned) <= set(df.columns)
     assert all(o.unit for o in OUTPUTS)
 
