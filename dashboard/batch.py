@@ -225,7 +225,10 @@ def tables_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
     if folder.figures:
         with st.expander(f"Figures saved in the folder ({len(folder.figures)})"):
             for figure in folder.figures:
-                st.image(str(figure), caption=figure.name)
+                try:
+                    st.image(str(figure), caption=figure.name)
+                except (OSError, ValueError) as exc:  # PIL's UnidentifiedImageError is an OSError
+                    st.caption(f"{figure} is not a readable image ({type(exc).__name__}); skipped.")
 
 
 def render() -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import figures, session
 from dashboard.labels import metric_label
-from dashboard.run_config import MAX_WEEKS, format_value
+from dashboard.run_config import MAX_WEEKS, MAX_WORKER_WEEKS, format_value
 from dashboard.runs import progress_bar
 from experiments.compare import Comparison, compare_scenarios
 from experiments.records import OUTCOME_NAMES
@@ -90,6 +90,10 @@ def settings_form() -> tuple[CompareSettings, int] | None:
         problem = "Choose at least two scenarios to compare."
     elif baseline not in chosen:
         problem = f"The baseline '{baseline}' is not among the chosen scenarios; choose it too, or another baseline."
+    elif len(chosen) * int(replicates) * int(n_workers) * int(weeks) > MAX_WORKER_WEEKS * int(jobs):
+        problem = (f"{len(chosen)} scenarios x {int(replicates)} replicates x {int(n_workers):,} workers x "
+                   f"{int(weeks)} weeks is more than the dashboard runs ({MAX_WORKER_WEEKS:,} worker-weeks per "
+                   "process, about 20 s); use fewer, or `rumahan compare` on the command line.")
     if problem:
         session.put(session.COMPARE_ERROR, problem)
         return None

@@ -25,6 +25,11 @@ STREAMLIT_KEYS = ("embed", "embed_options")
 MAX_WEEKS = 2600
 #: Largest seed a browser number box holds exactly (2**53 - 1).
 MAX_SEED = 2**53 - 1
+#: Largest run the dashboard starts, in worker-weeks (n_workers x weeks): about 20 s at the measured
+#: 5.7 million worker-weeks per second (docs/performance.md), e.g. 190,000 workers over 520 weeks.
+#: A link asking for 5 million workers over 2,600 weeks would otherwise start a run of hours; the
+#: CLI (`rumahan run`) has no such limit.
+MAX_WORKER_WEEKS = 100_000_000
 DEFAULT_SCENARIO = "status_quo"
 DEFAULT_SEED = 1
 DEFAULT_WEEKS = 520
@@ -155,9 +160,15 @@ class RunConfig:
         if self.schedule is not None:
             _check_schedule(self.schedule)
         try:
-            registry.validate(scenario.parameters, check_memory=True)
+            params = registry.validate(scenario.parameters, check_memory=True)
         except registry.ParameterError as exc:
             raise ConfigError(str(exc)) from None
+        if params["n_workers"] * self.weeks > MAX_WORKER_WEEKS:
+            raise ConfigError(
+                f"n_workers x weeks = {params['n_workers']:,} x {self.weeks:,} is more than the "
+                f"{MAX_WORKER_WEEKS:,} worker-weeks the dashboard runs (about 20 s); fewer workers or weeks, "
+                "or run it with `rumahan run --scenario FILE` (download the scenario on the Share page)"
+            )
         return self
 
     # --- the URL -----------------------------------------------------------------------------
@@ -242,7 +253,10 @@ class RunConfig:
         schedule = None if scenario.schedule == base.schedule else scenario.schedule
         seed = DEFAULT_SEED if scenario.seed is None else scenario.seed
         weeks = DEFAULT_WEEKS if scenario.weeks is None else scenario.weeks
-        return cls.build(base_name, values, seed, weeks, schedule)
+        try:
+            return cls.build(base_name, values, seed, weeks, schedule)
+        except ConfigError as exc:  # e.g. a [run] the dashboard cannot offer: name the file
+            raise ConfigError(f"{filename}: {exc}") from None
 
 
 def encode_schedule(schedule: Schedule) -> str:
@@ -264,6 +278,8 @@ def decode_schedule(text: str) -> Schedule:
             week = int(week_text)
         except ValueError:
             raise ConfigError(f"schedule entry '{item}' does not start with a week number, e.g. 52:recognition=true") from None
+        if week > MAX_WEEKS:
+            raise ConfigError(f"schedule entry '{item[:40]}': week {week} is after the longest run ({MAX_WEEKS} weeks)")
         if not sep or not body:
             raise ConfigError(f"schedule entry '{item}' has no changes, e.g. 52:recognition=true")
         changes = {}

@@ -96,9 +96,12 @@ def load_file() -> None:
         message = st.session_state[LOADED_KEY][1]
     else:
         try:
-            loaded = RunConfig.from_toml(upload.getvalue().decode("utf-8"), upload.name)
-        except (ConfigError, UnicodeDecodeError) as exc:
+            loaded = RunConfig.from_toml(upload.getvalue().decode("utf-8-sig"), upload.name)  # -sig: drop a BOM
+        except ConfigError as exc:
             message = ("error", f"{upload.name} cannot be used: {exc}")
+        except UnicodeDecodeError as exc:
+            message = ("error", f"{upload.name} cannot be used: it is not UTF-8 text (byte {exc.start}); "
+                                "save it as UTF-8 and upload it again")
         else:
             session.set_config(loaded, reset_widgets=True)
             message = ("success", f"Loaded {upload.name}: scenario {loaded.scenario}, seed {loaded.seed}, "

@@ -31,6 +31,7 @@ from experiments.records import event_rows, events_frame, run_row, runs_frame, t
 from experiments.runner import MODEL_FINGERPRINT
 from experiments.tasks import RunOutput, RunTask
 from experiments.worker import simulate
+from model import params as registry
 
 Progress = Callable[[int, int], None]
 
@@ -97,7 +98,7 @@ def prepare_folder(out: Path, plan: Plan, invocation: str | None) -> tuple[dict[
             f"{out} is not empty and is not a Rumahan output folder; choose another folder with --out"
         )
     else:
-        out.mkdir(parents=True, exist_ok=True)
+        storage.make_folder(out)
         manifest = {
             "kind": plan.kind, "identity": identity, "status": "running", "created": now(),
             "command": invocation, "plan": plan.describe(), "environment": environment(),
@@ -112,7 +113,7 @@ def prepare_folder(out: Path, plan: Plan, invocation: str | None) -> tuple[dict[
             shutil.rmtree(out / storage.PARTS)
         done = set(range(total))
     else:
-        done = set(storage.finished_parts(out))
+        done = set(storage.usable_parts(out, total))
     return manifest, done
 
 
@@ -146,6 +147,9 @@ def run_batch(
     """
     folder = None if out is None else Path(out)
     total = len(plan.tasks)
+    if scheduler is None and total and isinstance(jobs, int) and jobs > 1:  # runs side by side here
+        largest = max(t.params.get("n_workers", registry.get("n_workers").default) for t in plan.tasks)
+        registry.check_memory_fits(largest, runs_at_once=min(jobs, total))
     manifest: dict[str, Any] | None = None
     done: set[int] = set()
     if folder is not None:

@@ -10,6 +10,7 @@ running, 130: interrupted); ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shlex
 import subprocess
@@ -52,10 +53,11 @@ def _fmt_value(value: Any) -> str:
 
 
 def parameter_listing(with_meaning: bool = False, group: str | None = None, role: str | None = None) -> str:
-    """The registry as text, by group: name, unit, default, bounds, role (L lever, U uncertainty)."""
+    """The registry as text, by group: name, unit, default, bounds, role (L lever, U uncertainty)
+    and, for the uncertainties that designs sample, the plausible range they sample by default."""
     from model import params as registry
 
-    lines = [f"    {'name':29s} {'unit':24s} {'default':>10s}   {'bounds':<22s} role"]
+    lines = [f"    {'name':29s} {'unit':24s} {'default':>10s}   {'bounds':<22s} role  sampled over"]
     for name, entries in registry.groups().items():
         if group is not None and name != group:
             continue
@@ -66,8 +68,12 @@ def parameter_listing(with_meaning: bool = False, group: str | None = None, role
         for p in chosen:
             bounds = p.describe_bounds() if p.kind != "bool" else "true or false"
             unit = p.unit or "-"
+            sampled = ""
+            if p.role == "uncertainty" and p.sampled and p.kind != "bool":
+                low, high = p.sample_range
+                sampled = f"{_fmt_value(low)} to {_fmt_value(high)}"
             line = (f"    {p.name:29s} {unit:24s} {_fmt_value(p.default):>10s}   "
-                    f"{bounds.removesuffix(' ' + p.unit) if p.unit else bounds:<22s} {p.role[0].upper()}")
+                    f"{bounds.removesuffix(' ' + p.unit) if p.unit else bounds:<22s} {p.role[0].upper():5s} {sampled}")
             lines.append(line.rstrip())
             if with_meaning:
                 lines.extend(textwrap.wrap(p.meaning, 100, initial_indent=" " * 6, subsequent_indent=" " * 6))
@@ -76,7 +82,8 @@ def parameter_listing(with_meaning: bool = False, group: str | None = None, role
 
 PARAMS_HEADER = (
     "Parameters (set with --set NAME=VALUE; name, unit, default, bounds, L = lever (policy or\n"
-    "strategy), U = uncertainty; meanings and sources: `rumahan params`, docs/ODD.md):\n"
+    "strategy), U = uncertainty, and the plausible range that sensitivity and robustness sample by\n"
+    "default; meanings and sources: `rumahan params`, docs/ODD.md):\n"
 )
 
 
@@ -92,6 +99,45 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
             raise CliError(f"--set expects NAME=VALUE, got {item!r}")
         out[name.strip()] = registry.parse_value(name.strip(), text)
     return out
+
+
+def parse_ranges(items: Sequence[str] | None) -> dict[str, list[float]]:
+    """``--range name=low:high`` items as ``{name: [low, high]}`` (checked later against the registry)."""
+    from model import params as registry
+
+    out: dict[str, list[float]] = {}
+    for item in items or ():
+        name, sep, text = item.partition("=")
+        low, colon, high = text.partition(":")
+        if not sep or not colon or not name.strip():
+            raise CliError(f"--range expects NAME=LOW:HIGH, got {item!r}")
+        name = name.strip()
+        if name in out:
+            raise CliError(f"--range gives '{name}' twice")
+        out[name] = [registry.parse_value(name, low), registry.parse_value(name, high)]
+    return out
+
+
+#: Largest seed (``experiments.seeds.MAX_SEED``, written out so that ``--help`` does not import numpy).
+MAX_SEED = 2**64 - 1
+#: Whole-number options and their (lowest, highest) accepted values.
+COUNT_OPTIONS = {
+    "jobs": (1, None), "replicates": (1, None), "weeks": (1, None), "seed": (0, MAX_SEED),
+    "samples": (1, None), "states": (1, None), "levels": (2, None),
+}
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse, before anything runs, numbers that argparse's types let through: counts below their
+    minimum (``--jobs 0``, ``--weeks -1``), seeds beyond 2**64 - 1, a time-out that is not > 0."""
+    for name, (low, high) in COUNT_OPTIONS.items():
+        value = getattr(args, name, None)
+        if value is not None and (value < low or (high is not None and value > high)):
+            upper = f" and <= {high:,}" if high is not None else ""
+            raise CliError(f"--{name} = {value} is not a whole number >= {low}{upper}")
+    timeout = getattr(args, "connect_timeout", None)
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise CliError(f"--connect-timeout = {timeout} is not a number of seconds > 0")
 
 
 def _default_jobs() -> int:
@@ -110,6 +156,14 @@ def _info(*parts: Any, quiet: bool = False) -> None:
 
 def _show_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stderr.isatty()
+
+
+def _add_ranges(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--span", choices=("plausible", "bounds"), default=None,
+                   help="sample each uncertainty over its plausible range (default; `rumahan params` shows it) "
+                        "or over the registry's whole bounds")
+    p.add_argument("--range", action="append", metavar="NAME=LOW:HIGH",
+                   help="sample NAME over LOW..HIGH instead (within its bounds; repeatable)")
 
 
 def _add_executor(p: argparse.ArgumentParser) -> None:
@@ -145,6 +199,10 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def cmd_params(args: argparse.Namespace) -> int:
+    from model import params as registry
+
+    if args.group is not None and args.group not in registry.groups():
+        raise CliError(f"unknown group '{args.group}'; groups: {', '.join(registry.groups())}")
     print(PARAMS_HEADER)
     print(parameter_listing(with_meaning=not args.short, group=args.group, role=args.role))
     return 0
@@ -277,23 +335,31 @@ def _names(items: Sequence[str]) -> list[str]:
     return [as_scenario(s).name for s in items]
 
 
+def _span_words(span: str, ranges: dict[str, list[float]]) -> str:
+    words = "plausible ranges" if span == "plausible" else "whole registry bounds"
+    return words + (f" ({len(ranges)} set by --range)" if ranges else "")
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from experiments.sensitivity import DEFAULT_OUTCOMES, run_sensitivity, sensitivity_plan
 
     outcomes = args.outcomes or list(DEFAULT_OUTCOMES)
     overrides = parse_sets(args.set)
     seed = 1 if args.seed is None else args.seed
+    ranges = parse_ranges(args.range)
+    args.span = args.span or "plausible"
     plan, problem, _ = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario, overrides,
                                         args.replicates or 1, args.weeks or 520, seed, args.levels, args.timeseries,
-                                        outcomes)
-    _info(f"{args.method}: {problem['num_vars']} uncertainties, {plan.points} points x {plan.replicates} "
+                                        outcomes, args.span, ranges)
+    _info(f"{args.method}: {problem['num_vars']} uncertainties over their {_span_words(args.span, ranges)}, "
+          f"{plan.points} points x {plan.replicates} "
           f"replicate(s) = {len(plan.tasks)} runs of {plan.weeks} weeks", quiet=args.quiet)
     started = time.perf_counter()
     result = run_sensitivity(args.method, args.samples, outcomes, args.parameters, args.scenario, overrides,
                              args.replicates or 1, args.weeks or 520, seed, args.levels, args.timeseries,
                              out=args.out, jobs=args.jobs, scheduler=args.scheduler,
                              show_progress=_show_progress(args), invocation=args.invocation,
-                             connect_timeout=args.connect_timeout)
+                             connect_timeout=args.connect_timeout, span=args.span, ranges=ranges)
     print(f"sensitivity: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     key = "mu_star" if args.method == "morris" else "ST"
     for outcome, part in result.indices.groupby("outcome", sort=False):
@@ -308,6 +374,10 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     from experiments.robustness import DEFAULT_POLICIES, format_summary, robustness_spec, run_robustness
     from experiments.spec import load_spec, outcome_directions, spec_from_dict
 
+    if args.spec and (args.span or args.range):
+        raise CliError(f"--span and --range go with the flags; {args.spec} says them in its [sample] "
+                       "(span = \"bounds\", bounds = {{ name = [low, high] }})")
+    args.span = args.span or "plausible"
     if args.spec:
         spec = _spec_with_overrides(load_spec(args.spec), args)
         if args.outcomes:
@@ -321,6 +391,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
             scenarios=args.scenarios or DEFAULT_POLICIES, states=args.states, parameters=args.parameters,
             outcomes=args.outcomes, replicates=args.replicates or 1, weeks=args.weeks or 520,
             seed=1 if args.seed is None else args.seed, overrides=parse_sets(args.set), timeseries=args.timeseries,
+            span=args.span, ranges=parse_ranges(args.range),
         )
         spec = spec_from_dict(data)
     started = time.perf_counter()
@@ -365,6 +436,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  figures/          {', '.join(p.name for p in figures)}")
     print(f"Open the dashboard to explore them: `make dashboard` or `rumahan dashboard` (then load {out}).")
     return 0
+
+
+def cmd_rerun(args: argparse.Namespace) -> int:
+    """Repeat an output folder's runs from its manifest and compare bit for bit (experiments.rerun)."""
+    from experiments.rerun import rerun
+
+    bar = None
+    progress = None
+    if _show_progress(args):
+        from tqdm import tqdm
+
+        bar = tqdm(unit="week", desc="rerun", file=sys.stderr)
+
+        def progress(week: int, weeks: int) -> None:
+            bar.total = weeks
+            bar.update(week - bar.n)
+
+    try:
+        report = rerun(args.manifest, args.run, jobs=args.jobs, scheduler=args.scheduler,
+                       show_progress=_show_progress(args), progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    print(report.summary())
+    return 0 if report.identical else 1
 
 
 def cmd_dashboard(args: argparse.Namespace, extra: Sequence[str]) -> int:
@@ -460,6 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parameters", nargs="+", metavar="NAME", help="uncertainties to vary (default: all sampled)")
     p.add_argument("--scenario", default="status_quo", help="the scenario the uncertainties vary around")
     p.add_argument("--levels", type=int, default=4, help="Morris grid levels (default 4)")
+    _add_ranges(p)
     p.add_argument("--timeseries", action="store_true", help="keep weekly series (default: summaries only)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     _add_executor(p)
@@ -473,6 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("spec", nargs="?", metavar="SPEC.toml", help="a sweep spec (optional)")
     p.add_argument("--scenarios", nargs="+", metavar="NAME", help="policies (default: the pinned policy scenarios)")
     p.add_argument("--states", type=int, default=20, help="states of the world sampled (default 20)")
+    _add_ranges(p)
     p.add_argument("--parameters", nargs="+", metavar="NAME", help="uncertainties sampled (default: all sampled)")
     p.add_argument("--outcomes", nargs="+", metavar="METRIC[:max|min]",
                    help="outcomes and direction (default: earnings_to_ump:max below_poverty_share:min "
@@ -491,6 +589,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_executor(p)
 
+    p = sub.add_parser("rerun", help="repeat an output folder's runs from its manifest and check them bit for bit",
+                       formatter_class=raw, epilog=(
+                           "Rebuilds the runs from the manifest's parameters, schedule, seed and weeks (a batch: its "
+                           "plan and design.parquet),\nruns them again and compares every stored number bit for bit. "
+                           "Exit code 0: identical; 1: a run differs (the first\ndiffering metric and week are "
+                           "shown); 2: not a folder that can be rerun."))
+    p.add_argument("manifest", metavar="DIR/manifest.json", help="an output folder or its manifest.json")
+    p.add_argument("--run", action="append", metavar="RUN_ID", help="only this run of a batch (repeatable; default: all)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_executor(p)
+
     sub.add_parser("dashboard", help="start the Streamlit dashboard (other options go to `streamlit run`)",
                    epilog="e.g. rumahan dashboard --server.port 8502 --server.headless true")
     return parser
@@ -499,6 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "scenarios": cmd_scenarios, "params": cmd_params, "run": cmd_run, "sweep": cmd_sweep,
     "compare": cmd_compare, "sensitivity": cmd_sensitivity, "robustness": cmd_robustness, "demo": cmd_demo,
+    "rerun": cmd_rerun,
 }
 
 
@@ -524,7 +634,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "dashboard":
             return cmd_dashboard(args, extra)
-        if getattr(args, "scheduler", None):
+        check_arguments(args)
+        if getattr(args, "scheduler", None) is not None:  # an empty address is refused, not ignored
             from experiments.executors import ExecutorError, check_scheduler_address
 
             try:

@@ -1,8 +1,10 @@
 """Experimental designs over registry parameters: full-factorial grids and Latin-hypercube samples.
 
 A design is a DataFrame with one row per design point: ``point`` (0, 1, ...) and one column per
-varied parameter (bare registry names). Bounds come from the registry (``model.params``), never
-retyped; a design may narrow them, never widen them. Whole-number parameters are rounded.
+varied parameter (bare registry names). Ranges come from the registry (``model.params``), never
+retyped: each parameter's plausible range by default (``Parameter.sample_range``), or its whole
+bounds (``span="bounds"``); a design may set its own range per parameter within the bounds.
+Whole-number parameters are rounded, and every value is kept within the registry's bounds.
 """
 
 from __future__ import annotations
@@ -42,23 +44,25 @@ def grid_design(levels: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
 
 
 def sampling_bounds(
-    names: Sequence[str], narrower: Mapping[str, Sequence[float]] | None = None
+    names: Sequence[str], ranges: Mapping[str, Sequence[float]] | None = None, span: str = "plausible"
 ) -> list[tuple[float, float]]:
-    """Registry bounds of ``names``, narrowed where ``narrower`` says (never widened)."""
-    narrower = dict(narrower or {})
-    unknown = set(narrower) - set(names)
+    """The range each of ``names`` is sampled over: ``ranges[name]`` where given (within the
+    registry's bounds), else its plausible range (``span="plausible"``) or its whole bounds
+    (``span="bounds"``)."""
+    ranges = dict(ranges or {})
+    unknown = set(ranges) - set(names)
     if unknown:
-        raise registry.ParameterError(f"bounds given for {', '.join(sorted(unknown))}, which is not sampled")
+        raise registry.ParameterError(f"range given for {', '.join(sorted(unknown))}, which is not among the sampled parameters")
     out = []
-    for name, (low, high) in zip(names, registry.sampled_bounds(names), strict=True):
-        if name in narrower:
-            pair = narrower[name]
+    for name, (low, high) in zip(names, registry.sampled_bounds(names, span), strict=True):
+        if name in ranges:
+            pair = ranges[name]
             entry = registry.get(name)
-            if isinstance(pair, str | bytes) or len(pair) != 2:
-                raise registry.ParameterError(f"bounds of '{name}' must be [low, high]")
+            if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
+                raise registry.ParameterError(f"range of '{name}' must be [low, high]")
             lo, hi = (entry.check(v) for v in pair)
             if not lo < hi:
-                raise registry.ParameterError(f"bounds of '{name}' = [{lo}, {hi}]: low must be below high")
+                raise registry.ParameterError(f"range of '{name}' = [{lo}, {hi}]: low must be below high")
             low, high = float(lo), float(hi)
         out.append((low, high))
     return out
@@ -73,27 +77,33 @@ def to_parameter_values(names: Sequence[str], unit_sample: np.ndarray, bounds: S
 
 
 def values_frame(names: Sequence[str], values: np.ndarray) -> pd.DataFrame:
-    """A design from a matrix of parameter values (one row per point), whole numbers rounded."""
-    frame = pd.DataFrame(values, columns=list(names))
-    for name in names:
+    """A design from a matrix of parameter values (one row per point), whole numbers rounded and
+    every value clipped to the registry's bounds (SALib's Morris grid can step a rounding error
+    past them: 0.15000000000000002 for a bound of 0.15)."""
+    values = np.asarray(values, dtype=np.float64)
+    columns: dict[str, np.ndarray] = {"point": np.arange(len(values), dtype=np.int64)}
+    for j, name in enumerate(names):
         entry = registry.get(name)
+        low, high = entry.bounds
         if entry.kind == "int":
-            low, high = entry.bounds
-            frame[name] = np.clip(np.rint(frame[name]), low, high).astype(np.int64)
-    frame.insert(0, "point", np.arange(len(frame), dtype=np.int64))
-    return frame
+            columns[name] = np.clip(np.rint(values[:, j]), low, high).astype(np.int64)
+        else:
+            columns[name] = np.clip(values[:, j], float(low), float(high))
+    return pd.DataFrame(columns)
 
 
 def latin_hypercube(
-    names: Sequence[str], size: int, root_seed: int, bounds: Mapping[str, Sequence[float]] | None = None
+    names: Sequence[str], size: int, root_seed: int, ranges: Mapping[str, Sequence[float]] | None = None,
+    span: str = "plausible",
 ) -> pd.DataFrame:
     """``size`` points of a Latin-hypercube sample over ``names`` (scipy.stats.qmc), from the
-    batch's design stream (``experiments.seeds.design_rng(root_seed)``)."""
+    batch's design stream (``experiments.seeds.design_rng(root_seed)``), over the ranges of
+    ``sampling_bounds(names, ranges, span)``."""
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"sample size = {size!r} is not a whole number >= 1")
     if len(set(names)) != len(names):
         raise registry.ParameterError("a parameter is listed twice in the sample")
-    limits = sampling_bounds(names, bounds)
+    limits = sampling_bounds(names, ranges, span)
     unit = qmc.LatinHypercube(d=len(names), rng=design_rng(root_seed)).random(size)
     return to_parameter_values(names, unit, limits)
 

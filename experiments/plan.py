@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from experiments.scenarios import Scenario, ScenarioError
-from experiments.seeds import replicate_seeds
+from experiments.seeds import check_seed, replicate_seeds
 from experiments.tasks import RunTask
 from model import params as registry
 
@@ -106,6 +106,21 @@ def scenario_record(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+#: Most runs one batch may plan. Its plan and manifest take about 1 KB per run (100,000 runs: ~100 MB
+#: and ~1 s to build), so a typo such as a 1,000 x 1,000 x 100 grid is refused before anything is built.
+MAX_RUNS = 1_000_000
+
+
+def check_batch_size(runs: int, detail: str) -> int:
+    """``runs`` if at most ``MAX_RUNS``, else ``ValueError`` saying how the count arose (``detail``)."""
+    if runs > MAX_RUNS:
+        raise ValueError(
+            f"a batch of {runs:,} runs ({detail}) is more than one batch may hold ({MAX_RUNS:,}); "
+            "use fewer levels, points or replicates, or split it into several sweeps"
+        )
+    return runs
+
+
 def check_count(value: Any, what: str, low: int = 1) -> int:
     """``value`` as an int >= ``low``, or ``ValueError`` naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
@@ -133,9 +148,12 @@ def build_plan(
     """
     replicates = check_count(replicates, "replicates")
     weeks = check_count(weeks, "weeks")
-    check_count(root_seed, "seed", low=0)
+    check_seed(root_seed)
     if not scenarios:
         raise ScenarioError("no scenarios to run")
+    points_count = 1 if design is None else len(design)
+    check_batch_size(len(scenarios) * points_count * replicates,
+                     f"{len(scenarios)} scenario(s) x {points_count} point(s) x {replicates} replicate(s)")
     names = [s.name for s in scenarios]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:

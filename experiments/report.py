@@ -77,7 +77,7 @@ def write_comparison(
         table = table.merge(design, on="point", how="left")
         rest = [c for c in table.columns if c not in ("scenario", "point", *varied)]
         table = table[["scenario", "point", *varied, *rest]]
-    table.to_csv(folder / "comparison.csv", index=False)
+    storage.write_csv(folder / "comparison.csv", table)
     storage.write_table(folder / storage.TABLE_FILES["comparison"], table, "comparison")
     figures = folder / storage.FIGURES
     paths = []

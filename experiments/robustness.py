@@ -92,16 +92,19 @@ def robustness_summary(regret: pd.DataFrame) -> pd.DataFrame:
 
 def robustness_spec(
     scenarios=DEFAULT_POLICIES, states: int = 20, parameters=None, outcomes=None, replicates: int = 1,
-    weeks: int = 520, seed: int = 1, overrides=None, timeseries: bool = False,
+    weeks: int = 520, seed: int = 1, overrides=None, timeseries: bool = False, span: str = "plausible",
+    ranges=None,
 ) -> dict:
     """A sweep spec (as parsed TOML) for a robustness analysis: ``scenarios`` x ``states`` points
-    of a Latin-hypercube sample over ``parameters`` (default every sampled uncertainty)."""
+    of a Latin-hypercube sample over ``parameters`` (default every sampled uncertainty), over their
+    plausible ranges (``span="plausible"``) or whole bounds (``"bounds"``), or ``ranges[name]``."""
     outcomes = outcome_directions(outcomes or DEFAULT_OUTCOMES)
     return {
         "sweep": {"name": "robustness", "scenarios": list(scenarios), "replicates": replicates, "weeks": weeks,
                   "seed": seed, "timeseries": timeseries},
         "parameters": dict(overrides or {}),
-        "sample": {"size": states, "parameters": list(parameters) if parameters else "uncertainties"},
+        "sample": {"size": states, "parameters": list(parameters) if parameters else "uncertainties",
+                   "span": span, "bounds": {k: list(v) for k, v in (ranges or {}).items()}},
         "robustness": {"outcomes": dict(outcomes)},
     }
 
@@ -138,7 +141,7 @@ def write_robustness(folder: Path, regret: pd.DataFrame, summary: pd.DataFrame) 
 
     storage.write_table(folder / storage.TABLE_FILES["regret"], regret, "regret")
     storage.write_table(folder / storage.TABLE_FILES["robustness"], summary, "robustness")
-    summary.to_csv(folder / "robustness.csv", index=False)
+    storage.write_csv(folder / "robustness.csv", summary)
     save_figure(regret_plot(regret), folder / storage.FIGURES / "regret.png")
 
 

@@ -7,6 +7,7 @@ step a ``PuttingOutModel``; everything else calls ``run_simulation``.
 from __future__ import annotations
 
 import gc
+import numbers
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.provenance import model_fingerprint
+from experiments.seeds import check_seed
 from model import PuttingOutModel
 from model.calendar import WEEKS_PER_YEAR
 from model.metrics import METRIC_NAMES
@@ -112,8 +114,13 @@ def run_simulation(
             pictures of the social graph; ties among the sample go in ``sample_ties``.
         snapshot_size: about how many workers the sample holds (whole subcontractor pools).
     """
-    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+    if isinstance(weeks, bool) or not isinstance(weeks, numbers.Integral) or weeks < 1:
         raise ValueError(f"weeks = {weeks!r} is not a whole number >= 1")
+    weeks = int(weeks)
+    if params is not None and not isinstance(params, Mapping):
+        raise ValueError(f"params = {params!r:.60} is not a mapping of parameter name to value")
+    if seed is not None:
+        seed = check_seed(seed)
     start = time.perf_counter()
     model = PuttingOutModel(seed=seed, schedule=schedule, **dict(params or {}))
     wanted = set(snapshot_weeks or ())

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from experiments.seeds import MAX_SEED
 from model import params as registry
 from model.model import _check_schedule
 
@@ -114,8 +115,18 @@ def _toml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return repr(value)
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{text}"'
+    return '"' + "".join(_toml_char(c) for c in str(value)) + '"'
+
+
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _toml_char(c: str) -> str:
+    """One character of a TOML basic string: quotes, backslashes and every control character
+    escaped (TOML refuses raw control characters, e.g. a backspace in a pasted description)."""
+    if c in _TOML_ESCAPES:
+        return _TOML_ESCAPES[c]
+    return f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c
 
 
 def available() -> dict[str, Path]:
@@ -133,6 +144,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     malformed TOML, or the parameter and bounds of a bad value.
     """
     text_name = str(name_or_path)
+    if not text_name.strip():
+        raise ScenarioError(f"empty scenario name; valid: {', '.join(available())} (or a path to a .toml file)")
     path = Path(text_name)
     if not (path.suffix == ".toml" or path.exists()):
         shipped = available()
@@ -141,10 +154,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
                 f"unknown scenario '{text_name}'; valid: {', '.join(shipped)} (or a path to a .toml file)"
             )
         path = shipped[text_name]
+    if path.is_dir():
+        raise ScenarioError(f"scenario file {path} is a folder; give a scenario name or a .toml file")
     if not path.is_file():
         raise ScenarioError(f"scenario file {path} does not exist")
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # -sig: a byte-order mark is dropped
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"scenario file {path} is not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -182,8 +197,11 @@ def scenario_from_dict(data: Mapping[str, Any], path: Path | None = None, defaul
     except registry.ParameterError as exc:
         raise ScenarioError(f"{where}: {exc}") from None
     kept = {k: checked[k] for k in parameters}
+    name = data.get("name", default_name)
+    if not isinstance(name, str) or not name.strip():
+        raise ScenarioError(f"{where}: name = {name!r} must be a non-empty text, e.g. name = \"my_scenario\"")
     return Scenario(
-        name=str(data.get("name", default_name)),
+        name=name,
         description=str(data.get("description", "")).strip(),
         parameters=kept,
         schedule=tuple((int(w), dict(c)) for w, c in schedule),
@@ -205,3 +223,5 @@ def _check_run(run: Mapping[str, Any], where: str) -> None:
             continue
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
             raise ScenarioError(f"{where}: [run] {key} = {value!r} is not a whole number >= {low}")
+        if key == "seed" and value > MAX_SEED:
+            raise ScenarioError(f"{where}: [run] seed = {value!r} is larger than 2**64 - 1 ({MAX_SEED:,})")

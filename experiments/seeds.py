@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.params import MAX_SEED, check_seed
+
+__all__ = ["MAX_SEED", "check_seed", "design_rng", "replicate_seeds"]
+
 #: Spawn key of the design-sample stream. Two words long, so it never equals the one-word key of
 #: a replicate's child sequence (``SeedSequence(root).spawn(n)`` gives keys ``(0,) ... (n-1,)``).
 DESIGN_STREAM_KEY = (0x5EED, 0xD5)
 
 
 def _check_root(root_seed: int) -> int:
-    if isinstance(root_seed, bool) or not isinstance(root_seed, int | np.integer) or root_seed < 0:
-        raise ValueError(f"root seed {root_seed!r} is not a whole number >= 0")
-    return int(root_seed)
+    return check_seed(root_seed, "root seed")
 
 
 def replicate_seeds(root_seed: int, n: int) -> list[int]:

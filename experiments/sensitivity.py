@@ -16,7 +16,7 @@ Runs needed: Morris ``samples x (D + 1)`` (``samples`` trajectories, D parameter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from experiments.batch import run_batch
 from experiments.compare import as_scenario
 from experiments.design import sampling_bounds, uncertainties, values_frame
 from experiments.executors import CONNECT_TIMEOUT_S
-from experiments.plan import Plan, build_plan, check_count
+from experiments.plan import Plan, build_plan, check_batch_size, check_count
 from experiments.scenarios import Scenario
 from experiments.seeds import design_rng
 from model import params as registry
@@ -55,11 +55,18 @@ class SensitivityResult:
     folder: Path | None = None
 
 
-def problem_for(parameters: Sequence[str] | None = None) -> dict[str, Any]:
-    """The SALib problem over ``parameters`` (default: every sampled uncertainty), bounds from the registry."""
+def problem_for(
+    parameters: Sequence[str] | None = None,
+    span: str = "plausible",
+    ranges: Mapping[str, Sequence[float]] | None = None,
+) -> dict[str, Any]:
+    """The SALib problem over ``parameters`` (default: every sampled uncertainty), ranges from the
+    registry: each parameter's plausible range (``span="plausible"``) or its whole bounds
+    (``span="bounds"``), or ``ranges[name]`` where given (``experiments.design.sampling_bounds``)."""
     names = list(parameters) if parameters else uncertainties()
-    if len(set(names)) != len(names):
-        raise registry.ParameterError("a parameter is listed twice")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise registry.ParameterError(f"parameter(s) {', '.join(twice)} listed twice; list each once")
     for name in names:
         entry = registry.get(name)
         if entry.role != "uncertainty":
@@ -71,15 +78,20 @@ def problem_for(parameters: Sequence[str] | None = None) -> dict[str, Any]:
             raise registry.ParameterError(f"parameter '{name}' is a switch and cannot be varied over a range")
     if len(names) < 2:
         raise registry.ParameterError("sensitivity analysis needs at least 2 parameters")
-    return {"num_vars": len(names), "names": names, "bounds": [list(b) for b in sampling_bounds(names)]}
+    bounds = sampling_bounds(names, ranges, span)
+    return {"num_vars": len(names), "names": names, "bounds": [list(b) for b in bounds], "span": span}
 
 
 def draw_sample(method: str, problem: dict[str, Any], samples: int, root_seed: int, levels: int = 4) -> np.ndarray:
     """SALib's sample for ``method`` (one row per model evaluation)."""
     samples = check_count(samples, "samples")
+    extra = {"morris": 1, "sobol": 2}.get(method, 0)
+    check_batch_size(samples * (problem["num_vars"] + extra),
+                     f"{samples:,} samples x ({problem['num_vars']} parameters + {extra})")
     if method == "morris":
         from SALib.sample import morris
 
+        check_count(levels, "levels", low=2)
         return morris.sample(problem, samples, num_levels=levels, seed=design_rng(root_seed))
     if method == "sobol":
         if samples & (samples - 1):
@@ -102,10 +114,12 @@ def sensitivity_plan(
     levels: int = 4,
     keep_timeseries: bool = False,
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+    span: str = "plausible",
+    ranges: Mapping[str, Sequence[float]] | None = None,
 ) -> tuple[Plan, dict[str, Any], np.ndarray]:
     """The batch plan of a sensitivity analysis, its SALib problem and SALib's sample."""
     check_outcomes(outcomes)
-    problem = problem_for(parameters)
+    problem = problem_for(parameters, span, ranges)
     fixed = set(problem["names"]) & set(overrides or {})
     if fixed:
         raise registry.ParameterError(f"parameter(s) {', '.join(sorted(fixed))} both set and varied")
@@ -183,12 +197,15 @@ def run_sensitivity(
     show_progress: bool = False,
     invocation: str | None = None,
     connect_timeout: float = CONNECT_TIMEOUT_S,
+    span: str = "plausible",
+    ranges: Mapping[str, Sequence[float]] | None = None,
 ) -> SensitivityResult:
-    """Run a Morris or Sobol analysis; with ``out``, write ``indices.parquet``/``.csv``,
-    ``sample.parquet`` (SALib's sample) and ``figures/sensitivity.png`` there too."""
+    """Run a Morris or Sobol analysis over ``span`` ranges (see ``problem_for``); with ``out``,
+    write ``indices.parquet``/``.csv``, ``sample.parquet`` (SALib's sample) and
+    ``figures/sensitivity.png`` there too."""
     outcomes = check_outcomes(outcomes)
     plan, problem, sample = sensitivity_plan(method, samples, parameters, scenario, overrides, replicates,
-                                             weeks, root_seed, levels, keep_timeseries, outcomes)
+                                             weeks, root_seed, levels, keep_timeseries, outcomes, span, ranges)
     result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
                        show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
     y = outcomes_by_point(result.runs, outcomes, plan.points)
@@ -204,7 +221,7 @@ def write_sensitivity(folder: Path, indices: pd.DataFrame, problem: dict[str, An
     from experiments.report import save_figure
 
     storage.write_table(folder / storage.TABLE_FILES["indices"], indices, "indices")
-    indices.to_csv(folder / "indices.csv", index=False)
+    storage.write_csv(folder / "indices.csv", indices)
     storage.write_table(folder / storage.TABLE_FILES["sample"], pd.DataFrame(sample, columns=problem["names"]),
                         "sample")
     save_figure(sensitivity_bars(indices), folder / storage.FIGURES / "sensitivity.png")

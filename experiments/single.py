@@ -18,6 +18,7 @@ from experiments.provenance import environment, now
 from experiments.records import SERIES_TYPES, events_frame
 from experiments.runner import DEFAULT_WEEKS, RunResult, run_simulation
 from experiments.scenarios import Scenario
+from model import params as registry
 from model.calendar import WEEKS_PER_YEAR
 from model.metrics import METRIC_NAMES, OUTPUT_BY_NAME
 
@@ -34,7 +35,7 @@ def prepare_run_folder(out: Path) -> None:
             raise storage.OutputError(f"{out} holds a {manifest['kind']}; choose another folder with --out")
     elif out.is_dir() and any(out.iterdir()):
         raise storage.OutputError(f"{out} is not empty and is not a Rumahan output folder; choose another folder")
-    out.mkdir(parents=True, exist_ok=True)
+    storage.make_folder(out)
 
 
 def run_scenario(
@@ -48,6 +49,7 @@ def run_scenario(
     """Run ``scenario`` once and save it in ``out``. ``seed`` and ``weeks`` default to the
     scenario's ``[run]`` table, else seed 1 and 520 weeks."""
     out = Path(out)
+    registry.validate(scenario.parameters)  # a size that would not fit in memory is refused before the folder is made
     prepare_run_folder(out)
     if seed is None:
         seed = DEFAULT_SEED if scenario.seed is None else scenario.seed

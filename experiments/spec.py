@@ -18,10 +18,11 @@ A spec (examples in ``experiments/sweeps/``)::
     framing_intensity = [0.0, 0.35, 0.7]
     tokenism = [0.1, 0.8]
 
-    [sample]                                   # Latin hypercube over the registry's bounds
+    [sample]                                   # Latin hypercube over plausible ranges
     size = 8
     parameters = ["relocation_cost", "principal_price"]   # or "uncertainties": every sampled one
-    bounds = { relocation_cost = [0.0, 200.0] }           # optional, only to narrow
+    span = "plausible"                         # or "bounds": the registry's whole bounds
+    bounds = { relocation_cost = [0.0, 200.0] }           # optional: own ranges, within the bounds
 
     [robustness]                               # `rumahan robustness` only: outcomes and direction
     outcomes = { earnings_to_ump = "max", below_poverty_share = "min" }
@@ -41,14 +42,14 @@ from typing import Any
 import pandas as pd
 
 from experiments.design import cross, grid_design, latin_hypercube, uncertainties
-from experiments.plan import Plan, build_plan
+from experiments.plan import Plan, build_plan, check_batch_size
 from experiments.scenarios import Scenario, ScenarioError, load_scenario
 from model import params as registry
 from model.metrics import OUTPUT_BY_NAME
 
 SECTIONS = {"sweep", "parameters", "grid", "sample", "robustness"}
 SWEEP_KEYS = {"name", "description", "scenarios", "replicates", "weeks", "seed", "timeseries"}
-SAMPLE_KEYS = {"size", "parameters", "bounds"}
+SAMPLE_KEYS = {"size", "parameters", "span", "bounds"}
 
 
 class SpecError(ValueError):
@@ -78,7 +79,8 @@ class SweepSpec:
         sample = None
         if self.sample is not None:
             names = self.sample["parameters"]
-            sample = latin_hypercube(names, self.sample["size"], self.seed, self.sample.get("bounds"))
+            sample = latin_hypercube(names, self.sample["size"], self.seed, self.sample.get("bounds"),
+                                     self.sample.get("span", "plausible"))
         return cross(grid, sample)
 
     def plan(self, kind: str = "sweep") -> Plan:
@@ -96,10 +98,12 @@ def load_spec(path: str | Path) -> SweepSpec:
     """Read and validate a sweep spec; ``SpecError`` names the file, the line of a TOML error, or
     the parameter and its bounds."""
     path = Path(path)
+    if path.is_dir():
+        raise SpecError(f"sweep spec {path} is a folder; give a .toml file (examples: experiments/sweeps/)")
     if not path.is_file():
         raise SpecError(f"sweep spec {path} does not exist")
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # -sig: a byte-order mark is dropped
     except UnicodeDecodeError as exc:
         raise SpecError(f"sweep spec {path} is not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -147,7 +151,11 @@ def spec_from_dict(data: Mapping[str, Any], path: Path | None = None) -> SweepSp
         if grid:
             grid_design(grid)  # validates names and values
         sample = _sample(data, where)
-        outcomes = outcome_directions(_table(data, "robustness", where).get("outcomes", {}))
+        outcomes = _table(data, "robustness", where).get("outcomes", {})
+        if isinstance(outcomes, str) or not isinstance(outcomes, Mapping | list):
+            raise SpecError(f"{where}: [robustness] outcomes = {outcomes!r} must be a table of "
+                            "outcome = \"max\" or \"min\", or a list of outcome names")
+        outcomes = outcome_directions(outcomes)
     except registry.ParameterError as exc:
         raise SpecError(f"{where}: {exc}") from None
     spec = SweepSpec(
@@ -164,6 +172,16 @@ def spec_from_dict(data: Mapping[str, Any], path: Path | None = None) -> SweepSp
         outcomes=outcomes,
         path=path,
     )
+    points = 1
+    for values in spec.grid.values():
+        points *= len(values)
+    if spec.sample is not None:
+        points *= spec.sample["size"]
+    try:  # before the design is drawn: a huge [sample] size would take all memory
+        check_batch_size(len(scenarios) * points * spec.replicates,
+                         f"{len(scenarios)} scenario(s) x {points:,} point(s) x {spec.replicates} replicate(s)")
+    except ValueError as exc:
+        raise SpecError(f"{where}: {exc}") from None
     try:
         spec.design()
     except (registry.ParameterError, ValueError) as exc:
@@ -194,7 +212,7 @@ def _sample(data: Mapping[str, Any], where: str) -> dict[str, Any] | None:
     unknown = set(sample) - SAMPLE_KEYS
     if unknown:
         raise SpecError(f"{where}: unknown key(s) in [sample]: {', '.join(sorted(unknown))}; expected "
-                        "size, parameters, bounds")
+                        "size, parameters, span, bounds")
     size = _whole(sample.get("size", 0), "[sample] size", where, 1)
     names = sample.get("parameters", "uncertainties")
     if names == "uncertainties":
@@ -204,10 +222,14 @@ def _sample(data: Mapping[str, Any], where: str) -> dict[str, Any] | None:
     for name in names:
         if registry.get(name).kind == "bool":
             raise registry.ParameterError(f"parameter '{name}' is a switch; put it in [grid] instead of [sample]")
+    span = sample.get("span", "plausible")
+    if span not in registry.SPANS:
+        raise SpecError(f"{where}: [sample] span = {span!r}; expected \"plausible\" (each parameter's "
+                        "plausible range) or \"bounds\" (the registry's whole bounds)")
     bounds = sample.get("bounds", {})
     if not isinstance(bounds, Mapping):
         raise SpecError(f"{where}: [sample] bounds must be a table of name = [low, high]")
-    out = {"size": size, "parameters": list(names)}
+    out = {"size": size, "parameters": list(names), "span": span}
     if bounds:
         out["bounds"] = {k: list(v) for k, v in bounds.items()}
     return out

@@ -80,6 +80,16 @@ class OutputError(ValueError):
 
 
 # --- writing, atomically ---------------------------------------------------------------------------
+def make_folder(out: Path) -> None:
+    """Create the output folder ``out`` (and its parents), or ``OutputError`` saying why it cannot be."""
+    try:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".write-test.", suffix=".tmp")  # noqa: SIM115
+        probe.close()
+    except OSError as exc:
+        raise OutputError(f"cannot write the output folder {out} ({exc.strerror or exc}); choose another with --out") from None
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path = Path(path)
@@ -108,6 +118,11 @@ def _stamped(table: pa.Table, name: str) -> pa.Table:
     return table.replace_schema_metadata(meta)
 
 
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` as CSV (no index), atomically."""
+    atomic_write_bytes(path, frame.to_csv(index=False).encode())
+
+
 def write_table(path: Path, frame: pd.DataFrame, name: str) -> None:
     """Write ``frame`` as a Parquet table named ``name`` (stamped as Rumahan's), atomically."""
     table = _stamped(pa.Table.from_pandas(frame, preserve_index=False), name)
@@ -119,6 +134,8 @@ def write_table(path: Path, frame: pd.DataFrame, name: str) -> None:
 # --- reading, with one-line errors ------------------------------------------------------------------
 def read_table(path: Path, name: str, required: Iterable[str] = ()) -> pd.DataFrame:
     """Read a Rumahan Parquet table, refusing truncated files, other tools' files and missing columns."""
+    if Path(path).is_dir():
+        raise OutputError(f"{path} is a folder, not a Parquet file")
     try:
         table = pq.read_table(path)
     except FileNotFoundError:
@@ -157,7 +174,29 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     version = manifest.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise OutputError(f"{path} has format version {version!r}; this Rumahan reads up to {FORMAT_VERSION}")
+    _check_manifest_fields(path, manifest)
     return manifest
+
+
+#: Manifest entries readers rely on, and the JSON type each must have when present.
+MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "plan": dict, "environment": dict, "parameters": dict, "scenario": dict, "runs": list, "sessions": list,
+    "schedule": list, "status": str, "timeseries": bool, "seed": int, "weeks": int, "runs_done": int,
+}
+
+
+def _check_manifest_fields(path: Path, manifest: Mapping[str, Any]) -> None:
+    """Refuse a manifest whose entries have the wrong JSON types (an edited or foreign file)."""
+    for key, kind in MANIFEST_FIELDS.items():
+        value = manifest.get(key)
+        if value is not None and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+            raise OutputError(f"{path} is damaged: \"{key}\" is {type(value).__name__} {value!r:.40}, "
+                              f"expected {getattr(kind, '__name__', kind)}")
+    if not all(isinstance(r, dict) and "run_id" in r for r in manifest.get("runs") or []):
+        raise OutputError(f"{path} is damaged: \"runs\" must list one object with a run_id per run")
+    seed = manifest.get("seed")
+    if seed is not None and not 0 <= seed <= 2**64 - 1:
+        raise OutputError(f"{path} is damaged: \"seed\" = {seed} is not from 0 to 2**64 - 1")
 
 
 def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> None:
@@ -181,9 +220,33 @@ def read_part_record(path: Path) -> dict[str, Any]:
     """The record (row, events, timing) of a part file, without reading its series."""
     try:
         meta = pq.read_schema(path).metadata or {}
-        return json.loads(meta[PART_KEY])
-    except (pa.ArrowException, OSError, KeyError, json.JSONDecodeError) as exc:
-        raise OutputError(f"{path} is not a readable run part ({_first_line(exc)})") from None
+        record = json.loads(meta[PART_KEY])
+    except KeyError:
+        raise OutputError(f"{path} is not a run part (no '{PART_KEY.decode()}' record); delete it and rerun "
+                          "the command that made the folder to compute that run again") from None
+    except (pa.ArrowException, OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise OutputError(f"{path} is not a readable run part ({_first_line(exc)}); delete it and rerun the "
+                          "command that made the folder to compute that run again") from None
+    if not isinstance(record, dict) or not {"row", "events", "timing"} <= set(record):
+        raise OutputError(f"{path} is not a complete run part; delete it and rerun to compute that run again")
+    return record
+
+
+def usable_parts(folder: Path, total: int) -> dict[int, Path]:
+    """Part files of finished runs of a batch of ``total`` runs that can be read back. Anything else
+    in ``parts/`` under a part's name (an index beyond the batch, an unreadable or foreign file) is
+    deleted, so that its run is computed again and consolidation only sees the batch's own runs."""
+    usable = {}
+    for index, path in finished_parts(folder).items():
+        try:
+            if index >= total:
+                raise OutputError(f"{path}: run index {index} is beyond this batch's {total} runs")
+            read_part_record(path)
+        except OutputError:
+            path.unlink(missing_ok=True)
+            continue
+        usable[index] = path
+    return usable
 
 
 def finished_parts(folder: Path) -> dict[int, Path]:
@@ -347,6 +410,8 @@ def _load_run(folder: Path, manifest: dict[str, Any]):
         raise OutputError(f"{summary_path} is missing") from None
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise OutputError(f"{summary_path} is not a Rumahan summary ({_first_line(exc)})") from None
+    if not isinstance(metrics, dict) or not all(v is None or isinstance(v, int | float) for v in metrics.values()):
+        raise OutputError(f"{summary_path} is not a Rumahan summary (\"metrics\" must map each metric to a number)")
     run_id = manifest.get("run_id", "run")
     scenario = manifest.get("scenario", {}).get("name", "custom")
     row = {"run_id": run_id, "scenario": scenario, "point": 0, "replicate": 0, "seed": manifest.get("seed", 0)}

@@ -60,7 +60,7 @@ class PuttingOutModel(mesa.Model):
     def __init__(self, seed: int | None = None, schedule: Schedule | None = None, **params: Any) -> None:
         self.params: dict[str, Any] = registry.validate(params)
         self.initial_params: dict[str, Any] = dict(self.params)  # params changes as policies do
-        root = np.random.SeedSequence(seed)
+        root = np.random.SeedSequence(None if seed is None else registry.check_seed(seed, largest=None))
         self.seed: int = int(root.entropy)  # type: ignore[arg-type]
         graph_seq, init_seq, weekly_seq, mesa_seq = root.spawn(4)
         super().__init__(rng=int(mesa_seq.generate_state(1)[0]))

@@ -50,6 +50,14 @@ def _bounds(p: Parameter) -> str:
     return f"{low:g} - {high:g}" if isinstance(low, float) else f"{low:,} - {high:,}"
 
 
+def _sampled(p: Parameter) -> str:
+    """The plausible range designs sample by default ("-" for levers, sizes and switches)."""
+    if p.role != "uncertainty" or not p.sampled or p.kind == "bool":
+        return "-"
+    low, high = p.sample_range
+    return f"{low:g} - {high:g}"
+
+
 def parameter_table() -> str:
     """The Markdown table, grouped by agent in registry order."""
     lines: list[str] = []
@@ -57,10 +65,10 @@ def parameter_table() -> str:
         entries = [p for p in PARAMETERS if p.group == group]
         if not entries:
             continue
-        lines += [f"**{title}**", "", "| parameter | default | bounds | unit | role | meaning | source |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [f"**{title}**", "", "| parameter | default | bounds | sampled over | unit | role | meaning | source |",
+                  "|---|---|---|---|---|---|---|---|"]
         lines += [
-            f"| `{p.name}` | {_default(p)} | {_bounds(p)} | {_cell(p.unit)} | {p.role} | {_cell(p.meaning)} | {_cell(p.source)} |"
+            f"| `{p.name}` | {_default(p)} | {_bounds(p)} | {_sampled(p)} | {_cell(p.unit)} | {p.role} | {_cell(p.meaning)} | {_cell(p.source)} |"
             for p in entries
         ]
         lines.append("")

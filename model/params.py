@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -47,6 +48,10 @@ class Parameter:
         kind: ``"float"``, ``"int"`` or ``"bool"``.
         sampled: whether global sensitivity analysis and Latin-hypercube designs vary it by
             default (sizes and switches are not sampled).
+        plausible: ``(low, high)`` that designs sample by default where the brief (or a stated
+            assumption) gives a range; ``None`` means the default ± ``PLAUSIBLE_SPREAD``
+            (see ``sample_range``). ``bounds`` say what the model accepts, ``plausible`` what
+            is believable for Jakarta's home workers.
     """
 
     name: str
@@ -59,32 +64,56 @@ class Parameter:
     role: Role
     kind: Kind = "float"
     sampled: bool = True
+    plausible: tuple | None = None
 
     @property
     def is_categorical(self) -> bool:
         return self.kind == "bool"
 
+    @property
+    def sample_range(self) -> tuple[float, float]:
+        """The range designs sample by default: ``plausible`` if given, else the default
+        ± ``PLAUSIBLE_SPREAD`` (half of it), clipped to ``bounds``; the whole bounds when the
+        default is 0 or that range would be empty (whole numbers are rounded outwards)."""
+        if self.kind == "bool":
+            raise ParameterError(f"parameter '{self.name}' is a switch and cannot be sampled over a range")
+        low, high = (float(b) for b in self.bounds)
+        if self.plausible is not None:
+            return float(self.plausible[0]), float(self.plausible[1])
+        spread = abs(float(self.default)) * PLAUSIBLE_SPREAD
+        lo, hi = max(low, self.default - spread), min(high, self.default + spread)
+        if self.kind == "int":
+            lo, hi = float(math.floor(lo)), float(math.ceil(hi))
+        return (lo, hi) if lo < hi else (low, high)
+
     def check(self, value: Any) -> Any:
         """Return ``value`` converted to this parameter's type, or raise ``ParameterError``."""
         if self.kind == "bool":
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, int | float) and value in (0, 1):
+            if _is_bool(value):
+                return bool(value)
+            if isinstance(value, numbers.Real) and value in (0, 1):
                 return bool(value)
             raise ParameterError(
                 f"parameter '{self.name}' = {value!r} is not a boolean; accepted: true or false"
             )
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        # numbers.Real: Python's int and float and numpy's scalars (np.int64, np.float32, ...)
+        if _is_bool(value) or not isinstance(value, numbers.Real):
             raise ParameterError(
                 f"parameter '{self.name}' = {value!r} is not a number; "
                 f"accepted: {self.describe_bounds()}"
             )
+        value = int(value) if isinstance(value, numbers.Integral) else float(value)
         if isinstance(value, float) and not math.isfinite(value):
             raise ParameterError(
                 f"parameter '{self.name}' = {value!r} is not finite; accepted: {self.describe_bounds()}"
             )
+        low, high = self.bounds
+        if isinstance(value, int) and not low <= value <= high:  # before float(): 10**400 has none
+            raise ParameterError(
+                f"parameter '{self.name}' = {value!r} is out of bounds; accepted: {self.describe_bounds()}"
+            )
         if self.kind == "int":
-            if float(value) != int(value):
+            if isinstance(value, float) and not value.is_integer():
                 raise ParameterError(
                     f"parameter '{self.name}' = {value!r} is not a whole number; "
                     f"accepted: {self.describe_bounds()}"
@@ -92,7 +121,6 @@ class Parameter:
             value = int(value)
         else:
             value = float(value)
-        low, high = self.bounds
         if not low <= value <= high:
             raise ParameterError(
                 f"parameter '{self.name}' = {value!r} is out of bounds; accepted: {self.describe_bounds()}"
@@ -106,14 +134,29 @@ class Parameter:
         return f"{_fmt(low)} to {_fmt(high)} {self.unit}".rstrip()
 
 
+def _is_bool(value: Any) -> bool:
+    """Python's ``bool`` or a numpy boolean scalar (``numpy.bool_``)."""
+    numpy_bool = getattr(getattr(value, "dtype", None), "kind", None) == "b" and getattr(value, "ndim", 1) == 0
+    return isinstance(value, bool) or numpy_bool
+
+
 def _fmt(x: float) -> str:
     if isinstance(x, float) and x.is_integer() and abs(x) >= 1000:
         x = int(x)
     return f"{x:,}" if isinstance(x, int) else f"{x:g}"
 
 
-def _p(name, default, bounds, unit, group, meaning, source, role="uncertainty", kind="float", sampled=True):
-    return Parameter(name, default, tuple(bounds), unit, group, meaning, source, role, kind, sampled)
+def _p(name, default, bounds, unit, group, meaning, source, role="uncertainty", kind="float", sampled=True,
+       plausible=None):
+    return Parameter(name, default, tuple(bounds), unit, group, meaning, source, role, kind, sampled,
+                     None if plausible is None else tuple(plausible))
+
+
+#: Default plausible range of a sampled parameter without an explicit one: its default ± 50 %.
+#: Assumption: most defaults are calibrated guesses (see each source); halving or doubling them
+#: by half again spans what is believable, while the registry's bounds span what the code accepts
+#: (sampling the whole bounds collapses most runs: docs/tutorial.md, Q5).
+PLAUSIBLE_SPREAD = 0.5
 
 
 _BOOL = (False, True)
@@ -165,7 +208,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        "assumption: care burdens differ between households [brief §2.2]"),
     _p("family_helpers_mean", 1.0, (0.0, 2.0), "helpers", "home_worker",
        "mean number of household members who help (0-2 per worker)",
-       "[brief §7, SF7]: 0-2 extra helpers; a family of 3 makes up to 300 pairs/day"),
+       "[brief §7, SF7]: 0-2 extra helpers; a family of 3 makes up to 300 pairs/day",
+       plausible=(0.0, 2.0)),
     _p("helper_capacity_share", 0.5, (0.0, 1.0), "share", "home_worker",
        "capacity a helper adds, as a share of the worker's own",
        "assumption: helpers (children, husband) help part of the day [brief SF7]"),
@@ -277,7 +321,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- Principal firms and subcontractors ------------------------------------------------------
     _p("principal_price", 420.0, (250.0, 2000.0), "Rp/piece", "principal",
        "mean price principal firms pay a subcontractor per piece",
-       "assumption: intermediary margin not found [brief §2.9, §7]; ~30% margin at Rp290 rates"),
+       "assumption: intermediary margin not found [brief §2.9, §7]; ~30% margin at Rp290 rates; plausible: a 10-50% margin",
+       plausible=(320.0, 600.0)),
     _p("principal_pass_through", 0.5, (0.0, 1.0), "share", "principal",
        "share of a legally required rate increase that principals add to their price, as far as "
        "the law reaches the whole chain",
@@ -345,7 +390,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        "moving work takes months (a 20% excess moves 4% of orders a week)"),
     _p("beta_unorganized", 0.1, (0.0, 0.2), "0-1", "subcontractor",
        "bargaining power of an unorganized pool",
-       "[brief §7]: beta 0-0.2 unorganized"),
+       "[brief §7]: beta 0-0.2 unorganized",
+       plausible=(0.0, 0.2)),
     _p("worker_impatience", 0.05, (0.001, 0.5), "1/week", "home_worker",
        "discount rate of a worker with no savings ('we must eat every day')",
        "[brief §4.10]; level assumption"),
@@ -530,7 +576,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- Calendar -------------------------------------------------------------------------------
     _p("ump_growth", 0.05, (0.0, 0.15), "1/year", "calendar",
        "annual growth of the Jakarta UMP after 2026",
-       "[brief §2.7]: +3.4% (2024), +6.5% (2025), +6.2% (2026)"),
+       "[brief §2.7]: +3.4% (2024), +6.5% (2025), +6.2% (2026); plausible: that range, widened",
+       plausible=(0.03, 0.07)),
     _p("poverty_line_growth", 0.04, (0.0, 0.15), "1/year", "calendar",
        "annual growth of the per-capita poverty line after 2025",
        "[brief §2.8]: Rp792,515 (Mar 2023) to Rp897,768 (Sep 2025)"),
@@ -612,6 +659,21 @@ def _check_combinations(params: Mapping[str, Any]) -> None:
         )
 
 
+#: Largest root seed: seeds are stored as unsigned 64-bit integers (``runs.parquet``).
+MAX_SEED = 2**64 - 1
+
+
+def check_seed(value: object, what: str = "seed", largest: int | None = MAX_SEED) -> int:
+    """``value`` as an int from 0 to ``largest`` (``None``: no upper limit, as numpy's
+    ``SeedSequence`` takes any size; a fresh one has 128 bits), or ``ValueError`` naming ``what``
+    and the range."""
+    too_big = largest is not None and isinstance(value, numbers.Integral) and value > largest
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0 or too_big:
+        accepted = "a whole number >= 0" if largest is None else f"a whole number from 0 to 2**64 - 1 ({largest:,})"
+        raise ValueError(f"{what} = {value!r} is not {accepted}")
+    return int(value)
+
+
 def estimate_memory(n_workers: int) -> int:
     """Estimated peak bytes a run of ``n_workers`` needs (measured: see docs/performance.md)."""
     return 200_000_000 + BYTES_PER_WORKER * int(n_workers)
@@ -627,16 +689,18 @@ def total_memory() -> int | None:
         return None
 
 
-def check_memory_fits(n_workers: int) -> None:
-    """Refuse, before allocating, a size whose estimated memory exceeds the machine's."""
+def check_memory_fits(n_workers: int, runs_at_once: int = 1) -> None:
+    """Refuse, before allocating, a size whose estimated memory exceeds the machine's:
+    ``runs_at_once`` runs of ``n_workers`` each (a local pool of that many jobs)."""
     total = total_memory()
-    need = estimate_memory(n_workers)
+    need = runs_at_once * estimate_memory(n_workers)
     if total is not None and need > MEMORY_SHARE_LIMIT * total:
-        most = int((MEMORY_SHARE_LIMIT * total - 200_000_000) / BYTES_PER_WORKER)
+        most = int((MEMORY_SHARE_LIMIT * total / runs_at_once - 200_000_000) / BYTES_PER_WORKER)
+        at_once = f" in each of {runs_at_once} runs at once (--jobs)" if runs_at_once > 1 else ""
         raise ParameterError(
-            f"parameter 'n_workers' = {n_workers:,} needs about {need / 1e9:.1f} GB, more than "
+            f"parameter 'n_workers' = {n_workers:,}{at_once} needs about {need / 1e9:.1f} GB, more than "
             f"{MEMORY_SHARE_LIMIT:.0%} of this machine's {total / 1e9:.1f} GB; accepted here: up to "
-            f"about {most:,} workers"
+            f"about {max(most, 0):,} workers" + (" (or fewer jobs)" if runs_at_once > 1 else "")
         )
 
 
@@ -670,14 +734,22 @@ def groups() -> dict[str, list[Parameter]]:
     return out
 
 
-def sampled_bounds(names_: Iterable[str]) -> list[tuple[float, float]]:
-    """Bounds of numeric parameters, for SALib problems and Latin-hypercube designs."""
+#: What designs sample over: each parameter's plausible range, or the whole registry bounds.
+SPANS = ("plausible", "bounds")
+
+
+def sampled_bounds(names_: Iterable[str], span: str = "plausible") -> list[tuple[float, float]]:
+    """Ranges of numeric parameters for SALib problems and Latin-hypercube designs:
+    ``Parameter.sample_range`` (``span="plausible"``) or ``Parameter.bounds`` (``"bounds"``)."""
+    if span not in SPANS:
+        raise ParameterError(f"span = {span!r} is not one of {', '.join(SPANS)}")
     out = []
     for name in names_:
         entry = get(name)
-        if entry.kind == "bool":
-            raise ParameterError(f"parameter '{name}' is a switch and cannot be sampled over a range")
-        out.append((float(entry.bounds[0]), float(entry.bounds[1])))
+        low, high = entry.sample_range  # also refuses switches
+        if span == "bounds":
+            low, high = float(entry.bounds[0]), float(entry.bounds[1])
+        out.append((low, high))
     return out
 
 

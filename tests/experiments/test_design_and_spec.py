@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.design import cross, grid_design, latin_hypercube, uncertainties
+from experiments.design import cross, grid_design, latin_hypercube, uncertainties, values_frame
 from experiments.plan import build_plan
 from experiments.scenarios import load_scenario
 from experiments.seeds import replicate_seeds
@@ -24,26 +24,37 @@ def test_grid_is_full_factorial_first_parameter_slowest():
     assert design["tokenism"].tolist() == [0.1, 0.5, 0.8] * 2
 
 
-def test_latin_hypercube_is_stratified_within_registry_bounds():
+@pytest.mark.parametrize("span", ["plausible", "bounds"])
+def test_latin_hypercube_is_stratified_within_the_plausible_range_or_the_bounds(span):
     names = ["principal_price", "relocation_cost", "threshold_mean"]
     n = 16
-    design = latin_hypercube(names, n, root_seed=3)
+    design = latin_hypercube(names, n, root_seed=3, span=span)
     for name in names:
-        low, high = registry.get(name).bounds
+        entry = registry.get(name)
+        low, high = entry.sample_range if span == "plausible" else entry.bounds
         values = design[name].to_numpy()
         assert values.min() >= low and values.max() <= high
         strata = np.floor((values - low) / (high - low) * n).astype(int)
         assert sorted(strata) == list(range(n))  # one point in each of the n strata
-    assert design.equals(latin_hypercube(names, n, root_seed=3))
-    assert not design.equals(latin_hypercube(names, n, root_seed=4))
+    assert design.equals(latin_hypercube(names, n, root_seed=3, span=span))
+    assert not design.equals(latin_hypercube(names, n, root_seed=4, span=span))
 
 
-def test_latin_hypercube_narrows_bounds_and_rounds_whole_numbers():
-    design = latin_hypercube(["principal_price", "rt_size"], 10, 1, bounds={"principal_price": [300.0, 400.0]})
-    assert design["principal_price"].between(300, 400).all()
-    assert design["rt_size"].dtype == np.int64 and design["rt_size"].between(5, 500).all()
+def test_latin_hypercube_takes_own_ranges_within_the_bounds_and_rounds_whole_numbers():
+    design = latin_hypercube(["principal_price", "rt_size"], 10, 1, ranges={"principal_price": [300.0, 1000.0]})
+    assert design["principal_price"].between(300, 1000).all() and design["principal_price"].max() > 600
+    assert design["rt_size"].dtype == np.int64 and design["rt_size"].between(20, 60).all()
     with pytest.raises(registry.ParameterError, match="out of bounds"):
-        latin_hypercube(["principal_price"], 4, 1, bounds={"principal_price": [100.0, 400.0]})
+        latin_hypercube(["principal_price"], 4, 1, ranges={"principal_price": [100.0, 400.0]})
+    with pytest.raises(registry.ParameterError, match="not among the sampled parameters"):
+        latin_hypercube(["principal_price"], 4, 1, ranges={"relocation_cost": [0.0, 10.0]})
+
+
+def test_design_values_are_clipped_to_the_registry_bounds():
+    # SALib's Morris grid over [-0.05, 0.15] steps to 0.15000000000000002 (found by the tutorial)
+    design = values_frame(["price_growth", "rt_size"], np.array([[0.15000000000000002, 500.4], [-0.05, 4.6]]))
+    assert design["price_growth"].tolist() == [0.15, -0.05]
+    assert design["rt_size"].tolist() == [500, 5]
 
 
 def test_cross_pairs_every_grid_point_with_every_sample_point():
@@ -104,6 +115,7 @@ def _spec(tmp_path: Path, text: str) -> Path:
     ("[parameters]\nn_workers = 3\n", r"'n_workers' = 3 is out of bounds; accepted: 10 to 5,000,000"),
     ('[sample]\nsize = 4\nparameters = ["recognition"]\n', "switch"),
     ("[sample]\nsize = 0\n", r"\[sample\] size = 0"),
+    ('[sample]\nsize = 2\nspan = "wide"\n', r"\[sample\] span = 'wide'; expected \"plausible\""),
     ("[sweeps]\nweeks = 3\n", "unknown section"),
     ("[sweep]\nreplicates = 2.5\n", "replicates = 2.5"),
 ])

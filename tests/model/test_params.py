@@ -115,3 +115,31 @@ def test_schedulable_levers_exclude_sizes_and_the_graph():
     assert "recognition" in schedulable and "effort_advocacy" in schedulable
     assert "n_workers" not in schedulable and "rt_size" not in schedulable
     assert "relocation_cost" not in schedulable  # an uncertainty, not a policy
+
+
+def test_every_sampled_range_is_within_bounds_and_holds_the_default():
+    for p in registry.PARAMETERS:
+        if p.kind == "bool" or not p.sampled:
+            continue
+        low, high = p.sample_range
+        assert p.bounds[0] <= low < high <= p.bounds[1], p.name
+        assert low <= p.default <= high, p.name
+
+
+def test_sample_range_is_the_default_plus_minus_half_unless_the_brief_gives_one():
+    assert registry.PLAUSIBLE_SPREAD == 0.5
+    assert registry.get("relocation_cost").sample_range == (30.0, 90.0)
+    assert registry.get("order_shock_persistence").sample_range == (0.45, 0.99)  # clipped to the bounds
+    assert registry.get("seasonal_peak_week").sample_range == (4.0, 14.0)  # 4.5 to 13.5, rounded outwards
+    assert registry.get("principal_price").sample_range == (320.0, 600.0)  # explicit: a 10-50% margin
+    zero = registry.Parameter("x", 0.0, (0.0, 2.0), "share", "g", "m", "assumption", "uncertainty")
+    assert zero.sample_range == (0.0, 2.0)  # nothing to spread: the whole bounds
+
+
+def test_sampled_bounds_span_plausible_or_the_whole_bounds():
+    assert registry.sampled_bounds(["relocation_cost"]) == [(30.0, 90.0)]
+    assert registry.sampled_bounds(["relocation_cost"], span="bounds") == [(0.0, 500.0)]
+    with pytest.raises(registry.ParameterError, match="span = 'wide'"):
+        registry.sampled_bounds(["relocation_cost"], span="wide")
+    with pytest.raises(registry.ParameterError, match="switch"):
+        registry.sampled_bounds(["network_active"])
