@@ -32,6 +32,7 @@ def test_release_is_what_keeps_it_flat() -> None:
     assert figures["models alive with release"] == 0, figures
     if mesa.__version__.startswith("3.3"):
         assert figures["models alive without release"] == 40, figures
-        assert figures["without release"] > figures["with release"], figures  # the kept models take memory
+        # the kept models hold memory (RSS may not show it: freed pages are reused)
+        assert figures["held without release"] > figures["held with release"] + 10, figures
     else:
         assert figures["models alive without release"] == 0, figures
