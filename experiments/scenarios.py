@@ -154,17 +154,24 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
                 f"unknown scenario '{text_name}'; valid: {', '.join(shipped)} (or a path to a .toml file)"
             )
         path = shipped[text_name]
-    if path.is_dir():
-        raise ScenarioError(f"scenario file {path} is a folder; give a scenario name or a .toml file")
-    if not path.is_file():
-        raise ScenarioError(f"scenario file {path} does not exist")
-    try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # -sig: a byte-order mark is dropped
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"scenario file {path} is not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"scenario file {path} is not valid TOML: {exc}") from None
+    data = read_toml_file(path, "scenario file", ScenarioError, "a scenario name or a .toml file")
     return scenario_from_dict(data, path=path, default_name=path.stem)
+
+
+def read_toml_file(path: Path, what: str, error: type[ValueError], expected: str) -> dict[str, Any]:
+    """The TOML table in ``path``, or ``error`` in one line: a folder, a missing file, bytes that
+    are not UTF-8, a TOML mistake (with its line). A byte-order mark (Windows Notepad) is dropped.
+    ``what`` names the file in the message ("scenario file"), ``expected`` says what to give."""
+    if path.is_dir():
+        raise error(f"{what} {path} is a folder; give {expected}")
+    if not path.is_file():
+        raise error(f"{what} {path} does not exist")
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise error(f"{what} {path} is not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{what} {path} is not valid TOML: {exc}") from None
 
 
 def scenario_from_dict(data: Mapping[str, Any], path: Path | None = None, default_name: str = "custom") -> Scenario:

@@ -33,7 +33,6 @@ scenarios x points x replicates. Everything is validated against the registry be
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +42,7 @@ import pandas as pd
 
 from experiments.design import cross, grid_design, latin_hypercube, uncertainties
 from experiments.plan import Plan, build_plan, check_batch_size
-from experiments.scenarios import Scenario, ScenarioError, load_scenario
+from experiments.scenarios import Scenario, ScenarioError, load_scenario, read_toml_file
 from model import params as registry
 from model.metrics import OUTPUT_BY_NAME
 
@@ -98,16 +97,7 @@ def load_spec(path: str | Path) -> SweepSpec:
     """Read and validate a sweep spec; ``SpecError`` names the file, the line of a TOML error, or
     the parameter and its bounds."""
     path = Path(path)
-    if path.is_dir():
-        raise SpecError(f"sweep spec {path} is a folder; give a .toml file (examples: experiments/sweeps/)")
-    if not path.is_file():
-        raise SpecError(f"sweep spec {path} does not exist")
-    try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # -sig: a byte-order mark is dropped
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"sweep spec {path} is not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"sweep spec {path} is not valid TOML: {exc}") from None
+    data = read_toml_file(path, "sweep spec", SpecError, "a .toml file (examples: experiments/sweeps/)")
     return spec_from_dict(data, path)
 
 
