@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from model.bargaining import monopsony_rates_by_pool, nash_piece_rate, patience_share, pool_rate_order
 from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR, poverty_line_monthly, seasonal_factor
+from model.pools import pool_sums
 
 if TYPE_CHECKING:
     from model.model import PuttingOutModel
@@ -98,8 +99,9 @@ def bargaining_power(model: PuttingOutModel) -> NDArray[np.float64]:
     """
     p, subs, w = model.params, model.subcontractors, model.workers
     weekly_need = poverty_line_monthly(model.week, p["poverty_line_growth"]) / WEEKS_PER_MONTH
-    members = np.bincount(w.pool, weights=w.member, minlength=subs.m)
-    savings = np.bincount(w.pool, weights=w.member * np.maximum(w.savings, 0.0), minlength=subs.m)
+    by_pool = pool_sums(model)
+    members = by_pool @ w.member
+    savings = by_pool @ (w.member * np.maximum(w.savings, 0.0))
     savings_weeks = np.divide(savings, members * weekly_need, out=np.zeros(subs.m), where=members > 0)
     patience = patience_share(p["worker_impatience"] / (1.0 + savings_weeks), p["firm_impatience"])
     weights = np.array([p["weight_density"], p["weight_participation"], p["weight_legal"], p["weight_alliances"]])
@@ -199,8 +201,9 @@ def _negotiate(model: PuttingOutModel, capacity: NDArray[np.float64], c_alt: NDA
         return
     reservation = reservation_rates(model, during_talks=True)
     weight = w.member * capacity
-    total = np.bincount(w.pool, weights=weight, minlength=subs.m)[chosen]
-    mean_reservation = np.bincount(w.pool, weights=weight * reservation, minlength=subs.m)[chosen]
+    by_pool = pool_sums(model)
+    total = (by_pool @ weight)[chosen]
+    mean_reservation = (by_pool @ (weight * reservation))[chosen]
     mean_reservation = np.divide(mean_reservation, total, out=np.zeros(chosen.size), where=total > 0)
     d_w = np.maximum(mean_reservation, subs.offer[chosen])
     rate = nash_piece_rate(d_w, c_alt[chosen], subs.beta[chosen])

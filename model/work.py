@@ -19,10 +19,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from model.agents.home_worker import FULL_TIME_HOURS
+from model.pools import pool_sums
 from model.rates import price_index
 
 if TYPE_CHECKING:
@@ -79,21 +79,6 @@ def do_work(model: PuttingOutModel, reservation: NDArray[np.float64], capacity: 
     subs.value[:] = subs.price * subs.good_pieces
     subs.pay[:] = by_pool @ pay
     _fine_violators(model)
-
-
-def pool_sums(model: PuttingOutModel) -> sp.csr_array:
-    """The M x N matrix ``S`` with a 1 at (pool of worker i, i): ``S @ x`` sums ``x`` per pool.
-
-    It gives ``np.bincount(pool, weights=x, minlength=M)`` to the bit (each pool's workers added
-    one by one in increasing order, starting from 0) in a fraction of the time. Kept on the model
-    and rebuilt whenever the workers' pools are not the ones it was built from.
-    """
-    w, m = model.workers, model.subcontractors.m
-    cached = getattr(model, "_pool_sums", None)
-    if cached is None or cached[0].shape != (m, w.n) or not np.array_equal(cached[1], w.pool):
-        matrix = sp.csr_array((np.ones(w.n), (w.pool, np.arange(w.n))), shape=(m, w.n))
-        cached = model._pool_sums = (matrix, w.pool.copy())
-    return cached[0]
 
 
 def _fine_violators(model: PuttingOutModel) -> None:

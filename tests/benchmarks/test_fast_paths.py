@@ -187,7 +187,7 @@ def test_neighbour_mean_and_share_with_and_without_isolated_workers(ties: tuple[
 
 
 def test_pool_sums_are_bincount_and_follow_pool_changes() -> None:
-    from model.work import pool_sums
+    from model.pools import pool_sums
 
     model = PuttingOutModel(seed=8, n_workers=2_000)
     w, m = model.workers, model.subcontractors.m
