@@ -18,7 +18,7 @@ from dashboard.run_config import MAX_WEEKS, MAX_WORKER_WEEKS, format_value
 from dashboard.runs import progress_bar
 from experiments.compare import Comparison, compare_scenarios
 from experiments.records import OUTCOME_NAMES
-from experiments.scenarios import available, load_scenario
+from experiments.scenarios import ScenarioError, available, changes_after_end, load_scenario
 from model import params as registry
 
 DEFAULT_SCENARIOS = ("status_quo", "no_network")
@@ -107,6 +107,8 @@ def settings_form() -> tuple[CompareSettings, int] | None:
 def run(settings: CompareSettings, jobs: int) -> None:
     try:
         found = comparison(settings, jobs)
+    except (ScenarioError, registry.ParameterError) as exc:  # e.g. a scheduled change after the last week
+        session.put(session.COMPARE_ERROR, f"These settings cannot be run: {exc}")
     except Exception as exc:  # any failure is shown; the earlier comparison stays
         session.put(session.COMPARE_ERROR, f"The comparison failed: {type(exc).__name__}: {exc}")
     else:
@@ -138,6 +140,11 @@ def results(settings: CompareSettings, found: Comparison) -> None:
     st.markdown(settings.describe() + ".")
     runs_time = found.runs["wall_time_s"].sum() if "wall_time_s" in found.runs else float("nan")
     st.caption(f"{len(found.runs)} runs, {runs_time:.1f} s of simulation in total.")
+    late = {name: changes_after_end(load_scenario(name).schedule, settings.weeks) for name in settings.scenarios}
+    if any(late.values()):
+        listed = "; ".join(f"{name}, week {', '.join(map(str, weeks))}" for name, weeks in late.items() if weeks)
+        st.warning(f"Some scheduled policy changes come after the runs' last week ({settings.weeks}) and do not "
+                   f"happen in these runs: {listed}.")
     metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), default=list(DEFAULT_METRICS), key="compare.metrics",
                              format_func=metric_label)
     if not metrics:

@@ -26,7 +26,7 @@ from dashboard.run_charts import (
 )
 from dashboard.run_config import MAX_SEED, MAX_WEEKS, ConfigError, RunConfig, format_value
 from dashboard.runs import simulate_config
-from experiments.scenarios import available, load_scenario
+from experiments.scenarios import available, changes_after_end, load_scenario
 from model import params as registry
 from model.calendar import START_YEAR, WEEKS_PER_YEAR
 
@@ -224,6 +224,11 @@ def results(finished: session.FinishedRun, current: RunConfig) -> None:
                 f"({result.wall_time_s:.1f} s). {config.describe_changes()}")
     if config != current:
         st.caption("These are the results of an earlier configuration.")
+    late = changes_after_end(config.run_schedule(), config.weeks)
+    if late:
+        when = ", ".join(week_date(week) for week in late)
+        st.warning(f"The scenario's policy change at {when} comes after this run's last week ({config.weeks}), "
+                   f"so it does not happen in this run; simulate at least {late[-1]} weeks to see it.")
     key_numbers(result.summary)
     events = events_frame(result.events)
     kinds = list(dict.fromkeys(events["kind"]))

@@ -17,7 +17,9 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -624,6 +626,17 @@ def _expected_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[Base
     return (CliError, ScenarioError, SpecError, OutputError, ParameterError, ValueError), (ExecutorError, BatchError)
 
 
+def _show_note(command: str, show_other: Callable[..., None], message: Warning | str, category: type[Warning],
+               *args: Any, **kwargs: Any) -> None:
+    """Print a ``ScheduleWarning`` as one line, ``rumahan COMMAND: note: ...``; others as Python does."""
+    from experiments.scenarios import ScheduleWarning
+
+    if issubclass(category, ScheduleWarning):
+        print(f"rumahan {command}: note: {message}", file=sys.stderr)
+    else:
+        show_other(message, category, *args, **kwargs)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -642,7 +655,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 check_scheduler_address(args.scheduler)
             except ExecutorError as exc:
                 raise CliError(str(exc)) from None
-        return COMMANDS[args.command](args)
+        with warnings.catch_warnings():
+            from experiments.scenarios import ScheduleWarning
+
+            warnings.simplefilter("always", ScheduleWarning)
+            warnings.showwarning = partial(_show_note, args.command, warnings.showwarning)
+            return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         if args.debug:
             raise

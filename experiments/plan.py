@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.scenarios import Scenario, ScenarioError
+from experiments.scenarios import Scenario, ScenarioError, warn_if_schedule_after_end
 from experiments.seeds import check_seed, replicate_seeds
 from experiments.tasks import RunTask
 from model import params as registry
@@ -144,7 +144,8 @@ def build_plan(
 
     A run's parameters are the scenario's, then ``overrides``, then the design point's. Every
     combination is validated before anything runs; the first bad one raises ``ParameterError``
-    naming the scenario, point and parameter.
+    naming the scenario, point and parameter. A scenario whose schedule goes past ``weeks`` gets
+    one ``ScheduleWarning`` (its late changes do not happen in these runs).
     """
     replicates = check_count(replicates, "replicates")
     weeks = check_count(weeks, "weeks")
@@ -166,6 +167,7 @@ def build_plan(
     largest = 0
     tasks: list[RunTask] = []
     for scenario in scenarios:
+        warn_if_schedule_after_end(scenario.schedule, weeks, where=f"scenario '{scenario.name}': ")
         for point, values in enumerate(points):
             params = {**scenario.parameters, **overrides, **values}
             try:

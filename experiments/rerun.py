@@ -28,6 +28,7 @@ change did not touch these runs.
 from __future__ import annotations
 
 import tomllib
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,7 +40,7 @@ import pandas as pd
 from experiments import storage
 from experiments.provenance import model_fingerprint, package_versions
 from experiments.records import ID_COLUMNS, OUTCOME_NAMES, SERIES_TYPES, param_column
-from experiments.scenarios import Scenario, ScenarioError, scenario_from_dict
+from experiments.scenarios import Scenario, ScenarioError, ScheduleWarning, scenario_from_dict
 from model import params as registry
 from model.metrics import METRIC_NAMES
 
@@ -320,11 +321,13 @@ def rerun(
     folder = storage.load_output(path)
     if folder.runs is None or folder.runs.empty:
         raise storage.OutputError(f"{folder.path} has no finished runs to rerun")
-    if folder.kind == "run":
-        if run_ids:
-            raise storage.OutputError(f"{folder.path} holds a single run; --run picks runs of a batch")
-        return _rerun_single(folder, progress)
-    return _rerun_batch(folder, run_ids, jobs, scheduler, show_progress)
+    with warnings.catch_warnings():  # late scheduled changes were named when the runs were first made
+        warnings.simplefilter("ignore", ScheduleWarning)
+        if folder.kind == "run":
+            if run_ids:
+                raise storage.OutputError(f"{folder.path} holds a single run; --run picks runs of a batch")
+            return _rerun_single(folder, progress)
+        return _rerun_batch(folder, run_ids, jobs, scheduler, show_progress)
 
 
 __all__ = ["Difference", "RerunReport", "first_series_difference", "rebuild_plan", "rerun"]

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.provenance import model_fingerprint
+from experiments.scenarios import warn_if_schedule_after_end
 from experiments.seeds import check_seed
 from model import PuttingOutModel
 from model.calendar import WEEKS_PER_YEAR
@@ -121,6 +122,7 @@ def run_simulation(
         raise ValueError(f"params = {params!r:.60} is not a mapping of parameter name to value")
     if seed is not None:
         seed = check_seed(seed)
+    warn_if_schedule_after_end(schedule, weeks)
     start = time.perf_counter()
     model = PuttingOutModel(seed=seed, schedule=schedule, **dict(params or {}))
     wanted = set(snapshot_weeks or ())

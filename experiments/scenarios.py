@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numbers
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -44,6 +45,10 @@ PINNED = (
 
 class ScenarioError(ValueError):
     """A scenario that cannot be found or does not validate (one-line message)."""
+
+
+class ScheduleWarning(UserWarning):
+    """Scheduled changes that fall after a run's last week, so do not happen in it."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,37 @@ def _toml_char(c: str) -> str:
     if c in _TOML_ESCAPES:
         return _TOML_ESCAPES[c]
     return f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c
+
+
+def changes_after_end(schedule: Any, weeks: int) -> list[int]:
+    """Weeks, in order, of the scheduled changes that a run of ``weeks`` weeks does not reach
+    (``schedule``: ``(week, {lever: value})`` pairs, validated here as the model would)."""
+    return sorted(week for week in _check_schedule(schedule) if week > weeks)
+
+
+def warn_if_schedule_after_end(schedule: Any, weeks: int, where: str = "") -> list[int]:
+    """Warn (``ScheduleWarning``) about scheduled changes after a run's last week.
+
+    A run shorter than its scenario's schedule is allowed (the first year of every scenario, say),
+    but the changes after its end do not happen in it, and that is said, never left silent.
+
+    Args:
+        schedule: ``(week, {lever: value})`` pairs.
+        weeks: the weeks the run simulates after week 0.
+        where: prefix naming the scenario in the message (``"scenario 'c177': "``).
+
+    Returns:
+        ``changes_after_end(schedule, weeks)``: the weeks of the changes that do not happen.
+    """
+    late = changes_after_end(schedule, weeks)
+    if late:
+        listed = ", ".join(str(week) for week in late)
+        what = (f"the change scheduled for week {listed} comes" if len(late) == 1
+                else f"the changes scheduled for weeks {listed} come")
+        happen = "does not" if len(late) == 1 else "do not"
+        warnings.warn(f"{where}{what} after the run's last week ({weeks}) and {happen} happen in this run",
+                      ScheduleWarning, stacklevel=3)
+    return late
 
 
 def available() -> dict[str, Path]:

@@ -12,9 +12,11 @@ import datetime as dt
 import os
 import socket
 import traceback
+import warnings
 
 from experiments import records
 from experiments.runner import MODEL_FINGERPRINT, run_simulation
+from experiments.scenarios import ScheduleWarning
 from experiments.tasks import RunOutput, RunTask
 
 __all__ = ["RunOutput", "RunTask", "simulate", "warm_up"]
@@ -29,7 +31,9 @@ def simulate(task: RunTask) -> RunOutput:
     so that one bad parameter combination does not stop a batch."""
     where = {"host": socket.gethostname(), "pid": os.getpid(), "model": MODEL_FINGERPRINT}
     try:
-        result = run_simulation(task.params, seed=task.seed, weeks=task.weeks, schedule=list(task.schedule))
+        with warnings.catch_warnings():  # the plan has named late changes once, before the batch
+            warnings.simplefilter("ignore", ScheduleWarning)
+            result = run_simulation(task.params, seed=task.seed, weeks=task.weeks, schedule=list(task.schedule))
     except Exception as exc:  # reported per run; the batch goes on
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return RunOutput(task.index, task.run_id, seed=task.seed, error=last, finished=_now(), **where)

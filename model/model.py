@@ -101,8 +101,9 @@ class PuttingOutModel(mesa.Model):
         refresh_membership_views(self)
 
     def _first_week(self) -> None:
-        """Week 0: orders, offers and one week of work, so that week 0 reports every outcome
-        (no organizing or state action yet); then observe."""
+        """Week 0: changes scheduled for week 0, orders, offers and one week of work, so that week 0
+        reports every outcome (no organizing or other state action yet); then observe."""
+        self.state.apply_schedule(0)
         place_orders(self)
         reservation, capacity = reservation_rates(self), weekly_capacity(self)
         set_rates(self, reservation, capacity)

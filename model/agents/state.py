@@ -98,11 +98,15 @@ class State(mesa.Agent):
     def step(self) -> None:
         model = self.model
         week = model.week
-        for lever, value in model.schedule_for(week):
-            self._set(lever, value, cause="scheduled")
+        self.apply_schedule(week)
         self._decide_review(week)
         self._maybe_concede(week)
         self._draw_inspections()
+
+    def apply_schedule(self, week: int) -> None:
+        """Make the policy changes the run's schedule gives for ``week`` (events ``policy_scheduled``)."""
+        for lever, value in self.model.schedule_for(week):
+            self._set(lever, value, cause="scheduled")
 
     def add_pressure(self, effective_advocacy: float) -> None:
         """Accumulate this week's effective advocacy per 1,000 workers (called by the network)."""

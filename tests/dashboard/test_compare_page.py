@@ -8,12 +8,12 @@ from experiments.compare import comparison_table
 from experiments.seeds import replicate_seeds
 
 
-def small_comparison(at, scenarios=("status_quo", "no_network"), baseline="status_quo"):
+def small_comparison(at, scenarios=("status_quo", "no_network"), baseline="status_quo", weeks=52):
     at.switch_page("compare.py").run()
     at.multiselect(key="compare.scenarios").set_value(list(scenarios))
     at.selectbox(key="compare.baseline").select(baseline)
     at.number_input(key="compare.replicates").set_value(2)
-    at.number_input(key="compare.weeks").set_value(52)
+    at.number_input(key="compare.weeks").set_value(weeks)
     at.number_input(key="compare.n_workers").set_value(200)
     at.form_submit_button[0].click().run()
     return at
@@ -39,6 +39,15 @@ def test_two_scenarios_are_compared_with_replicates(explored) -> None:
     assert "Piece rate paid (Rp/piece)" in set(shown["outcome"])
     assert len(at.image) == 4      # time series, final-year bars, power indices, Power Cube
     assert any("2 scenarios × 2 replicates, 52 weeks" in m.value for m in at.markdown)
+    assert not at.warning
+
+
+def test_changes_scheduled_after_the_runs_end_are_named(explored) -> None:
+    at = small_comparison(explored, scenarios=("status_quo", "c177", "recommendations"), weeks=30)
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        "Some scheduled policy changes come after the runs' last week (30) and do not happen in these runs: "
+        "c177, week 52; recommendations, week 52."]
 
 
 def test_a_baseline_that_is_not_compared_is_explained(explored) -> None:

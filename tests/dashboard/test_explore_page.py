@@ -73,6 +73,15 @@ def test_choosing_a_scenario_resets_the_inputs_and_runs_it(explored) -> None:
     assert at.query_params["scenario"] == "recommendations"
 
 
+def test_a_run_shorter_than_its_schedule_says_what_does_not_happen(open_app) -> None:
+    at = open_app({"scenario": "c177", **SMALL, "weeks": "26"}).run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        "The scenario's policy change at week 52 (2024) comes after this run's last week (26), so it does "
+        "not happen in this run; simulate at least 52 weeks to see it."]
+    assert not [e for e in at.session_state["run"].result.events if e["kind"] == "policy_scheduled"]
+
+
 def test_a_bad_link_is_explained_and_its_good_part_runs(open_app) -> None:
     at = open_app({"scenario": "nope", "framing_intensity": "7", "tokenism": "0.5", **SMALL}).run()
     assert not at.exception

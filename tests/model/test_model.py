@@ -182,6 +182,15 @@ def test_scheduled_policy_changes_happen_on_their_week(run_model):
     assert kinds == [(10, "recognition = True"), (10, "floor_share = 0.15"), (20, "framing_intensity = 0.0")]
 
 
+def test_changes_scheduled_for_week_0_hold_from_week_0():
+    """Week 0 is the set-up week; its scheduled changes come before its orders (they were once
+    ignored, since the state's weekly step first runs in week 1)."""
+    model = PuttingOutModel(seed=1, n_workers=200, schedule=[(0, {"recognition": True, "floor_share": 0.3})])
+    df = timeseries(model)
+    assert df.loc[0, "recognized"] == 1 and df.loc[0, "floor_rate"] > 0
+    assert [(e["week"], e["kind"]) for e in model.events][:2] == [(0, "policy_scheduled")] * 2
+
+
 @pytest.mark.parametrize(
     "schedule, fragment",
     [
