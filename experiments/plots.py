@@ -9,7 +9,7 @@ Each function takes tables from ``experiments.compare`` / ``storage.load_output`
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib
 import numpy as np
@@ -81,6 +81,21 @@ def _group_keys(table: pd.DataFrame) -> list[str]:
     return list(table.columns[: table.columns.get_loc("metric")])
 
 
+#: Series up to this many weeks are drawn against the week; longer ones against the calendar year
+#: (a year axis over a few months could only label fractions of a year).
+WEEK_AXIS_LIMIT = 2 * WEEKS_PER_YEAR
+
+
+def time_axis(last_week: int) -> tuple[Callable[[np.ndarray], np.ndarray], str]:
+    """How model weeks go on a time axis: the function from weeks to positions, and the label.
+
+    Calendar years (2023, 2024, ...) for series longer than ``WEEK_AXIS_LIMIT`` weeks, else weeks.
+    """
+    if last_week > WEEK_AXIS_LIMIT:
+        return (lambda weeks: START_YEAR + np.asarray(weeks, dtype=float) / WEEKS_PER_YEAR), "year"
+    return (lambda weeks: np.asarray(weeks, dtype=float)), f"week (week 0 = January {START_YEAR})"
+
+
 def timeseries_bands(
     timeseries: pd.DataFrame,
     metrics: str | Sequence[str],
@@ -95,25 +110,26 @@ def timeseries_bands(
     groups = list(pd.unique(timeseries[group])) if group in timeseries else ["all"]
     colours = dict(zip(groups, _colours(len(groups)), strict=True))
     frame = timeseries if group in timeseries else timeseries.assign(**{group: "all"})
+    position, time_label = time_axis(int(frame["week"].max()) if len(frame) else 0)
     for ax, metric in zip(axes, metrics, strict=False):
         for name, part in frame.groupby(group, sort=False):
             agg = part.groupby("week")[metric].agg(["mean", "std", "count"])
-            years = START_YEAR + agg.index.to_numpy() / WEEKS_PER_YEAR
-            ax.plot(years, agg["mean"], color=colours[name], lw=1.4, label=str(name))
+            x = position(agg.index.to_numpy())
+            ax.plot(x, agg["mean"], color=colours[name], lw=1.4, label=str(name))
             half = t_half_width(agg["std"], agg["count"])
             output = OUTPUT_BY_NAME.get(metric)
             low, high = (output.bounds if output and output.bounds else (-np.inf, np.inf))
-            ax.fill_between(years, np.clip(agg["mean"] - half, low, high), np.clip(agg["mean"] + half, low, high),
+            ax.fill_between(x, np.clip(agg["mean"] - half, low, high), np.clip(agg["mean"] + half, low, high),
                             color=colours[name], alpha=0.2, lw=0)
         if events is not None and len(events) and group in events:
             policy = events[events["kind"].astype(str).str.startswith("policy_")]
             for name, part in policy.groupby(group, sort=False):
                 if name in colours:
                     for week in sorted(set(part["week"]))[:3]:
-                        ax.axvline(START_YEAR + week / WEEKS_PER_YEAR, color=colours[name], ls=":", lw=1)
+                        ax.axvline(float(position(week)), color=colours[name], ls=":", lw=1)
         ax.set_title(metric_title(metric), fontsize=9)
         ax.set_ylabel(OUTPUT_BY_NAME[metric].unit if metric in OUTPUT_BY_NAME else "")
-        ax.set_xlabel("year")
+        ax.set_xlabel(time_label)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.ticklabel_format(axis="x", useOffset=False, style="plain")
         ax.grid(alpha=0.3)
@@ -132,7 +148,7 @@ def final_year_bars(table: pd.DataFrame, metrics: str | Sequence[str], baseline:
     keys = _group_keys(table)
     first = table[table["metric"] == metrics[0]]
     n_groups = len(first)
-    fig, axes = _grid(len(metrics), 3, (4.6, 0.8 + 0.32 * n_groups))
+    fig, axes = _grid(len(metrics), 2, (6.4, 1.3 + 0.34 * n_groups))
     for ax, metric in zip(axes, metrics, strict=False):
         rows = table[table["metric"] == metric].reset_index(drop=True)
         labels = _group_labels(rows, keys)

@@ -44,7 +44,12 @@ def test_timeseries_bands_mean_line_is_the_weekly_mean():
     fig = plots.timeseries_bands(series, ["membership_rate"])
     line = fig.axes[0].lines[0]
     assert line.get_ydata() == pytest.approx((np.arange(5) + 1) / 10)
-    assert line.get_xdata()[0] == 2023 and fig.axes[0].get_ylabel() == "share"
+    assert fig.axes[0].get_ylabel() == "share"
+    # a few weeks are drawn against the week, a long run against the calendar year
+    assert list(line.get_xdata()) == [0, 1, 2, 3, 4] and fig.axes[0].get_xlabel().startswith("week")
+    long = pd.DataFrame({"scenario": "a", "week": np.arange(0, 521, 52), "membership_rate": 0.5})
+    fig = plots.timeseries_bands(long, ["membership_rate"])
+    assert list(fig.axes[0].lines[0].get_xdata()) == list(range(2023, 2034)) and fig.axes[0].get_xlabel() == "year"
 
 
 def test_power_figures_and_heatmap(runs):
