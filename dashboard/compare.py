@@ -18,7 +18,7 @@ from dashboard.run_config import MAX_WEEKS, MAX_WORKER_WEEKS, format_value
 from dashboard.runs import progress_bar
 from experiments.compare import Comparison, compare_scenarios
 from experiments.records import OUTCOME_NAMES
-from experiments.scenarios import ScenarioError, available, changes_after_end, load_scenario
+from experiments.scenarios import available, changes_after_end, load_scenario
 from model import params as registry
 
 DEFAULT_SCENARIOS = ("status_quo", "no_network")
@@ -107,8 +107,6 @@ def settings_form() -> tuple[CompareSettings, int] | None:
 def run(settings: CompareSettings, jobs: int) -> None:
     try:
         found = comparison(settings, jobs)
-    except (ScenarioError, registry.ParameterError) as exc:  # e.g. a scheduled change after the last week
-        session.put(session.COMPARE_ERROR, f"These settings cannot be run: {exc}")
     except Exception as exc:  # any failure is shown; the earlier comparison stays
         session.put(session.COMPARE_ERROR, f"The comparison failed: {type(exc).__name__}: {exc}")
     else:

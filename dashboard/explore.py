@@ -227,8 +227,8 @@ def results(finished: session.FinishedRun, current: RunConfig) -> None:
     late = changes_after_end(config.run_schedule(), config.weeks)
     if late:
         when = ", ".join(week_date(week) for week in late)
-        st.warning(f"The scenario's policy change at {when} comes after this run's last week ({config.weeks}), "
-                   f"so it does not happen in this run; simulate at least {late[-1]} weeks to see it.")
+        st.warning(f"Scheduled policy changes at {when} fall after this run's last week ({config.weeks}) and do "
+                   f"not happen in this run; simulate at least {late[-1]} weeks to see them.")
     key_numbers(result.summary)
     events = events_frame(result.events)
     kinds = list(dict.fromkeys(events["kind"]))

@@ -77,8 +77,8 @@ def test_a_run_shorter_than_its_schedule_says_what_does_not_happen(open_app) -> 
     at = open_app({"scenario": "c177", **SMALL, "weeks": "26"}).run()
     assert not at.exception and not at.error
     assert [w.value for w in at.warning] == [
-        "The scenario's policy change at week 52 (2024) comes after this run's last week (26), so it does "
-        "not happen in this run; simulate at least 52 weeks to see it."]
+        "Scheduled policy changes at week 52 (2024) fall after this run's last week (26) and do not happen "
+        "in this run; simulate at least 52 weeks to see them."]
     assert not [e for e in at.session_state["run"].result.events if e["kind"] == "policy_scheduled"]
 
 
