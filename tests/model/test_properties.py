@@ -9,29 +9,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import PuttingOutModel
-from model.params import EFFORT_PARAMETERS, PARAMETERS, STRENGTH_WEIGHTS
+from model.params import PARAMETERS
+
+from ..registry_strategies import in_bounds, make_runnable
 
 SIZE_LIMITS = {"n_workers": (10, 300), "n_subcontractors": (1, 30), "rt_size": (5, 60)}
 
 
-def _value(p):
-    if p.kind == "bool":
-        return st.booleans()
-    low, high = SIZE_LIMITS.get(p.name, p.bounds)
-    if p.kind == "int":
-        return st.integers(int(low), int(high))
-    return st.floats(float(low), float(high), allow_nan=False, allow_infinity=False)
-
-
 @st.composite
 def parameter_sets(draw):
-    params = {p.name: draw(_value(p)) for p in PARAMETERS}
-    params["n_subcontractors"] = min(params["n_subcontractors"], params["n_workers"])
-    if sum(params[e] for e in EFFORT_PARAMETERS) <= 0:
-        params["effort_organizing"] = 1.0
-    if sum(params[w] for w in STRENGTH_WEIGHTS) <= 0:
-        params["weight_density"] = 1.0
-    return params
+    return make_runnable({p.name: draw(in_bounds(p, SIZE_LIMITS)) for p in PARAMETERS})
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

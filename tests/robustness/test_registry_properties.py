@@ -26,32 +26,14 @@ from model import params as registry
 from model.metrics import OUTPUTS
 from model.params import EFFORT_PARAMETERS, PARAMETERS, STRENGTH_WEIGHTS, ParameterError
 
+from ..registry_strategies import in_bounds, make_runnable
+
 NUMERIC = [p for p in PARAMETERS if p.kind != "bool"]
 #: Small sizes, so that each example runs in a fraction of a second.
 SIZE_LIMITS = {"n_workers": (10, 150), "n_subcontractors": (1, 15), "rt_size": (5, 40)}
 WEEKS = 20
 FAST = settings(max_examples=60, deadline=None)
 MODEL = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def in_bounds(p: registry.Parameter, limits: dict | None = None) -> st.SearchStrategy:
-    if p.kind == "bool":
-        return st.booleans()
-    low, high = (limits or {}).get(p.name, p.bounds)
-    if p.kind == "int":
-        return st.integers(int(low), int(high))
-    return st.floats(float(low), float(high), allow_nan=False, allow_infinity=False)
-
-
-def _make_runnable(params: dict) -> dict:
-    """Fix the only combinations the registry refuses (sizes crossed, no strategy, no strength)."""
-    if params.get("n_subcontractors") is not None:
-        params["n_subcontractors"] = min(params["n_subcontractors"], params["n_workers"])
-    if sum(params[e] for e in EFFORT_PARAMETERS) <= 0:
-        params["effort_organizing"] = 1.0
-    if sum(params[w] for w in STRENGTH_WEIGHTS) <= 0:
-        params["weight_density"] = 1.0
-    return params
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -64,7 +46,7 @@ def test_every_in_bounds_value_is_accepted_as_itself(data) -> None:
     values = {k: v for k, v in values.items() if k not in ("n_subcontractors",)}
     values.setdefault("n_workers", 2000)
     try:
-        checked = registry.validate(_make_runnable({**registry.defaults(), **values}), check_memory=False)
+        checked = registry.validate(make_runnable({**registry.defaults(), **values}), check_memory=False)
     except ParameterError as exc:  # only a documented combination may be refused
         assert "effort_*" in str(exc) or "weight_*" in str(exc), exc
         return
@@ -148,7 +130,7 @@ def scenarios(draw) -> Scenario:
     name = draw(st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True))
     description = draw(st.text(max_size=40))
     seed = draw(st.none() | st.integers(0, 2**64 - 1))
-    return Scenario(name, description, _make_runnable(params), tuple(schedule), seed=seed,
+    return Scenario(name, description, make_runnable(params), tuple(schedule), seed=seed,
                     weeks=draw(st.none() | st.integers(1, 5000)))
 
 
@@ -202,7 +184,7 @@ def runnable_sets(draw, corners: bool = False) -> dict:
             params[p.name] = draw(st.sampled_from([low, high]))
         else:
             params[p.name] = draw(in_bounds(p, SIZE_LIMITS))
-    return _make_runnable(params)
+    return make_runnable(params)
 
 
 @st.composite

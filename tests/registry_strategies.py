@@ -1,0 +1,30 @@
+"""Hypothesis strategies over the parameter registry, shared by the property tests
+(tests/model/test_properties.py, tests/robustness/test_registry_properties.py)."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from model import params as registry
+from model.params import EFFORT_PARAMETERS, STRENGTH_WEIGHTS
+
+
+def in_bounds(p: registry.Parameter, limits: dict | None = None) -> st.SearchStrategy:
+    """Any value of ``p`` within its bounds (or within ``limits[p.name]``, for sizes kept small)."""
+    if p.kind == "bool":
+        return st.booleans()
+    low, high = (limits or {}).get(p.name, p.bounds)
+    if p.kind == "int":
+        return st.integers(int(low), int(high))
+    return st.floats(float(low), float(high), allow_nan=False, allow_infinity=False)
+
+
+def make_runnable(params: dict) -> dict:
+    """Fix the only combinations the registry refuses (sizes crossed, no strategy, no strength)."""
+    if params.get("n_subcontractors") is not None:
+        params["n_subcontractors"] = min(params["n_subcontractors"], params["n_workers"])
+    if sum(params[e] for e in EFFORT_PARAMETERS) <= 0:
+        params["effort_organizing"] = 1.0
+    if sum(params[w] for w in STRENGTH_WEIGHTS) <= 0:
+        params["weight_density"] = 1.0
+    return params
