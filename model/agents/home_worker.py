@@ -8,16 +8,13 @@ tools. Units: money in Rp, capacity in pieces/week, hours per week, shares and i
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 import numpy as np
 from numpy.typing import NDArray
 
 from model.agents.column_view import ColumnView
-
-if TYPE_CHECKING:
-    pass
 
 FULL_TIME_HOURS = 40.0  # hours/week at which health_strain applies in full
 

@@ -8,15 +8,12 @@ and a ``Subcontractor`` agent views one row. Money in Rp, orders in pieces/week.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from model.agents.column_view import ColumnView
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass
