@@ -270,11 +270,12 @@ def _finish_line(what: str, result, started: float) -> str:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from experiments.report import format_table
+    from experiments.report import choose_baseline, format_table
     from experiments.spec import load_spec
     from experiments.sweep import run_sweep
 
     spec = _spec_with_overrides(load_spec(args.spec), args)
+    baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)  # checked before the plan line
     plan_size = len(spec.scenarios) * (1 if spec.design() is None else len(spec.design())) * spec.replicates
     _info(f"sweep {spec.name}: {plan_size} runs ({len(spec.scenarios)} scenario(s) x "
           f"{plan_size // (len(spec.scenarios) * spec.replicates)} point(s) x {spec.replicates} replicate(s)), "
@@ -286,9 +287,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(_finish_line("sweep", result, started))
     if not args.no_report:
         from experiments.compare import comparison_table
-        from experiments.report import choose_baseline
 
-        baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)
         print(format_table(comparison_table(result.runs, baseline)))
         print(f"\nTables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
     return 0

@@ -70,6 +70,12 @@ def test_folder_holding_a_different_sweep_is_refused_with_how_to_resume(cli, tmp
     assert "is not empty and is not a Rumahan output folder" in line
 
 
+def test_unknown_baseline_is_refused_before_the_plan_line(cli, tmp_path, tiny_spec):
+    code, _, err = cli("sweep", tiny_spec, "--out", tmp_path / "o", "--baseline", "nope")
+    assert "baseline 'nope' is not among the scenarios" in _one_line_error(code, err)
+    assert not (tmp_path / "o").exists()
+
+
 def test_unreachable_scheduler_fails_within_seconds(cli, tmp_path, tiny_spec):
     started = time.monotonic()
     code, _, err = cli("sweep", tiny_spec, "--out", tmp_path / "o", "--scheduler", f"tcp://127.0.0.1:{free_port()}",
