@@ -342,25 +342,22 @@ def _span_words(span: str, ranges: dict[str, list[float]]) -> str:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from experiments.sensitivity import DEFAULT_OUTCOMES, run_sensitivity, sensitivity_plan
+    from experiments.sensitivity import DEFAULT_OUTCOMES, run_sensitivity_plan, sensitivity_plan
 
     outcomes = args.outcomes or list(DEFAULT_OUTCOMES)
-    overrides = parse_sets(args.set)
     seed = 1 if args.seed is None else args.seed
     ranges = parse_ranges(args.range)
     args.span = args.span or "plausible"
-    plan, problem, _ = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario, overrides,
-                                        args.replicates or 1, args.weeks or 520, seed, args.levels, args.timeseries,
-                                        outcomes, args.span, ranges)
+    plan, problem, sample = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario,
+                                             parse_sets(args.set), args.replicates or 1, args.weeks or 520, seed,
+                                             args.levels, args.timeseries, outcomes, args.span, ranges)
     _info(f"{args.method}: {problem['num_vars']} uncertainties over their {_span_words(args.span, ranges)}, "
           f"{plan.points} points x {plan.replicates} "
           f"replicate(s) = {len(plan.tasks)} runs of {plan.weeks} weeks", quiet=args.quiet)
     started = time.perf_counter()
-    result = run_sensitivity(args.method, args.samples, outcomes, args.parameters, args.scenario, overrides,
-                             args.replicates or 1, args.weeks or 520, seed, args.levels, args.timeseries,
-                             out=args.out, jobs=args.jobs, scheduler=args.scheduler,
-                             show_progress=_show_progress(args), invocation=args.invocation,
-                             connect_timeout=args.connect_timeout, span=args.span, ranges=ranges)
+    result = run_sensitivity_plan(plan, sample, out=args.out, jobs=args.jobs, scheduler=args.scheduler,
+                                  show_progress=_show_progress(args), invocation=args.invocation,
+                                  connect_timeout=args.connect_timeout)
     print(f"sensitivity: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     key = "mu_star" if args.method == "morris" else "ST"
     for outcome, part in result.indices.groupby("outcome", sort=False):

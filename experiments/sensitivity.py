@@ -202,17 +202,35 @@ def run_sensitivity(
 ) -> SensitivityResult:
     """Run a Morris or Sobol analysis over ``span`` ranges (see ``problem_for``); with ``out``,
     write ``indices.parquet``/``.csv``, ``sample.parquet`` (SALib's sample) and
-    ``figures/sensitivity.png`` there too."""
-    outcomes = check_outcomes(outcomes)
-    plan, problem, sample = sensitivity_plan(method, samples, parameters, scenario, overrides, replicates,
-                                             weeks, root_seed, levels, keep_timeseries, outcomes, span, ranges)
+    ``figures/sensitivity.png`` there too. The same as ``run_sensitivity_plan`` of
+    ``sensitivity_plan``'s plan and sample."""
+    plan, _, sample = sensitivity_plan(method, samples, parameters, scenario, overrides, replicates, weeks,
+                                       root_seed, levels, keep_timeseries, outcomes, span, ranges)
+    return run_sensitivity_plan(plan, sample, out=out, jobs=jobs, scheduler=scheduler, progress=progress,
+                                show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+
+
+def run_sensitivity_plan(
+    plan: Plan,
+    sample: np.ndarray,
+    out: str | Path | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    show_progress: bool = False,
+    invocation: str | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT_S,
+) -> SensitivityResult:
+    """Run the batch of a ``sensitivity_plan`` and analyse it: the method, problem, outcomes and
+    levels are the ones the plan's settings record."""
+    settings = plan.settings
     result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
                        show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
-    y = outcomes_by_point(result.runs, outcomes, plan.points)
-    indices = analyze(method, problem, sample, y, root_seed, levels)
+    y = outcomes_by_point(result.runs, settings["outcomes"], plan.points)
+    indices = analyze(settings["method"], settings["problem"], sample, y, plan.root_seed, settings["levels"])
     if result.folder is not None:
-        write_sensitivity(result.folder, indices, problem, sample)
-    return SensitivityResult(indices, result.runs, problem, result.folder)
+        write_sensitivity(result.folder, indices, settings["problem"], sample)
+    return SensitivityResult(indices, result.runs, settings["problem"], result.folder)
 
 
 def write_sensitivity(folder: Path, indices: pd.DataFrame, problem: dict[str, Any], sample: np.ndarray) -> None:
