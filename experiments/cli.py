@@ -240,7 +240,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"{scenario.name}: {result.params['n_workers']:,} workers, {result.weeks} weeks, seed {result.seed}, "
           f"{result.wall_time_s:.1f} s; final-year means:")
     print(format_table(comparison_table(runs, None)))
-    print(f"\nWrote {args.out}/timeseries.parquet, summary.json, manifest.json, scenario.toml, figures/timeseries.png")
+    print(f"\nWrote {args.out}/timeseries.parquet, summary.json, manifest.json, events.parquet, scenario.toml, "
+          "figures/timeseries.png")
     return 0
 
 

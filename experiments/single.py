@@ -6,6 +6,7 @@ repeats the run exactly) and ``figures/timeseries.png``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,17 +26,38 @@ from model.metrics import METRIC_NAMES, OUTPUT_BY_NAME
 DEFAULT_SEED = 1
 
 
-def prepare_run_folder(out: Path) -> None:
-    """Create ``out``, or accept an existing single-run folder (it is overwritten); refuse others."""
+def prepare_run_folder(out: Path, scenario: Scenario) -> None:
+    """Create ``out``, or accept a folder holding this same run (same scenario, parameters, schedule,
+    seed and weeks: it is run again and replaced); refuse anything else, a different run included,
+    so that no finished result is overwritten. ``scenario`` carries its ``[run]`` seed and weeks."""
     if out.exists() and not out.is_dir():
         raise storage.OutputError(f"{out} is a file; choose a folder with --out")
     if out.is_dir() and (out / storage.MANIFEST).exists():
         manifest = storage.read_manifest(out)
         if manifest["kind"] != "run":
             raise storage.OutputError(f"{out} holds a {manifest['kind']}; choose another folder with --out")
+        if _run_settings(manifest) != _run_settings(_as_json({"scenario": scenario_record(scenario),
+                                                               "seed": scenario.seed, "weeks": scenario.weeks})):
+            held = manifest.get("scenario", {}).get("name", "?")
+            raise storage.OutputError(
+                f"{out} holds a different run ('{held}', seed {manifest.get('seed', '?')}, "
+                f"{manifest.get('weeks', '?')} weeks); choose another folder with --out, or delete it to replace it"
+            )
     elif out.is_dir() and any(out.iterdir()):
         raise storage.OutputError(f"{out} is not empty and is not a Rumahan output folder; choose another folder")
     storage.make_folder(out)
+
+
+def _as_json(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` as it reads back from a manifest (tuples become lists)."""
+    return json.loads(json.dumps(record))
+
+
+def _run_settings(manifest: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two single runs the same run: scenario name, parameters, schedule, seed, weeks."""
+    scenario = manifest.get("scenario", {})
+    return (scenario.get("name"), scenario.get("parameters"), scenario.get("schedule"), manifest.get("seed"),
+            manifest.get("weeks"))
 
 
 def run_scenario(
@@ -50,12 +72,12 @@ def run_scenario(
     scenario's ``[run]`` table, else seed 1 and 520 weeks."""
     out = Path(out)
     registry.validate(scenario.parameters)  # a size that would not fit in memory is refused before the folder is made
-    prepare_run_folder(out)
     if seed is None:
         seed = DEFAULT_SEED if scenario.seed is None else scenario.seed
     if weeks is None:
         weeks = DEFAULT_WEEKS if scenario.weeks is None else scenario.weeks
     scenario = scenario.with_run(seed=seed, weeks=weeks)
+    prepare_run_folder(out, scenario)
     started = now()
     result = run_simulation(scenario.parameters, seed=seed, weeks=weeks, schedule=list(scenario.schedule),
                             progress=progress)

@@ -70,6 +70,22 @@ def test_folder_holding_a_different_sweep_is_refused_with_how_to_resume(cli, tmp
     assert "is not empty and is not a Rumahan output folder" in line
 
 
+def test_a_finished_run_is_not_overwritten_by_a_different_one(cli, tmp_path):
+    out = tmp_path / "run"
+    first = ("run", "--scenario", "c177", "--set", "n_workers=60", "--weeks", 4, "--out", out)
+    assert cli(*first)[0] == 0
+    kept = (out / "timeseries.parquet").read_bytes()
+    for other in (("--scenario", "no_network", "--set", "n_workers=60", "--weeks", 4),
+                  ("--scenario", "c177", "--set", "n_workers=60", "--weeks", 5),
+                  ("--scenario", "c177", "--set", "n_workers=61", "--weeks", 4),
+                  ("--scenario", "c177", "--set", "n_workers=60", "--weeks", 4, "--seed", 2)):
+        line = _one_line_error(*cli("run", *other, "--out", out)[::2])
+        assert f"{out} holds a different run ('c177', seed 1, 4 weeks)" in line and "delete it" in line
+    assert (out / "timeseries.parquet").read_bytes() == kept
+    assert cli(*first)[0] == 0  # the same run again may replace itself
+    assert cli("run", "--scenario", out / "scenario.toml", "--out", out)[0] == 0
+
+
 def test_unknown_baseline_is_refused_before_the_plan_line(cli, tmp_path, tiny_spec):
     code, _, err = cli("sweep", tiny_spec, "--out", tmp_path / "o", "--baseline", "nope")
     assert "baseline 'nope' is not among the scenarios" in _one_line_error(code, err)
