@@ -54,17 +54,19 @@ def sampling_bounds(
     if unknown:
         raise registry.ParameterError(f"range given for {', '.join(sorted(unknown))}, which is not among the sampled parameters")
     out = []
-    for name, (low, high) in zip(names, registry.sampled_bounds(names, span), strict=True):
-        if name in ranges:
-            pair = ranges[name]
-            entry = registry.get(name)
-            if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
-                raise registry.ParameterError(f"range of '{name}' must be [low, high]")
-            lo, hi = (entry.check(v) for v in pair)
-            if not lo < hi:
-                raise registry.ParameterError(f"range of '{name}' = [{lo}, {hi}]: low must be below high")
-            low, high = float(lo), float(hi)
-        out.append((low, high))
+    for name in names:
+        if name not in ranges:
+            out.extend(registry.sampled_bounds([name], span))
+            continue
+        pair, entry = ranges[name], registry.get(name)
+        if entry.kind == "bool":
+            raise registry.ParameterError(f"parameter '{name}' is a switch and cannot be sampled over a range")
+        if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise registry.ParameterError(f"range of '{name}' must be [low, high]")
+        lo, hi = (entry.check(v) for v in pair)
+        if not lo < hi:
+            raise registry.ParameterError(f"range of '{name}' = [{lo}, {hi}]: low must be below high")
+        out.append((float(lo), float(hi)))
     return out
 
 

@@ -80,6 +80,11 @@ class Parameter:
         low, high = (float(b) for b in self.bounds)
         if self.plausible is not None:
             return float(self.plausible[0]), float(self.plausible[1])
+        if self.default is None:
+            raise ParameterError(
+                f"parameter '{self.name}' has no fixed default, so it has no plausible range to sample; give one "
+                f"with --range {self.name}=LOW:HIGH (in a sweep spec: [sample] bounds = {{{self.name} = [LOW, HIGH]}})"
+            )
         spread = abs(float(self.default)) * PLAUSIBLE_SPREAD
         lo, hi = max(low, self.default - spread), min(high, self.default + spread)
         if self.kind == "int":
@@ -747,10 +752,9 @@ def sampled_bounds(names_: Iterable[str], span: str = "plausible") -> list[tuple
     out = []
     for name in names_:
         entry = get(name)
-        low, high = entry.sample_range  # also refuses switches
-        if span == "bounds":
-            low, high = float(entry.bounds[0]), float(entry.bounds[1])
-        out.append((low, high))
+        if entry.kind == "bool":
+            raise ParameterError(f"parameter '{name}' is a switch and cannot be sampled over a range")
+        out.append(entry.sample_range if span == "plausible" else (float(entry.bounds[0]), float(entry.bounds[1])))
     return out
 
 

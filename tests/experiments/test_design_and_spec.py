@@ -50,6 +50,17 @@ def test_latin_hypercube_takes_own_ranges_within_the_bounds_and_rounds_whole_num
         latin_hypercube(["principal_price"], 4, 1, ranges={"relocation_cost": [0.0, 10.0]})
 
 
+def test_a_parameter_without_a_fixed_default_is_sampled_only_over_a_range_given_or_its_bounds():
+    # n_subcontractors defaults to None (n_workers / 100): there is no default to spread around
+    with pytest.raises(registry.ParameterError, match=r"'n_subcontractors' has no fixed default.*--range"):
+        latin_hypercube(["n_subcontractors"], 4, 1)
+    design = latin_hypercube(["n_subcontractors"], 8, 1, ranges={"n_subcontractors": [2, 10]})
+    assert design["n_subcontractors"].between(2, 10).all()
+    assert latin_hypercube(["n_subcontractors"], 8, 1, span="bounds")["n_subcontractors"].between(1, 500_000).all()
+    with pytest.raises(registry.ParameterError, match="is a switch"):
+        latin_hypercube(["recognition"], 4, 1, ranges={"recognition": [0, 1]})
+
+
 def test_design_values_are_clipped_to_the_registry_bounds():
     # SALib's Morris grid over [-0.05, 0.15] steps to 0.15000000000000002 (found by the tutorial)
     design = values_frame(["price_growth", "rt_size"], np.array([[0.15000000000000002, 500.4], [-0.05, 4.6]]))
