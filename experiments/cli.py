@@ -271,7 +271,7 @@ def _finish_line(what: str, result, started: float) -> str:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from experiments.report import choose_baseline, format_table
+    from experiments.report import choose_baseline, format_table, pooled_note
     from experiments.spec import load_spec
     from experiments.sweep import run_sweep
 
@@ -289,6 +289,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if not args.no_report:
         from experiments.compare import comparison_table
 
+        note = pooled_note(result.plan.design, result.folder)
+        if note:
+            print(note)
         print(format_table(comparison_table(result.runs, baseline)))
         print(f"\nTables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
     return 0
@@ -297,7 +300,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from experiments import storage
     from experiments.compare import compare_scenarios, comparison_table
-    from experiments.report import choose_baseline, format_table, write_comparison
+    from experiments.report import choose_baseline, format_table, pooled_note, write_comparison
 
     out = Path(args.dir)
     if args.scenarios:
@@ -325,6 +328,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     design = folder.tables.get("design")
     grid = list((folder.manifest.get("plan", {}).get("grid") or {}).keys())
     write_comparison(out, folder.runs, folder.timeseries, folder.tables.get("events"), baseline, design, grid=grid)
+    note = pooled_note(design, out)
+    if note:
+        print(note)
     print(format_table(table, metrics) if metrics else format_table(table))
     print(f"\n* the 95% interval of the difference from {baseline} excludes 0. "
           f"Full table: {out}/comparison.csv; figures: {out}/figures/")

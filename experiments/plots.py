@@ -101,10 +101,12 @@ def timeseries_bands(
     metrics: str | Sequence[str],
     group: str = "scenario",
     events: pd.DataFrame | None = None,
+    over: str = "replicates",
 ) -> Figure:
     """One panel per metric: per group, the mean over runs by week and its 95% confidence band
-    (Student t over replicates). Policy events (``events`` with ``kind`` ``policy_*``) are marked
-    by dotted lines at the first week each group saw them."""
+    (Student t over the group's runs: ``over`` names them in the legend, e.g. "replicates").
+    Policy events (``events`` with ``kind`` ``policy_*``) are marked by dotted lines at the first
+    week each group saw them."""
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
     fig, axes = _grid(len(metrics), 2, (6.4, 3.6))
     groups = list(pd.unique(timeseries[group])) if group in timeseries else ["all"]
@@ -136,13 +138,16 @@ def timeseries_bands(
     handles, labels = axes[0].get_legend_handles_labels()
     if len(groups) > 1:
         fig.legend(handles, labels, loc="outside lower center", ncols=min(5, len(groups)), fontsize=8,
-                   title=f"{group}: mean and 95% confidence band over replicates", title_fontsize=8)
+                   title=f"{group}: mean and 95% confidence band over {over}", title_fontsize=8)
     return fig
 
 
-def final_year_bars(table: pd.DataFrame, metrics: str | Sequence[str], baseline: str | None = None) -> Figure:
-    """One panel per metric: the final-year mean of each group with its 95% confidence interval.
-    The baseline (``baseline``, else the one ``comparison_table`` noted in ``table.attrs``) is grey."""
+def final_year_bars(
+    table: pd.DataFrame, metrics: str | Sequence[str], baseline: str | None = None, over: str = "replicates"
+) -> Figure:
+    """One panel per metric: the final-year mean of each group with its 95% confidence interval over
+    the group's runs (``over`` names them in the title). The baseline (``baseline``, else the one
+    ``comparison_table`` noted in ``table.attrs``) is grey."""
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
     baseline = baseline if baseline is not None else table.attrs.get("baseline")
     keys = _group_keys(table)
@@ -160,8 +165,11 @@ def final_year_bars(table: pd.DataFrame, metrics: str | Sequence[str], baseline:
         ax.set_yticks(y, labels, fontsize=8)
         ax.set_title(metric_title(metric, 40), fontsize=9)
         ax.set_xlabel(f"final-year mean ({OUTPUT_BY_NAME[metric].unit})")
+        bounds = OUTPUT_BY_NAME[metric].bounds
+        if bounds and bounds[0] == 0 and not np.nanmax(np.abs(rows[["mean", "ci_high"]].to_numpy())) > 0:
+            ax.set_xlim(0, bounds[1])  # all zero: show it on the metric's own scale, not around 0
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle("Final-year outcomes: mean and 95% confidence interval over replicates (grey: baseline)",
+    fig.suptitle(f"Final-year outcomes: mean and 95% confidence interval over {over} (grey: baseline)",
                  fontsize=10)
     return fig
 

@@ -63,12 +63,14 @@ def write_comparison(
 
     The table is per scenario, or per scenario and design point when the batch has several
     points (with the point's parameter values as extra columns). Figures: time series with bands,
-    final-year bars, power indices, Power Cube effort (per scenario), and a heatmap per scenario
-    of the first two ``grid`` parameters (those of the spec's ``[grid]``) when there are two.
+    final-year bars, power indices, Power Cube effort (per scenario, pooling every design point: the
+    figures say so), and a heatmap per scenario of the first two ``grid`` parameters (those of the
+    spec's ``[grid]``) when there are two.
 
     Returns the scenario-level table and the figure paths.
     """
     points = 1 if design is None else len(design)
+    over = "replicates" if points == 1 else f"all {points} design points and their replicates"
     by_scenario = comparison_table(runs, baseline)
     table = by_scenario
     if points > 1:
@@ -82,9 +84,10 @@ def write_comparison(
     figures = folder / storage.FIGURES
     paths = []
     if timeseries is not None and len(timeseries):
-        paths.append(save_figure(plots.timeseries_bands(timeseries, KEY_OUTCOMES, events=events),
+        paths.append(save_figure(plots.timeseries_bands(timeseries, KEY_OUTCOMES, events=events, over=over),
                                  figures / "timeseries.png"))
-    paths.append(save_figure(plots.final_year_bars(by_scenario, KEY_OUTCOMES, baseline), figures / "final_year.png"))
+    paths.append(save_figure(plots.final_year_bars(by_scenario, KEY_OUTCOMES, baseline, over=over),
+                             figures / "final_year.png"))
     paths.append(save_figure(plots.power_indices(by_scenario), figures / "power_indices.png"))
     paths.append(save_figure(plots.power_cube(runs), figures / "power_cube.png"))
     grid = [c for c in grid if design is not None and c in design.columns]
@@ -95,6 +98,15 @@ def write_comparison(
             fig.suptitle(f"scenario {scenario}", fontsize=9)
             paths.append(save_figure(fig, figures / f"heatmap_{scenario}.png"))
     return by_scenario, paths
+
+
+def pooled_note(design: pd.DataFrame | None, folder: Path | str) -> str | None:
+    """The line printed above a scenario-level table of a batch with several design points: its
+    rows pool every point (an average over the design, its interval spread by the design too)."""
+    if design is None or len(design) < 2:
+        return None
+    return (f"Per scenario, pooled over all {len(design)} design points and their replicates "
+            f"(per design point: {folder}/comparison.csv):")
 
 
 def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES) -> str:

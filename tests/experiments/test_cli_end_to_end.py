@@ -58,6 +58,8 @@ def test_sweep_results_match_direct_runs(cli, tmp_path, tiny_spec):
     out = tmp_path / "sweep"
     code, stdout, _ = cli("sweep", tiny_spec, "--out", out, "--jobs", 1, "--quiet")
     assert code == 0 and "sweep: 16 runs" in stdout
+    assert f"Per scenario, pooled over all 4 design points and their replicates (per design point: {out}/comparison.csv)" \
+        in stdout
     folder = load_output(out)
     runs, series = folder.runs, folder.timeseries
     assert folder.kind == "sweep" and len(runs) == 16 and len(series) == 16 * (TINY_WEEKS + 1)

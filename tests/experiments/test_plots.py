@@ -37,6 +37,16 @@ def test_final_year_bars_draw_the_table_means_with_units(runs):
     assert len(colours) == 2  # the baseline is drawn apart
 
 
+def test_final_year_bars_say_what_the_interval_is_over_and_show_an_all_zero_share_on_its_scale(runs):
+    zeros = runs.assign(coverage_rate=0.0)
+    table = comparison_table(zeros, "status_quo")
+    assert "interval over replicates" in plots.final_year_bars(table, ["coverage_rate"])._suptitle.get_text()
+    fig = plots.final_year_bars(table, ["coverage_rate"], over="all 9 design points and their replicates")
+    assert "interval over all 9 design points and their replicates" in fig._suptitle.get_text()
+    assert fig.axes[0].get_xlim() == (0.0, 1.0)
+    assert plots.final_year_bars(table, ["earnings_to_ump"]).axes[0].get_xlim()[1] < 1.0
+
+
 def test_timeseries_bands_mean_line_is_the_weekly_mean():
     weeks = np.tile(np.arange(5), 3)
     series = pd.DataFrame({"scenario": "a", "run_id": np.repeat(["r0", "r1", "r2"], 5), "week": weeks,
