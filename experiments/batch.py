@@ -25,7 +25,7 @@ import pandas as pd
 
 from experiments import storage
 from experiments.executors import CONNECT_TIMEOUT_S, ExecutorHandle, open_executor
-from experiments.plan import Plan
+from experiments.plan import Plan, warn_about_late_changes
 from experiments.provenance import environment, model_fingerprint, now
 from experiments.records import event_rows, events_frame, run_row, runs_frame, timeseries_rows
 from experiments.runner import MODEL_FINGERPRINT
@@ -135,7 +135,8 @@ def run_batch(
         out: output folder; created if missing, resumed if it holds the same plan.
         jobs: local worker processes (1 runs in this process); ignored with ``scheduler``.
         scheduler: address of a Dask scheduler (``tcp://HOST:PORT``).
-        progress: called as ``progress(done_runs, total_runs)`` as runs finish.
+        progress: called as ``progress(done_runs, total_runs)`` once the folder is ready (before
+            any run; ``done_runs`` counts those a resumed folder already holds), then as runs finish.
         show_progress: draw a progress bar with ETA on stderr (tqdm).
         invocation: the command line, recorded so that a refusal can say how to resume.
         connect_timeout: seconds to wait for the Dask scheduler to answer.
@@ -154,6 +155,9 @@ def run_batch(
     done: set[int] = set()
     if folder is not None:
         manifest, done = prepare_folder(folder, plan, invocation)
+    if progress is not None:
+        progress(len(done), total)
+    warn_about_late_changes(plan)
     pending = [t for t in plan.tasks if t.index not in done]
     number = 1 if manifest is None else len(manifest["sessions"]) + 1
     if folder is not None:  # workers send back ready part files

@@ -156,6 +156,21 @@ def _info(*parts: Any, quiet: bool = False) -> None:
         print(*parts, file=sys.stderr)
 
 
+def _plan_line(line: str, quiet: bool = False) -> Callable[[int, int], None]:
+    """A batch's ``progress`` callback that prints its plan line once, when the batch starts: after
+    the plan and the output folder are checked, so a refusal is the only line on stderr."""
+    said = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal said
+        if not said:
+            said = True
+            resumed = "" if not done else " (all done already)" if done == total else f" ({done} already done, resuming)"
+            _info(line + resumed, quiet=quiet)
+
+    return progress
+
+
 def _show_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
@@ -276,15 +291,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from experiments.sweep import run_sweep
 
     spec = _spec_with_overrides(load_spec(args.spec), args)
-    baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)  # checked before the plan line
+    baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)
     plan_size = len(spec.scenarios) * (1 if spec.design() is None else len(spec.design())) * spec.replicates
-    _info(f"sweep {spec.name}: {plan_size} runs ({len(spec.scenarios)} scenario(s) x "
-          f"{plan_size // (len(spec.scenarios) * spec.replicates)} point(s) x {spec.replicates} replicate(s)), "
-          f"{spec.weeks} weeks each", quiet=args.quiet)
+    announce = _plan_line(f"sweep {spec.name}: {plan_size} runs ({len(spec.scenarios)} scenario(s) x "
+                          f"{plan_size // (len(spec.scenarios) * spec.replicates)} point(s) x {spec.replicates} "
+                          f"replicate(s)), {spec.weeks} weeks each", quiet=args.quiet)
     started = time.perf_counter()
     result = run_sweep(spec, args.out, jobs=args.jobs, scheduler=args.scheduler, baseline=args.baseline,
-                       show_progress=_show_progress(args), invocation=args.invocation, report=not args.no_report,
-                       connect_timeout=args.connect_timeout)
+                       progress=announce, show_progress=_show_progress(args), invocation=args.invocation,
+                       report=not args.no_report, connect_timeout=args.connect_timeout)
     print(_finish_line("sweep", result, started))
     if not args.no_report:
         from experiments.compare import comparison_table
@@ -358,12 +373,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     plan, problem, sample = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario,
                                              parse_sets(args.set), args.replicates or 1, args.weeks or 520, seed,
                                              args.levels, args.timeseries, outcomes, args.span, ranges)
-    _info(f"{args.method}: {problem['num_vars']} uncertainties over their {_span_words(args.span, ranges)}, "
-          f"{plan.points} points x {plan.replicates} "
-          f"replicate(s) = {len(plan.tasks)} runs of {plan.weeks} weeks", quiet=args.quiet)
+    announce = _plan_line(f"{args.method}: {problem['num_vars']} uncertainties over their "
+                          f"{_span_words(args.span, ranges)}, {plan.points} points x {plan.replicates} "
+                          f"replicate(s) = {len(plan.tasks)} runs of {plan.weeks} weeks", quiet=args.quiet)
     started = time.perf_counter()
     result = run_sensitivity_plan(plan, sample, out=args.out, jobs=args.jobs, scheduler=args.scheduler,
-                                  show_progress=_show_progress(args), invocation=args.invocation,
+                                  progress=announce, show_progress=_show_progress(args), invocation=args.invocation,
                                   connect_timeout=args.connect_timeout)
     print(f"sensitivity: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     key = "mu_star" if args.method == "morris" else "ST"
@@ -376,7 +391,13 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_robustness(args: argparse.Namespace) -> int:
-    from experiments.robustness import DEFAULT_POLICIES, format_summary, robustness_spec, run_robustness
+    from experiments.robustness import (
+        DEFAULT_POLICIES,
+        check_robustness_spec,
+        format_summary,
+        robustness_spec,
+        run_robustness,
+    )
     from experiments.spec import load_spec, outcome_directions, spec_from_dict
 
     if args.spec and (args.span or args.range):
@@ -389,8 +410,6 @@ def cmd_robustness(args: argparse.Namespace) -> int:
             from dataclasses import replace
 
             spec = replace(spec, outcomes=outcome_directions(args.outcomes))
-        if spec.sample is None and not spec.grid:
-            raise CliError(f"{args.spec} has no [sample] or [grid]: a robustness analysis needs states of the world")
     else:
         data = robustness_spec(
             scenarios=args.scenarios or DEFAULT_POLICIES, states=args.states, parameters=args.parameters,
@@ -399,11 +418,12 @@ def cmd_robustness(args: argparse.Namespace) -> int:
             span=args.span, ranges=parse_ranges(args.range),
         )
         spec = spec_from_dict(data)
+    check_robustness_spec(spec)
     started = time.perf_counter()
     plan_runs = len(spec.scenarios) * len(spec.design()) * spec.replicates
-    _info(f"robustness: {len(spec.scenarios)} policies x {len(spec.design())} states x {spec.replicates} "
-          f"replicate(s) = {plan_runs} runs of {spec.weeks} weeks", quiet=args.quiet)
-    result = run_robustness(spec, args.out, jobs=args.jobs, scheduler=args.scheduler,
+    announce = _plan_line(f"robustness: {len(spec.scenarios)} policies x {len(spec.design())} states x "
+                          f"{spec.replicates} replicate(s) = {plan_runs} runs of {spec.weeks} weeks", quiet=args.quiet)
+    result = run_robustness(spec, args.out, jobs=args.jobs, scheduler=args.scheduler, progress=announce,
                             show_progress=_show_progress(args), invocation=args.invocation,
                             connect_timeout=args.connect_timeout)
     print(f"robustness: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
@@ -419,12 +439,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     runs = len(PINNED) * args.replicates
-    _info(f"Rumahan demo: the {len(PINNED)} pinned scenarios x {args.replicates} replicates = {runs} runs "
-          f"of {args.weeks} weeks on {args.jobs} process(es)", quiet=args.quiet)
+    announce = _plan_line(f"Rumahan demo: the {len(PINNED)} pinned scenarios x {args.replicates} replicates = "
+                          f"{runs} runs of {args.weeks} weeks on {args.jobs} process(es)", quiet=args.quiet)
     started = time.perf_counter()
     comparison = compare_scenarios(
         PINNED, replicates=args.replicates, weeks=args.weeks, root_seed=args.seed, baseline="status_quo",
-        overrides=parse_sets(args.set), jobs=args.jobs, scheduler=args.scheduler, out=out,
+        overrides=parse_sets(args.set), jobs=args.jobs, scheduler=args.scheduler, out=out, progress=announce,
         show_progress=_show_progress(args), invocation=args.invocation, connect_timeout=args.connect_timeout,
     )
     elapsed = time.perf_counter() - started

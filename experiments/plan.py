@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.scenarios import Scenario, ScenarioError, warn_if_schedule_after_end
+from experiments.scenarios import WEEK_PARAMETERS, Scenario, ScenarioError, warn_if_schedule_after_end
 from experiments.seeds import check_seed, replicate_seeds
 from experiments.tasks import RunTask
 from model import params as registry
@@ -106,6 +106,21 @@ def scenario_record(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+def warn_about_late_changes(plan: Plan) -> None:
+    """One ``ScheduleWarning`` per scenario of ``plan`` with changes after the runs' last week: in
+    its schedule, or a demand shock a run's parameters start later (any design point's)."""
+    latest: dict[str, dict[str, Any]] = {s.name: {} for s in plan.scenarios}
+    for task in plan.tasks:  # the latest week each week parameter takes in the scenario's runs
+        weeks = latest[task.scenario]
+        for name in WEEK_PARAMETERS:
+            value = task.params.get(name)
+            if value is not None and (name not in weeks or value > weeks[name]):
+                weeks[name] = value
+    for scenario in plan.scenarios:
+        warn_if_schedule_after_end(scenario.schedule, plan.weeks, where=f"scenario '{scenario.name}': ",
+                                   parameters=latest[scenario.name])
+
+
 #: Most runs one batch may plan. Its plan and manifest take about 1 KB per run (100,000 runs: ~100 MB
 #: and ~1 s to build), so a typo such as a 1,000 x 1,000 x 100 grid is refused before anything is built.
 MAX_RUNS = 1_000_000
@@ -144,8 +159,8 @@ def build_plan(
 
     A run's parameters are the scenario's, then ``overrides``, then the design point's. Every
     combination is validated before anything runs; the first bad one raises ``ParameterError``
-    naming the scenario, point and parameter. A scenario whose schedule goes past ``weeks`` gets
-    one ``ScheduleWarning`` (its late changes do not happen in these runs).
+    naming the scenario, point and parameter. (``warn_about_late_changes`` says which scheduled
+    changes the runs do not reach; ``run_batch`` calls it once the batch's folder is ready.)
     """
     replicates = check_count(replicates, "replicates")
     weeks = check_count(weeks, "weeks")
@@ -167,7 +182,6 @@ def build_plan(
     largest = 0
     tasks: list[RunTask] = []
     for scenario in scenarios:
-        warn_if_schedule_after_end(scenario.schedule, weeks, where=f"scenario '{scenario.name}': ")
         for point, values in enumerate(points):
             params = {**scenario.parameters, **overrides, **values}
             try:

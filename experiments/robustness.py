@@ -25,6 +25,7 @@ from experiments import storage
 from experiments.batch import run_batch
 from experiments.executors import CONNECT_TIMEOUT_S
 from experiments.spec import SweepSpec, outcome_directions
+from model import params as registry
 from model.metrics import OUTPUT_BY_NAME
 
 DEFAULT_OUTCOMES = {
@@ -109,6 +110,22 @@ def robustness_spec(
     }
 
 
+def check_robustness_spec(spec: SweepSpec) -> None:
+    """Refuse (``ValueError``) a spec that is not a robustness analysis: fewer than 2 policies
+    (scenarios), no states of the world (no ``[sample]`` or ``[grid]``), or states that vary a
+    lever (levers are what the policies set)."""
+    if len(spec.scenarios) < 2:
+        raise ValueError("a robustness analysis needs at least 2 policies (scenarios) to compare")
+    varied = [*spec.grid, *(spec.sample["parameters"] if spec.sample else [])]
+    if not varied:
+        raise ValueError("a robustness analysis needs states of the world: a [sample] (or [grid]) of uncertainties")
+    levers = [name for name in varied if registry.get(name).role == "lever"]
+    if levers:
+        raise ValueError(f"states of the world vary uncertainties, and {', '.join(levers)} "
+                         f"{'is a lever' if len(levers) == 1 else 'are levers'}: set levers in the policies "
+                         "(scenarios) instead")
+
+
 def run_robustness(
     spec: SweepSpec,
     out: str | Path | None = None,
@@ -123,8 +140,7 @@ def run_robustness(
     compute regret; with ``out`` write ``regret.parquet``, ``robustness.parquet``/``.csv`` and
     ``figures/regret.png`` there too."""
     outcomes = spec.outcomes or DEFAULT_OUTCOMES
-    if len(spec.scenarios) < 2:
-        raise ValueError("a robustness analysis needs at least 2 policies (scenarios) to compare")
+    check_robustness_spec(spec)
     plan = spec.plan(kind="robustness")
     result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
                        show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)

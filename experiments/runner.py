@@ -122,7 +122,7 @@ def run_simulation(
         raise ValueError(f"params = {params!r:.60} is not a mapping of parameter name to value")
     if seed is not None:
         seed = check_seed(seed)
-    warn_if_schedule_after_end(schedule, weeks)
+    warn_if_schedule_after_end(schedule, weeks, parameters=params)
     start = time.perf_counter()
     model = PuttingOutModel(seed=seed, schedule=schedule, **dict(params or {}))
     wanted = set(snapshot_weeks or ())

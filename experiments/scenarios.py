@@ -134,13 +134,24 @@ def _toml_char(c: str) -> str:
     return f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c
 
 
-def changes_after_end(schedule: Any, weeks: int) -> list[int]:
-    """Weeks, in order, of the scheduled changes that a run of ``weeks`` weeks does not reach
-    (``schedule``: ``(week, {lever: value})`` pairs, validated here as the model would)."""
-    return sorted(week for week in _check_schedule(schedule) if week > weeks)
+#: Parameters that set the week of a change (read by the model at set-up): a demand shock.
+WEEK_PARAMETERS = ("demand_shock_week",)
 
 
-def warn_if_schedule_after_end(schedule: Any, weeks: int, where: str = "") -> list[int]:
+def changes_after_end(schedule: Any, weeks: int, parameters: Mapping[str, Any] | None = None) -> list[int]:
+    """Weeks, in order, of the changes that a run of ``weeks`` weeks does not reach: those of
+    ``schedule`` (``(week, {lever: value})`` pairs, validated here as the model would) and the
+    weeks ``parameters`` give to ``WEEK_PARAMETERS`` (a demand shock)."""
+    late = {week for week in _check_schedule(schedule) if week > weeks}
+    given = (dict(parameters or {}).get(name) for name in WEEK_PARAMETERS)
+    # values the registry will refuse (text, NaN...) are left to its clearer error
+    late.update(int(w) for w in given if isinstance(w, numbers.Real) and not isinstance(w, bool) and w > weeks)
+    return sorted(late)
+
+
+def warn_if_schedule_after_end(
+    schedule: Any, weeks: int, where: str = "", parameters: Mapping[str, Any] | None = None
+) -> list[int]:
     """Warn (``ScheduleWarning``) about scheduled changes after a run's last week.
 
     A run shorter than its scenario's schedule is allowed (the first year of every scenario, say),
@@ -150,11 +161,12 @@ def warn_if_schedule_after_end(schedule: Any, weeks: int, where: str = "") -> li
         schedule: ``(week, {lever: value})`` pairs.
         weeks: the weeks the run simulates after week 0.
         where: prefix naming the scenario in the message (``"scenario 'c177': "``).
+        parameters: the run's parameters (a demand shock's week is one of its changes).
 
     Returns:
-        ``changes_after_end(schedule, weeks)``: the weeks of the changes that do not happen.
+        ``changes_after_end(schedule, weeks, parameters)``: the weeks of the changes that do not happen.
     """
-    late = changes_after_end(schedule, weeks)
+    late = changes_after_end(schedule, weeks, parameters)
     if late:
         listed = ", ".join(str(week) for week in late)
         what = (f"the change scheduled for week {listed} comes" if len(late) == 1

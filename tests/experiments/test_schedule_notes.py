@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
-from experiments.plan import build_plan
+from experiments.plan import build_plan, warn_about_late_changes
 from experiments.runner import run_simulation
 from experiments.scenarios import ScheduleWarning, load_scenario, warn_if_schedule_after_end
 
@@ -38,12 +39,34 @@ def test_the_warning_lists_each_late_week_once_and_returns_them():
                                           where="scenario 'x': ") == [7]
 
 
-def test_a_batch_names_each_scenario_with_late_changes_once():
-    scenarios = [load_scenario(name) for name in ("status_quo", "c177", "recommendations")]
+def test_a_batch_names_each_scenario_with_late_changes_once_when_it_runs(recwarn):
+    scenarios = [load_scenario(name) for name in ("status_quo", "c177", "recommendations", "demand_shock")]
+    plan = build_plan("sweep", scenarios, replicates=3, weeks=26, overrides={"n_workers": 50})
+    assert len(plan.tasks) == 12 and not recwarn.list  # said by run_batch, once the folder is accepted
     with pytest.warns(ScheduleWarning) as caught:
-        plan = build_plan("sweep", scenarios, replicates=3, weeks=26, overrides={"n_workers": 50})
-    assert len(plan.tasks) == 9
-    assert [str(w.message).split(":")[0] for w in caught] == ["scenario 'c177'", "scenario 'recommendations'"]
+        warn_about_late_changes(plan)
+    assert [str(w.message).split(":")[0] for w in caught] == [
+        "scenario 'c177'", "scenario 'recommendations'", "scenario 'demand_shock'"]
+    assert "week 104 comes after the run's last week (26)" in str(caught[-1].message)
+
+
+def test_a_demand_shock_after_the_last_week_is_said_too():
+    shock = {"n_workers": 50, "demand_shock_week": 30, "demand_shock_weeks": 4}
+    with pytest.warns(ScheduleWarning, match="the change scheduled for week 30 comes after the run's last week"):
+        run_simulation(shock, seed=1, weeks=20)
+    design = pd.DataFrame({"point": [0, 1], "demand_shock_week": [10, 40]})
+    plan = build_plan("sweep", [load_scenario("status_quo")], design=design, weeks=20, overrides=shock)
+    with pytest.warns(ScheduleWarning, match="scenario 'status_quo': the change scheduled for week 40"):
+        warn_about_late_changes(plan)
+
+
+def test_a_refused_folder_is_the_only_line(cli, tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine")
+    code, _, err = cli("demo", "--out", tmp_path / "mine", "--weeks", 5, "--replicates", 1, "--set", "n_workers=50")
+    assert code == 2 and err.strip().splitlines() == [
+        f"rumahan demo: error: {tmp_path / 'mine'} is not empty and is not a Rumahan output folder; "
+        "choose another folder with --out"]
 
 
 def test_the_cli_prints_one_note_per_scenario_and_runs(cli, tmp_path):
