@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from model.params import PARAMETERS, Parameter
+from model.params import _fmt as _number  # the registry's format, as `rumahan params` prints
 
 ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
@@ -40,14 +41,14 @@ def _default(p: Parameter) -> str:
         return "auto"
     if p.kind == "bool":
         return "true" if p.default else "false"
-    return f"{p.default:g}" if isinstance(p.default, float) else f"{p.default:,}"
+    return _number(p.default)
 
 
 def _bounds(p: Parameter) -> str:
     if p.kind == "bool":
         return "true/false"
     low, high = p.bounds
-    return f"{low:g} - {high:g}" if isinstance(low, float) else f"{low:,} - {high:,}"
+    return f"{_number(low)} to {_number(high)}"
 
 
 def _sampled(p: Parameter) -> str:
@@ -55,7 +56,7 @@ def _sampled(p: Parameter) -> str:
     if p.role != "uncertainty" or not p.sampled or p.kind == "bool":
         return "-"
     low, high = p.sample_range
-    return f"{low:g} - {high:g}"
+    return f"{_number(low)} to {_number(high)}"
 
 
 def parameter_table() -> str:
