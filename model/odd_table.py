@@ -14,8 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from model.params import PARAMETERS, Parameter
-from model.params import _fmt as _number  # the registry's format, as `rumahan params` prints
+from model.params import PARAMETERS, Parameter, format_number
 
 ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
@@ -41,14 +40,14 @@ def _default(p: Parameter) -> str:
         return "auto"
     if p.kind == "bool":
         return "true" if p.default else "false"
-    return _number(p.default)
+    return format_number(p.default)
 
 
 def _bounds(p: Parameter) -> str:
     if p.kind == "bool":
         return "true/false"
     low, high = p.bounds
-    return f"{_number(low)} to {_number(high)}"
+    return f"{format_number(low)} to {format_number(high)}"
 
 
 def _sampled(p: Parameter) -> str:
@@ -56,7 +55,7 @@ def _sampled(p: Parameter) -> str:
     if p.role != "uncertainty" or not p.sampled or p.kind == "bool":
         return "-"
     low, high = p.sample_range
-    return f"{_number(low)} to {_number(high)}"
+    return f"{format_number(low)} to {format_number(high)}"
 
 
 def parameter_table() -> str:

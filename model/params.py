@@ -136,7 +136,7 @@ class Parameter:
         if self.kind == "bool":
             return "true or false"
         low, high = self.bounds
-        return f"{_fmt(low)} to {_fmt(high)} {self.unit}".rstrip()
+        return f"{format_number(low)} to {format_number(high)} {self.unit}".rstrip()
 
 
 def _is_bool(value: Any) -> bool:
@@ -145,7 +145,9 @@ def _is_bool(value: Any) -> bool:
     return isinstance(value, bool) or numpy_bool
 
 
-def _fmt(x: float) -> str:
+def format_number(x: float) -> str:
+    """A parameter value as the registry shows it: whole numbers of 1,000 and more with thousands
+    separators (``2,000,000``), others in ``:g`` form (``0.15``, ``6e-07``)."""
     if isinstance(x, float) and x.is_integer() and abs(x) >= 1000:
         x = int(x)
     return f"{x:,}" if isinstance(x, int) else f"{x:g}"
