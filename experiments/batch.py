@@ -68,6 +68,19 @@ def _how_to_resume(manifest: dict[str, Any]) -> str:
     return f"rerun `{command}`" if command else "rerun the command that created it"
 
 
+def _what_it_holds(manifest: dict[str, Any], kind: str) -> str:
+    """What a folder holds that is not this batch, and what to do: resume it if unfinished."""
+    if manifest["kind"] == "run":
+        name = manifest.get("scenario", {}).get("name", "?")
+        return f"a single run ('{name}'); choose another output folder"
+    what = manifest["kind"] if manifest["kind"] != kind else f"different {kind}"
+    total = manifest.get("plan", {}).get("runs_total", "?")
+    if manifest.get("status") == "complete":
+        return f"a finished {what} ({total} runs); choose another output folder (or delete this one)"
+    return (f"an unfinished {what} ({manifest.get('runs_done', 0)} of {total} runs done); to resume it "
+            f"{_how_to_resume(manifest)}, or choose another output folder")
+
+
 def prepare_folder(out: Path, plan: Plan, invocation: str | None) -> tuple[dict[str, Any], set[int]]:
     """Create ``out`` for ``plan``, or reopen it to resume; refuse a folder holding anything else.
 
@@ -76,27 +89,20 @@ def prepare_folder(out: Path, plan: Plan, invocation: str | None) -> tuple[dict[
     identity = plan.identity()
     total = len(plan.tasks)
     if out.exists() and not out.is_dir():
-        raise storage.OutputError(f"{out} is a file; choose a folder with --out")
+        raise storage.OutputError(f"{out} is a file; choose an output folder")
     if out.is_dir() and (out / storage.MANIFEST).exists():
         manifest = storage.read_manifest(out)
         if manifest["kind"] != plan.kind or manifest.get("identity") != identity:
-            done = manifest.get("runs_done", "some")
-            what = manifest["kind"] if manifest["kind"] != plan.kind else f"different {plan.kind}"
-            raise storage.OutputError(
-                f"{out} holds a {what} ({done} of {manifest.get('plan', {}).get('runs_total', '?')} runs done); "
-                f"to resume it {_how_to_resume(manifest)}, or choose another folder with --out"
-            )
+            raise storage.OutputError(f"{out} holds {_what_it_holds(manifest, plan.kind)}")
         started_with = manifest.get("environment", {}).get("model_fingerprint")
         if manifest.get("status") != "complete" and started_with != model_fingerprint():
             raise storage.OutputError(
                 f"{out} was started with different model code (fingerprint {started_with}, now "
                 f"{model_fingerprint()}); finishing it would mix two versions of the model: choose another "
-                "folder with --out (or delete this one)"
+                "output folder (or delete this one)"
             )
     elif out.is_dir() and any(out.iterdir()):
-        raise storage.OutputError(
-            f"{out} is not empty and is not a Rumahan output folder; choose another folder with --out"
-        )
+        raise storage.OutputError(f"{out} is not empty and is not a Rumahan output folder; choose another output folder")
     else:
         storage.make_folder(out)
         manifest = {

@@ -43,15 +43,13 @@ class OneLineParser(argparse.ArgumentParser):
 
 # --- parameters in --help -------------------------------------------------------------------------
 def _fmt_value(value: Any) -> str:
+    from model.params import format_number
+
     if value is None:
         return "derived"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and abs(value) >= 1000 and value.is_integer():
-        return f"{int(value):,}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{value:g}"
+    return format_number(value)
 
 
 def parameter_listing(with_meaning: bool = False, group: str | None = None, role: str | None = None) -> str:
@@ -59,11 +57,11 @@ def parameter_listing(with_meaning: bool = False, group: str | None = None, role
     and, for the uncertainties that designs sample, the plausible range they sample by default."""
     from model import params as registry
 
-    lines = [f"    {'name':29s} {'unit':24s} {'default':>10s}   {'bounds':<22s} role  sampled over"]
-    for name, entries in registry.groups().items():
-        if group is not None and name != group:
-            continue
-        chosen = [p for p in entries if role is None or p.role == role]
+    listed = {name: [p for p in entries if role is None or p.role == role]
+              for name, entries in registry.groups().items() if group is None or name == group}
+    unit_width = max([24, *(len(p.unit or "-") for entries in listed.values() for p in entries)])
+    lines = [f"    {'name':29s} {'unit':{unit_width}s} {'default':>10s}   {'bounds':<22s} role  sampled over"]
+    for name, chosen in listed.items():
         if not chosen:
             continue
         lines.append(f"  [{name}]")
@@ -74,7 +72,7 @@ def parameter_listing(with_meaning: bool = False, group: str | None = None, role
             if p.role == "uncertainty" and p.sampled and p.kind != "bool":
                 low, high = p.sample_range
                 sampled = f"{_fmt_value(low)} to {_fmt_value(high)}"
-            line = (f"    {p.name:29s} {unit:24s} {_fmt_value(p.default):>10s}   "
+            line = (f"    {p.name:29s} {unit:{unit_width}s} {_fmt_value(p.default):>10s}   "
                     f"{bounds.removesuffix(' ' + p.unit) if p.unit else bounds:<22s} {p.role[0].upper():5s} {sampled}")
             lines.append(line.rstrip())
             if with_meaning:
@@ -99,7 +97,10 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
         name, sep, text = item.partition("=")
         if not sep or not name.strip():
             raise CliError(f"--set expects NAME=VALUE, got {item!r}")
-        out[name.strip()] = registry.parse_value(name.strip(), text)
+        name = name.strip()
+        if name in out:
+            raise CliError(f"--set gives '{name}' twice")
+        out[name] = registry.parse_value(name, text)
     return out
 
 
@@ -208,10 +209,16 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     width = max(len(n) for n in shipped) + 2
     for name in shipped:
         scenario = load_scenario(name)
-        first = scenario.description.split(". ")[0].rstrip(".")
         mark = "" if name in PINNED else "  (added)"
+        if args.long:
+            print(f"{name}{mark}")
+            print(textwrap.fill(scenario.description, 100, initial_indent="    ", subsequent_indent="    "))
+            print(textwrap.fill(f"source: {scenario.source}", 100, initial_indent="    ", subsequent_indent="    "))
+            continue
+        first = scenario.description.split(". ")[0].rstrip(".")
         print(f"{name:{width}s}{textwrap.shorten(first, 100)}{mark}")
-    print("\nScenario files: experiments/scenarios/*.toml; any path to a .toml file works as --scenario.")
+    more = "" if args.long else " `rumahan scenarios --long` shows each one whole, with its source."
+    print(f"\nScenario files: experiments/scenarios/*.toml; any path to a .toml file works as --scenario.{more}")
     return 0
 
 
@@ -315,9 +322,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from experiments import storage
     from experiments.compare import compare_scenarios, comparison_table
+    from experiments.records import OUTCOME_NAMES, unknown_outcomes
     from experiments.report import choose_baseline, format_table, pooled_note, write_comparison
 
     out = Path(args.dir)
+    unknown = [m for m in args.metrics or () if m not in OUTCOME_NAMES]
+    if unknown:  # before any run
+        raise CliError(unknown_outcomes(unknown))
     if args.scenarios:
         started = time.perf_counter()
         comparison = compare_scenarios(
@@ -417,7 +428,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
             seed=1 if args.seed is None else args.seed, overrides=parse_sets(args.set), timeseries=args.timeseries,
             span=args.span, ranges=parse_ranges(args.range),
         )
-        spec = spec_from_dict(data)
+        spec = spec_from_dict(data, where="robustness options")
     check_robustness_spec(spec)
     started = time.perf_counter()
     plan_runs = len(spec.scenarios) * len(spec.design()) * spec.replicates
@@ -506,11 +517,15 @@ def cmd_dashboard(args: argparse.Namespace, extra: Sequence[str]) -> int:
 SPEC_HELP = """\
 A sweep spec is a TOML file (examples: experiments/sweeps/*.toml; full description: docs/experiments.md):
 
-  [sweep]       scenarios = ["status_quo", ...], replicates, weeks, seed, timeseries = true|false
+  [sweep]       scenarios = ["status_quo", ...] (default: status_quo alone), replicates, weeks, seed,
+                timeseries = true|false
   [parameters]  name = value            set in every run
   [grid]        name = [v1, v2, ...]    full factorial over these levels
-  [sample]      size = N, parameters = [...] or "uncertainties", bounds = {name = [lo, hi]}
-                                        Latin hypercube over the registry's bounds
+  [sample]      size = N, parameters = [...] or "uncertainties", span = "plausible"|"bounds",
+                bounds = {name = [lo, hi]}
+                                        Latin hypercube over each parameter's plausible range
+                                        (`rumahan params`), its whole bounds (span = "bounds"),
+                                        or the bounds given
 
 Runs: scenarios x (grid x sample points) x replicates. Results stream to DIR as runs finish;
 rerunning the same command resumes. Parameters, units and bounds: `rumahan params`.
@@ -533,7 +548,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser = add_parser  # every command accepts --debug too
 
-    sub.add_parser("scenarios", help="list the named scenarios with one-line descriptions")
+    p = sub.add_parser("scenarios", help="list the named scenarios with one-line descriptions")
+    p.add_argument("--long", action="store_true", help="whole descriptions, with their sources")
 
     p = sub.add_parser("params", help="list the parameters: unit, default, bounds, role, meaning",
                        formatter_class=raw)
@@ -562,7 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="tabulate and plot a sweep or comparison folder (or run a comparison)",
                        formatter_class=raw, epilog=(
                            "`rumahan compare DIR` reports on an existing sweep or comparison folder: comparison.csv "
-                           "(means, 95%% CIs, differences and effect sizes vs the baseline) and figures/*.png.\n"
+                           "(means, 95% CIs, differences and effect sizes vs the baseline) and figures/*.png.\n"
                            "`rumahan compare DIR --scenarios a b c` first runs those scenarios into DIR (resumable)."))
     p.add_argument("dir", metavar="DIR", help="output folder")
     p.add_argument("--scenarios", nargs="+", metavar="NAME", help="run these scenarios into DIR first")
@@ -580,7 +596,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outcomes", nargs="+", metavar="METRIC", help="outcomes to analyse (default: a key set)")
     p.add_argument("--parameters", nargs="+", metavar="NAME", help="uncertainties to vary (default: all sampled)")
     p.add_argument("--scenario", default="status_quo", help="the scenario the uncertainties vary around")
-    p.add_argument("--levels", type=int, default=4, help="Morris grid levels (default 4)")
+    p.add_argument("--levels", type=int, default=4, help="Morris grid levels, an even number (default 4)")
     _add_ranges(p)
     p.add_argument("--timeseries", action="store_true", help="keep weekly series (default: summaries only)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
@@ -665,7 +681,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "dashboard":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        print(f"rumahan {args.command}: error: unrecognized arguments: {' '.join(extra)} "
+              f"(see `rumahan {args.command} --help`)", file=sys.stderr)
+        return 2
     args.invocation = _invocation(argv)
     try:
         if args.command == "dashboard":

@@ -28,7 +28,7 @@ from scipy import stats
 from experiments.batch import run_batch
 from experiments.executors import CONNECT_TIMEOUT_S
 from experiments.plan import build_plan
-from experiments.records import OUTCOME_NAMES
+from experiments.records import OUTCOME_NAMES, unknown_outcomes
 from experiments.scenarios import Scenario, ScenarioError, load_scenario
 from model.metrics import OUTPUT_BY_NAME
 
@@ -170,7 +170,7 @@ def comparison_table(
         metrics = [m for m in OUTCOME_NAMES if m in runs.columns]
     unknown = [m for m in metrics if m not in OUTPUT_BY_NAME or m not in runs.columns]
     if unknown:
-        raise ValueError(f"unknown metric(s) {', '.join(unknown)}; see model/metrics.py")
+        raise ValueError(unknown_outcomes(unknown))
     if baseline is not None and baseline not in set(runs[keys[0]]):
         raise ValueError(f"baseline '{baseline}' is not a {keys[0]} of these runs "
                          f"({', '.join(map(str, pd.unique(runs[keys[0]])))})")

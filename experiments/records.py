@@ -15,6 +15,7 @@ Rows are ordered by the batch's run order, so the tables do not depend on which 
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -37,6 +38,16 @@ SERIES_ID_COLUMNS = ("run_id", "scenario", "point", "replicate")
 EVENT_COLUMNS = (*SERIES_ID_COLUMNS, "week", "kind", "detail")
 #: Metrics whose final-year mean is an outcome (``week`` and ``year`` only say when).
 OUTCOME_NAMES = tuple(m for m in METRIC_NAMES if m not in ("week", "year"))
+
+
+def unknown_outcomes(names: Iterable[str]) -> str:
+    """The refusal of outcome names that are not metrics: close matches, then every accepted name."""
+    names = list(names)
+    if not names:
+        return f"no outcome given; accepted: {', '.join(OUTCOME_NAMES)}"
+    close = difflib.get_close_matches(names[0], OUTCOME_NAMES, n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unknown outcome(s) {', '.join(names)}{hint}; accepted: {', '.join(OUTCOME_NAMES)}"
 #: Column types of metrics in stored time series: ``week`` and ``year`` whole, the rest float64.
 SERIES_TYPES = {name: "int64" if name in ("week", "year") else "float64" for name in METRIC_NAMES}
 

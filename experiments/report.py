@@ -130,7 +130,8 @@ def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES)
             r = sub.loc[metric]
             half = (r["ci_high"] - r["ci_low"]) / 2 if pd.notna(r["ci_high"]) else np.nan
             mark = "*" if pd.notna(r["diff_ci_low"]) and (r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0) else " "
-            line.append(_number(r["mean"]) + ("" if np.isnan(half) else f" ±{_number(half)}") + mark)
+            places = _decimals(r["mean"])  # the half-width to the mean's precision
+            line.append(_number(r["mean"], places) + ("" if np.isnan(half) else f" ±{_number(half, places)}") + mark)
         cells.append(line)
     widths = [width] + [max(len(h), len(u), *(len(c[i + 1]) for c in cells)) + 1 for i, (h, u) in
                         enumerate(zip(header[1:], units[1:], strict=True))]
@@ -143,11 +144,12 @@ def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES)
     return "\n".join(lines)
 
 
-def _number(x: float) -> str:
+def _decimals(x: float) -> int:
+    """Decimals a table shows for a number of this size: 0 from 1,000, 1 from 100, else 3."""
+    return 0 if abs(x) >= 1000 else 1 if abs(x) >= 100 else 3
+
+
+def _number(x: float, places: int | None = None) -> str:
     if pd.isna(x):
         return "nan"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 100:
-        return f"{x:.1f}"
-    return f"{x:.3f}"
+    return f"{x:,.{_decimals(x) if places is None else places}f}"

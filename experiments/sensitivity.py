@@ -30,6 +30,7 @@ from experiments.compare import as_scenario
 from experiments.design import sampling_bounds, uncertainties, values_frame
 from experiments.executors import CONNECT_TIMEOUT_S
 from experiments.plan import Plan, build_plan, check_batch_size, check_count
+from experiments.records import unknown_outcomes
 from experiments.scenarios import Scenario
 from experiments.seeds import design_rng
 from model import params as registry
@@ -92,6 +93,9 @@ def draw_sample(method: str, problem: dict[str, Any], samples: int, root_seed: i
         from SALib.sample import morris
 
         check_count(levels, "levels", low=2)
+        if levels % 2:  # Morris's trajectories step by levels / (2 (levels - 1)): an odd grid is sampled unevenly
+            raise ValueError(f"levels = {levels} for Morris must be an even number (e.g. 4, 6, 8); SALib samples "
+                             "an odd grid unevenly")
         return morris.sample(problem, samples, num_levels=levels, seed=design_rng(root_seed))
     if method == "sobol":
         if samples & (samples - 1):
@@ -136,9 +140,7 @@ def sensitivity_plan(
 def check_outcomes(outcomes: Sequence[str]) -> list[str]:
     unknown = [o for o in outcomes if o not in OUTPUT_BY_NAME or o in ("week", "year")]
     if unknown or not outcomes:
-        raise registry.ParameterError(
-            f"unknown outcome(s) {', '.join(unknown) or '(none given)'}; see the metrics in model/metrics.py"
-        )
+        raise registry.ParameterError(unknown_outcomes(unknown))
     return list(outcomes)
 
 

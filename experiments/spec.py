@@ -42,6 +42,7 @@ import pandas as pd
 
 from experiments.design import cross, grid_design, latin_hypercube, uncertainties
 from experiments.plan import Plan, build_plan, check_batch_size
+from experiments.records import unknown_outcomes
 from experiments.scenarios import Scenario, ScenarioError, load_scenario, read_toml_file
 from model import params as registry
 from model.metrics import OUTPUT_BY_NAME
@@ -114,9 +115,10 @@ def _whole(value: Any, what: str, where: str, low: int) -> int:
     return value
 
 
-def spec_from_dict(data: Mapping[str, Any], path: Path | None = None) -> SweepSpec:
-    """Build and validate a spec from parsed TOML (or any mapping of the same shape)."""
-    where = f"sweep spec {path}" if path else "sweep spec"
+def spec_from_dict(data: Mapping[str, Any], path: Path | None = None, where: str | None = None) -> SweepSpec:
+    """Build and validate a spec from parsed TOML (or any mapping of the same shape). Messages name
+    ``where`` it came from (default: the spec file ``path``)."""
+    where = where or (f"sweep spec {path}" if path else "sweep spec")
     unknown = set(data) - SECTIONS
     if unknown:
         raise SpecError(f"{where}: unknown section(s) {', '.join(sorted(unknown))}; expected "
@@ -239,7 +241,7 @@ def outcome_directions(outcomes: Mapping[str, Any] | Sequence[str]) -> dict[str,
     out = {}
     for name, direction in outcomes.items():
         if name not in OUTPUT_BY_NAME or name in ("week", "year"):
-            raise registry.ParameterError(f"unknown outcome '{name}'; see the metrics in model/metrics.py")
+            raise registry.ParameterError(unknown_outcomes([name]))
         if direction not in ("max", "min"):
             raise registry.ParameterError(f"outcome '{name}' direction {direction!r} must be \"max\" or \"min\"")
         out[name] = direction

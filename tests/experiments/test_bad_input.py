@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -25,6 +26,8 @@ def _one_line_error(code: int, err: str, expected_code: int = 2) -> str:
     (("run", "--scenario", "status_quo", "--set", "tokenism=1.5", "--out", "{tmp}/r"),
      "parameter 'tokenism' = 1.5 is out of bounds; accepted: 0 to 1 share"),
     (("run", "--scenario", "status_quo", "--set", "tokenism", "--out", "{tmp}/r"), "--set expects NAME=VALUE"),
+    (("run", "--scenario", "status_quo", "--set", "tokenism=0.1", "--set", "tokenism=0.2", "--out", "{tmp}/r"),
+     "--set gives 'tokenism' twice"),
     (("run", "--scenario", "status_quo", "--set", "recognition=maybe", "--out", "{tmp}/r"), "accepted: true or false"),
     (("run", "--scenario", "status_quo", "--weeks", "0", "--out", "{tmp}/r"), "weeks = 0"),
     (("sensitivity", "--samples", "2", "--parameters", "tokenism", "relocation_cost", "--out", "{tmp}/s"),
@@ -32,6 +35,10 @@ def _one_line_error(code: int, err: str, expected_code: int = 2) -> str:
     (("sensitivity", "--method", "sobol", "--samples", "6", "--parameters", "principal_price", "relocation_cost",
       "--out", "{tmp}/s"), "must be a power of 2"),
     (("sensitivity", "--samples", "2", "--outcomes", "happiness", "--out", "{tmp}/s"), "unknown outcome(s) happiness"),
+    (("compare", "{tmp}", "--scenarios", "status_quo", "--metrics", "membershp", "--weeks", "2"),
+     "unknown outcome(s) membershp (did you mean membership_rate, coop_members?); accepted: piece_rate_mean,"),
+    (("robustness", "--scenarios", "status_quo", "c177", "--parameters", "tokenism", "principal_price",
+      "--out", "{tmp}/b"), "tokenism"),
     (("robustness", "--scenarios", "status_quo", "c177", "--outcomes", "earnings_to_ump:up", "--out", "{tmp}/b"),
      "must be \"max\" or \"min\""),
     (("compare", "{tmp}"), "is not a Rumahan output folder (no manifest.json)"),
@@ -56,14 +63,26 @@ def test_spec_with_out_of_bounds_grid_names_parameter_and_bounds(cli, tmp_path):
     assert "'framing_intensity' = 2.0 is out of bounds; accepted: 0 to 1" in line
 
 
-def test_folder_holding_a_different_sweep_is_refused_with_how_to_resume(cli, tmp_path, tiny_spec):
+def test_folder_holding_a_different_sweep_is_refused_with_what_to_do(cli, tmp_path, tiny_spec):
     out = tmp_path / "out"
     assert cli("sweep", tiny_spec, "--out", out, "--jobs", 1, "--quiet", "--no-report")[0] == 0
     line = _one_line_error(*cli("sweep", tiny_spec, "--out", out, "--weeks", 31, "--jobs", 1, "--quiet")[::2])
-    assert f"{out} holds a different sweep (16 of 16 runs done)" in line
-    assert f"to resume it rerun `rumahan sweep {tiny_spec} --out {out}" in line and "another folder" in line
+    assert line.endswith(f"{out} holds a finished different sweep (16 runs); choose another output folder "
+                         "(or delete this one)")
+    line = _one_line_error(*cli("compare", out, "--scenarios", "status_quo", "c177", "--weeks", 3)[::2])
+    assert f"{out} holds a finished sweep (16 runs)" in line and "--out" not in line
+    # an unfinished one says how to resume it
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "status": "interrupted", "runs_done": 9}))
+    line = _one_line_error(*cli("sweep", tiny_spec, "--out", out, "--weeks", 31, "--jobs", 1, "--quiet")[::2])
+    assert f"{out} holds an unfinished different sweep (9 of 16 runs done); to resume it rerun " \
+           f"`rumahan sweep {tiny_spec} --out {out}" in line and "another output folder" in line
     line = _one_line_error(*cli("run", "--scenario", "status_quo", "--out", out)[::2])
     assert "holds a sweep" in line
+    run = tmp_path / "run"
+    assert cli("run", "--scenario", "c177", "--set", "n_workers=60", "--weeks", 3, "--out", run, "--quiet")[0] == 0
+    line = _one_line_error(*cli("sweep", tiny_spec, "--out", run, "--quiet")[::2])
+    assert line.endswith(f"{run} holds a single run ('c177'); choose another output folder")
     (tmp_path / "stuff").mkdir()
     (tmp_path / "stuff" / "notes.txt").write_text("mine")
     line = _one_line_error(*cli("sweep", tiny_spec, "--out", tmp_path / "stuff", "--quiet")[::2])

@@ -186,3 +186,27 @@ def test_help_lists_parameters_with_units_and_bounds(cli, capsys):
     assert "share" in line and "0.8" in line and "0 to 1" in line and line.endswith("L")
     code, stdout, _ = cli("params", "--group", "state")
     assert code == 0 and "framing_intensity" in stdout and "n_workers" not in stdout
+
+
+def test_params_columns_line_up_whatever_the_unit_length(cli):
+    from experiments.cli import _fmt_value
+    from model import params as registry
+
+    code, stdout, _ = cli("params", "--short")
+    lines = stdout.splitlines()
+    header = next(line for line in lines if line.strip().startswith("name"))
+    end = header.index("default") + len("default")  # defaults are right-aligned under the header
+    for p in registry.PARAMETERS:
+        row = next(line for line in lines if line.startswith(f"    {p.name} "))
+        assert row[:end].endswith(" " + _fmt_value(p.default)), row
+    assert code == 0
+
+
+def test_scenarios_long_shows_whole_descriptions_and_sources(cli):
+    from experiments.scenarios import load_scenario
+
+    code, stdout, _ = cli("scenarios", "--long")
+    flat = " ".join(stdout.split())
+    quo = load_scenario("status_quo")
+    assert code == 0 and " ".join(quo.description.split()) in flat and f"source: {quo.source}" in flat
+    assert "[...]" not in stdout

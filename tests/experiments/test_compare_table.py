@@ -74,7 +74,7 @@ def test_several_group_columns_compare_within_the_same_point():
 def test_bad_baseline_or_metric_is_refused(paired_runs):
     with pytest.raises(ValueError, match="baseline 'nope' is not a scenario"):
         comparison_table(paired_runs, "nope")
-    with pytest.raises(ValueError, match="unknown metric"):
+    with pytest.raises(ValueError, match="unknown outcome"):
         comparison_table(paired_runs, "base", metrics=["happiness"])
     assert comparison_table(paired_runs, None, metrics=["earnings_to_ump"])["diff"].isna().all()
 

@@ -66,7 +66,7 @@ def test_a_refused_folder_is_the_only_line(cli, tmp_path):
     code, _, err = cli("demo", "--out", tmp_path / "mine", "--weeks", 5, "--replicates", 1, "--set", "n_workers=50")
     assert code == 2 and err.strip().splitlines() == [
         f"rumahan demo: error: {tmp_path / 'mine'} is not empty and is not a Rumahan output folder; "
-        "choose another folder with --out"]
+        "choose another output folder"]
 
 
 def test_the_cli_prints_one_note_per_scenario_and_runs(cli, tmp_path):
