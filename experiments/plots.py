@@ -14,8 +14,11 @@ from collections.abc import Callable, Sequence
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
+from numpy.typing import NDArray
 
 from experiments.compare import t_half_width
 from model import params as registry
@@ -113,6 +116,7 @@ def timeseries_bands(
     colours = dict(zip(groups, _colours(len(groups)), strict=True))
     frame = timeseries if group in timeseries else timeseries.assign(**{group: "all"})
     position, time_label = time_axis(int(frame["week"].max()) if len(frame) else 0)
+    marked = False  # whether a policy change is drawn
     for ax, metric in zip(axes, metrics, strict=False):
         for name, part in frame.groupby(group, sort=False):
             agg = part.groupby("week")[metric].agg(["mean", "std", "count"])
@@ -129,17 +133,32 @@ def timeseries_bands(
                 if name in colours:
                     for week in sorted(set(part["week"]))[:3]:
                         ax.axvline(float(position(week)), color=colours[name], ls=":", lw=1)
+                        marked = True
         ax.set_title(metric_title(metric), fontsize=9)
         ax.set_ylabel(OUTPUT_BY_NAME[metric].unit if metric in OUTPUT_BY_NAME else "")
+        _zero_share_on_its_scale(ax, metric, frame[metric].to_numpy(dtype=float), axis="y")
         ax.set_xlabel(time_label)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.ticklabel_format(axis="x", useOffset=False, style="plain")
         ax.grid(alpha=0.3)
     handles, labels = axes[0].get_legend_handles_labels()
-    if len(groups) > 1:
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(5, len(groups)), fontsize=8,
-                   title=f"{group}: mean and 95% confidence band over {over}", title_fontsize=8)
+    if marked:
+        handles.append(Line2D([], [], color="0.3", ls=":", lw=1))
+        labels.append("a policy change (dotted)")
+    if len(groups) > 1 or marked:
+        title = f"{group}: mean and 95% confidence band over {over}" if len(groups) > 1 else None
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(5, len(labels)), fontsize=8,
+                   title=title, title_fontsize=8)
     return fig
+
+
+def _zero_share_on_its_scale(ax: Axes, metric: str, values: NDArray[np.float64], axis: str) -> None:
+    """A bounded metric (a share) that is zero throughout is drawn on its own scale (0-1), not on
+    matplotlib's default range around 0."""
+    output = OUTPUT_BY_NAME.get(metric)
+    if output and output.bounds and output.bounds[0] == 0 and not np.nanmax(np.abs(values), initial=0.0) > 0:
+        top = output.bounds[1]
+        (ax.set_xlim if axis == "x" else ax.set_ylim)(-0.02 * top, top)  # the zero line off the frame
 
 
 def final_year_bars(
@@ -165,9 +184,7 @@ def final_year_bars(
         ax.set_yticks(y, labels, fontsize=8)
         ax.set_title(metric_title(metric, 40), fontsize=9)
         ax.set_xlabel(f"final-year mean ({OUTPUT_BY_NAME[metric].unit})")
-        bounds = OUTPUT_BY_NAME[metric].bounds
-        if bounds and bounds[0] == 0 and not np.nanmax(np.abs(rows[["mean", "ci_high"]].to_numpy())) > 0:
-            ax.set_xlim(0, bounds[1])  # all zero: show it on the metric's own scale, not around 0
+        _zero_share_on_its_scale(ax, metric, rows[["mean", "ci_high"]].to_numpy(dtype=float), axis="x")
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"Final-year outcomes: mean and 95% confidence interval over {over} (grey: baseline)",
                  fontsize=10)

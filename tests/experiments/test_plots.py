@@ -43,7 +43,7 @@ def test_final_year_bars_say_what_the_interval_is_over_and_show_an_all_zero_shar
     assert "interval over replicates" in plots.final_year_bars(table, ["coverage_rate"])._suptitle.get_text()
     fig = plots.final_year_bars(table, ["coverage_rate"], over="all 9 design points and their replicates")
     assert "interval over all 9 design points and their replicates" in fig._suptitle.get_text()
-    assert fig.axes[0].get_xlim() == (0.0, 1.0)
+    assert fig.axes[0].get_xlim() == (-0.02, 1.0)
     assert plots.final_year_bars(table, ["earnings_to_ump"]).axes[0].get_xlim()[1] < 1.0
 
 
