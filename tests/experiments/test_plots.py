@@ -60,6 +60,12 @@ def test_timeseries_bands_mean_line_is_the_weekly_mean():
     long = pd.DataFrame({"scenario": "a", "week": np.arange(0, 521, 52), "membership_rate": 0.5})
     fig = plots.timeseries_bands(long, ["membership_rate"])
     assert list(fig.axes[0].lines[0].get_xdata()) == list(range(2023, 2034)) and fig.axes[0].get_xlabel() == "year"
+    # a policy change is a dotted line at its week, named in the legend
+    events = pd.DataFrame({"scenario": ["a"], "week": [3], "kind": ["policy_scheduled"], "detail": ["tokenism = 0.1"]})
+    fig = plots.timeseries_bands(series, ["membership_rate"], events=events)
+    assert [tuple(line.get_xdata()) for line in fig.axes[0].lines[1:]] == [(3.0, 3.0)]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["a", "a policy change (dotted)"]
+    assert not plots.timeseries_bands(series, ["membership_rate"]).legends  # one group, nothing to name
 
 
 def test_power_figures_and_heatmap(runs):
