@@ -31,6 +31,9 @@ def main() -> None:
         for i, (file, title, icon, path) in enumerate(PAGES)
     ]
     page = st.navigation(pages)
+    problem = session.take_url_problem()  # on whichever page the link opens
+    if problem:
+        st.warning(f"Some of the link's settings could not be used and were left out: {problem}")
     try:
         page.run()
     except Exception as exc:  # a safety net: a message in the page, the traceback in the server's log

@@ -12,7 +12,6 @@ import streamlit as st
 
 from dashboard import figures
 from dashboard.labels import metric_label
-from dashboard.run_charts import timeseries_chart
 from experiments.compare import comparison_table
 from experiments.records import OUTCOME_NAMES, param_column
 from experiments.report import choose_baseline
@@ -112,7 +111,7 @@ def filtered_runs(folder: OutputFolder) -> pd.DataFrame:
             values = sorted(pd.unique(folder.runs[column]))
             key = f"batch.f.{name}.{folder.path}"
             if len(values) <= PICK_VALUES_UP_TO or not pd.api.types.is_numeric_dtype(folder.runs[column]):
-                chosen = st.multiselect(name, values, default=values, key=key)
+                chosen = st.multiselect(name, values, default=values, key=key, format_func=_short)
                 runs = runs[runs[column].isin(chosen)]
             else:
                 low, high = float(min(values)), float(max(values))
@@ -122,17 +121,26 @@ def filtered_runs(folder: OutputFolder) -> pd.DataFrame:
     return runs
 
 
+def _short(value: object) -> str:
+    """A filter value as people read it: 4 significant digits for a float (0.2083, 413.3)."""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
 def heatmap_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
     st.subheader("Heatmap over two swept parameters")
     axes = [*varied(folder), "scenario"]
-    if len(axes) < 2 or runs.empty:
+    if len(axes) < 2:
         st.caption("This batch varied fewer than two things, so there is no heatmap.")
         return
-    cols = st.columns(3)
+    cols = st.columns(4)
     x = cols[0].selectbox("Across", axes, index=0, key="batch.hx")
     y = cols[1].selectbox("Up", [a for a in axes if a != x], index=0, key="batch.hy")
     metric = cols[2].selectbox("Outcome", list(OUTCOME_NAMES), key="batch.hm", format_func=metric_label,
                                index=list(OUTCOME_NAMES).index("earnings_to_ump"))
+    scenarios = list(pd.unique(runs["scenario"]))
+    if "scenario" not in (x, y) and len(scenarios) > 1:  # one scenario at a time: never a blend of them
+        scenario = cols[3].selectbox("Scenario", scenarios, key="batch.hs")
+        runs = runs[runs["scenario"] == scenario]
     left, _ = st.columns([3, 2])
     with left:
         figures.show("heatmap", runs, x, y, metric, alt=f"Heatmap of {metric} over {x} and {y}")
@@ -179,12 +187,17 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
         st.caption(f"Filter to at most {MAX_LINES} groups to see the weekly lines.")
 
 
+#: Said under the analyses that use every run of the folder whatever the filter.
+WHOLE_FOLDER = "Computed from every run of the folder; the filter above selects the runs of the tables below."
+
+
 def sensitivity_view(folder: OutputFolder) -> None:
     indices = folder.tables.get("indices")
     st.subheader("Sensitivity: which uncertainties matter")
     if indices is None or indices.empty:
         st.info("This folder holds no sensitivity indices (indices.parquet).")
         return
+    st.caption(WHOLE_FOLDER)
     outcomes = list(pd.unique(indices["outcome"]))
     chosen = st.multiselect("Outcomes", outcomes, default=outcomes[:2], key="batch.s_outcomes",
                             format_func=metric_label)
@@ -201,7 +214,7 @@ def robustness_view(folder: OutputFolder) -> None:
         st.info("This folder holds no regret table (regret.parquet).")
         return
     st.caption("Regret is how far a policy falls short of the best policy in the same state of the world, in "
-               "the outcome's unit; 0 is best. A robust policy has a small maximum regret.")
+               "the outcome's unit; 0 is best. A robust policy has a small maximum regret. " + WHOLE_FOLDER)
     figures.show("regret_plot", regret, alt="Regret of each policy across states of the world")
 
 
@@ -209,8 +222,9 @@ def run_view(folder: OutputFolder) -> None:
     st.subheader("Weekly outcomes")
     metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), key="batch.run_metrics", format_func=metric_label,
                              default=["piece_rate_mean", "membership_rate"])
-    if metrics and folder.timeseries is not None:
-        st.altair_chart(timeseries_chart(folder.timeseries, metrics), width="stretch")
+    if metrics and folder.timeseries is not None:  # a panel per outcome: each on its own scale and unit
+        series = folder.timeseries.assign(scenario=folder.manifest.get("scenario", {}).get("name", "run"))
+        figures.show("timeseries_bands", series, metrics, alt="Weekly outcomes of the run, a panel each")
 
 
 def tables_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
@@ -218,7 +232,9 @@ def tables_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
     tables: dict[str, pd.DataFrame] = {"runs (selected)": runs, **folder.tables}
     name = st.selectbox("Table", list(tables), key="batch.table")
     frame = tables[name]
-    st.dataframe(frame, hide_index=True, width="stretch", height=300)
+    # seeds reach 2**64, beyond the 2**53 a browser's numbers hold exactly: shown as text
+    shown = frame.astype({c: str for c in ("seed", "root_seed") if c in frame.columns})
+    st.dataframe(shown, hide_index=True, width="stretch", height=300)
     stem = f"{folder.path.name}_{name.split(' ')[0]}"
     st.download_button(f"Download {name} (CSV)", frame.to_csv(index=False).encode(), f"{stem}.csv",
                        mime="text/csv", key="batch.download", on_click="ignore")
@@ -253,7 +269,9 @@ def render() -> None:
         st.info("No run has finished in this folder yet.")
         return
     runs = filtered_runs(folder)
-    if folder.kind == "sweep":
+    if runs.empty:
+        st.info("No run matches the filter; widen it above.")
+    elif folder.kind == "sweep":
         heatmap_view(folder, runs)
         comparison_view(folder, runs)
     elif folder.kind == "comparison":

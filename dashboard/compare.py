@@ -138,7 +138,8 @@ def results(settings: CompareSettings, found: Comparison) -> None:
     st.markdown(settings.describe() + ".")
     runs_time = found.runs["wall_time_s"].sum() if "wall_time_s" in found.runs else float("nan")
     st.caption(f"{len(found.runs)} runs, {runs_time:.1f} s of simulation in total.")
-    late = {name: changes_after_end(load_scenario(name).schedule, settings.weeks) for name in settings.scenarios}
+    late = {name: changes_after_end(load_scenario(name).schedule, settings.weeks, load_scenario(name).parameters)
+            for name in settings.scenarios}
     if any(late.values()):
         listed = "; ".join(f"{name}, week {', '.join(map(str, weeks))}" for name, weeks in late.items() if weeks)
         st.warning(f"Some scheduled policy changes come after the runs' last week ({settings.weeks}) and do not "

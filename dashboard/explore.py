@@ -224,7 +224,7 @@ def results(finished: session.FinishedRun, current: RunConfig) -> None:
                 f"({result.wall_time_s:.1f} s). {config.describe_changes()}")
     if config != current:
         st.caption("These are the results of an earlier configuration.")
-    late = changes_after_end(config.run_schedule(), config.weeks)
+    late = changes_after_end(config.run_schedule(), config.weeks, config.parameters())
     if late:
         when = ", ".join(week_date(week) for week in late)
         st.warning(f"Scheduled policy changes at {when} fall after this run's last week ({config.weeks}) and do "
@@ -234,7 +234,8 @@ def results(finished: session.FinishedRun, current: RunConfig) -> None:
     kinds = list(dict.fromkeys(events["kind"]))
     marked = st.multiselect(
         "Events marked on the time axes (dashed lines)", kinds,
-        default=[k for k in kinds if k in MARKED_EVENTS], key="explore.marked_events",
+        # a key per scenario: switching scenario marks the new one's own changes by default
+        default=[k for k in kinds if k in MARKED_EVENTS], key=f"explore.marked_events.{config.scenario}",
         format_func=lambda k: events.loc[events["kind"] == k, "event"].iloc[0],
     )
     outcome_panels(result, events[events["kind"].isin(marked)])
@@ -250,9 +251,6 @@ def render() -> None:
     st.title("Explore a run")
     st.markdown("Choose a scenario, change any lever or uncertainty, and press **Run simulation**. "
                 "Every input comes with its unit, and its meaning, range and source behind the ? icon.")
-    problem = session.take_url_problem()
-    if problem:
-        st.warning(f"Some of the link's settings could not be used and were left out: {problem}")
     config = session.config()
     _fill_widgets(config)
     scenario_picker(config)

@@ -19,6 +19,8 @@ from model import params as registry
 
 #: Query parameters that are not model parameters.
 RUN_KEYS = ("scenario", "seed", "weeks", "schedule")
+#: Settings of a run's size, left out first when a link's settings do not go together.
+SIZE_KEYS = ("n_workers", "n_subcontractors")
 #: Query parameters Streamlit itself uses; ignored.
 STREAMLIT_KEYS = ("embed", "embed_options")
 #: Longest run the dashboard offers (50 years of weeks); the CLI has no such limit.
@@ -155,7 +157,7 @@ class RunConfig:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
             raise ConfigError(f"seed = {self.seed!r} is not a whole number from 0 to {MAX_SEED:,}")
         if isinstance(self.weeks, bool) or not isinstance(self.weeks, int) or not 1 <= self.weeks <= MAX_WEEKS:
-            raise ConfigError(f"weeks = {self.weeks!r} is not a whole number from 1 to {MAX_WEEKS}")
+            raise ConfigError(f"weeks = {self.weeks!r} is not a whole number from 1 to {MAX_WEEKS:,}")
         scenario = self.to_scenario()
         if self.schedule is not None:
             _check_schedule(self.schedule)
@@ -203,12 +205,17 @@ class RunConfig:
             problems.append(f"unknown scenario '{scenario}'; valid: {', '.join(available())}")
             scenario = DEFAULT_SCENARIO
         numbers = {"seed": DEFAULT_SEED, "weeks": DEFAULT_WEEKS}
-        for key in numbers:
+        for key, (low, high) in {"seed": (0, MAX_SEED), "weeks": (1, MAX_WEEKS)}.items():
             if key in query:
                 try:
-                    numbers[key] = int(text(key))
+                    number = int(text(key))
                 except ValueError:
                     problems.append(f"{key} = '{text(key)}' is not a whole number")
+                    continue
+                if low <= number <= high:
+                    numbers[key] = number
+                else:
+                    problems.append(f"{key} = {number} is not a whole number from {low:,} to {high:,}")
         values: dict[str, Any] = {}
         for key in query:
             if key in RUN_KEYS or key in STREAMLIT_KEYS:
@@ -225,9 +232,22 @@ class RunConfig:
                 problems.append(str(exc))
         try:
             return cls.build(scenario, values, numbers["seed"], numbers["weeks"], schedule), problems
-        except ConfigError as exc:  # the values do not go together: keep the scenario only
+        except ConfigError as exc:  # the values do not go together: leave out the run's size first
             problems.append(str(exc))
-            return cls(scenario), problems
+        def listed(entries: Mapping[str, Any]) -> list[str]:
+            return [f"{k} = {format_value(v)}" for k, v in entries.items()]
+
+        weeks_left_out = [f"weeks = {numbers['weeks']}"] if numbers["weeks"] != DEFAULT_WEEKS else []
+        try:
+            config = cls.build(scenario, {k: v for k, v in values.items() if k not in SIZE_KEYS}, numbers["seed"],
+                               DEFAULT_WEEKS, schedule)
+            dropped = [*listed({k: v for k, v in values.items() if k in SIZE_KEYS}), *weeks_left_out]
+        except ConfigError:  # still not: the scenario and the seed alone
+            config = cls.build(scenario, {}, numbers["seed"], DEFAULT_WEEKS)
+            dropped = [*listed(values), *weeks_left_out, *(["schedule"] if schedule is not None else [])]
+        if dropped:
+            problems.append(f"so the link's {', '.join(dropped)} {'is' if len(dropped) == 1 else 'are'} left out")
+        return config, problems
 
     # --- the scenario TOML -------------------------------------------------------------------
     def to_toml(self) -> str:

@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 
 from experiments.compare import t_half_width
+from experiments.records import PARAM_PREFIX
 from model import params as registry
 from model.calendar import START_YEAR, WEEKS_PER_YEAR
 from model.metrics import OUTPUT_BY_NAME
@@ -74,9 +75,12 @@ def _grid(n: int, ncols: int, panel: tuple[float, float]) -> tuple[Figure, np.nd
 
 
 def _group_labels(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
-    if len(keys) == 1:
-        return frame[keys[0]].astype(str)
-    return frame[list(keys)].astype(str).agg(" · ".join, axis=1)
+    """A label per group: its values joined by " · ", a parameter's as ``name=value`` (4 digits)."""
+    def part(key: str) -> pd.Series:
+        values = frame[key].map(lambda v: f"{v:.4g}" if isinstance(v, float) else str(v))
+        return key.removeprefix(PARAM_PREFIX) + "=" + values if key.startswith(PARAM_PREFIX) else values
+
+    return pd.concat([part(k) for k in keys], axis=1).agg(" · ".join, axis=1)
 
 
 def _group_keys(table: pd.DataFrame) -> list[str]:

@@ -56,14 +56,15 @@ def explored() -> AppTest:
 # --- output folders ---------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def sweep_folder(tmp_path_factory) -> Path:
-    """A finished sweep (2 x 2 grid of framing_intensity and tokenism, 200 workers, 26 weeks),
+    """A finished sweep (2 scenarios x 2 x 2 grid of framing_intensity and tokenism, 200 workers, 26 weeks),
     written by ``experiments.sweep.run_sweep`` as ``rumahan sweep`` writes it (without its report
     figures, to save time)."""
     from experiments.spec import spec_from_dict
     from experiments.sweep import run_sweep
 
     spec = spec_from_dict({
-        "sweep": {"name": "dashboard_test", "scenarios": ["status_quo"], "replicates": 1, "weeks": 26, "seed": 1},
+        "sweep": {"name": "dashboard_test", "scenarios": ["status_quo", "no_network"], "replicates": 1, "weeks": 26,
+                  "seed": 1},
         "parameters": {"n_workers": 200},
         "grid": {"framing_intensity": [0.0, 0.7], "tokenism": [0.1, 0.8]},
     })

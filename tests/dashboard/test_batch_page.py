@@ -18,13 +18,22 @@ def test_a_sweep_shows_heatmap_filters_and_tables(explored, sweep_folder) -> Non
     assert at.selectbox(key="batch.hx").value == "framing_intensity"
     assert at.selectbox(key="batch.hy").value == "tokenism"
     assert len(at.image) == 3               # heatmap, final-year bars, weekly bands
-    assert any(c.value == "4 of 4 runs selected." for c in at.caption)
-    assert len(at.dataframe[0].value) == 4
+    assert any(c.value == "8 of 8 runs selected." for c in at.caption)
+    assert len(at.dataframe[0].value) == 8
+    assert at.dataframe[0].value["seed"].map(type).eq(str).all()  # 64-bit seeds shown whole, as text
+    # the heatmap shows one scenario at a time, never a blend of them
+    assert at.selectbox(key="batch.hs").options == ["status_quo", "no_network"]
+    at.selectbox(key="batch.hs").select("no_network").run()
+    assert not at.exception and len(at.image) == 3
     # keep only the runs without framing
     at.multiselect(key=f"batch.f.framing_intensity.{sweep_folder}").set_value([0.0]).run()
-    assert any(c.value == "2 of 4 runs selected." for c in at.caption)
+    assert any(c.value == "4 of 8 runs selected." for c in at.caption)
     assert set(at.dataframe[0].value["param.framing_intensity"]) == {0.0}
     assert at.download_button(key="batch.download").label == "Download runs (selected) (CSV)"
+    # a filter that keeps nothing says so, and the tables stay
+    at.multiselect(key=f"batch.f.scenario.{sweep_folder}").set_value([]).run()
+    assert not at.exception and any(i.value == "No run matches the filter; widen it above." for i in at.info)
+    assert len(at.dataframe[0].value) == 0
 
 
 def test_folders_that_are_not_outputs_are_refused_in_words(explored, bogus_folder, tmp_path) -> None:

@@ -45,6 +45,15 @@ def test_every_problem_of_a_link_is_named() -> None:
     assert "unknown parameter 'colour'" in message
 
 
+def test_a_link_too_large_to_run_keeps_its_other_settings_and_names_what_it_leaves_out() -> None:
+    config, problems = RunConfig.read_query({"tokenism": "0.3", "n_workers": "5000000", "weeks": "2600", "seed": "7"})
+    assert (config.seed, config.weeks, config.changes) == (7, 520, (("tokenism", 0.3),))
+    assert problems[-1] == "so the link's n_workers = 5000000, weeks = 2600 are left out"
+    config, problems = RunConfig.read_query({"n_workers": "20", "n_subcontractors": "30", "tokenism": "0.3"})
+    assert config.changes == (("tokenism", 0.3),) and "'n_subcontractors' = 30 exceeds n_workers = 20" in problems[0]
+    assert problems[-1] == "so the link's n_workers = 20, n_subcontractors = 30 are left out"
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("[parameters\n", "is not valid TOML"),
     ("[parameters]\nn_workers = 5\n", "'n_workers' = 5 is out of bounds"),

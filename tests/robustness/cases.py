@@ -377,6 +377,11 @@ def _q(id_: str, given: str, expected: str, query: dict[str, Any]) -> Case:
 
 LINKS: tuple[Case, ...] = (
     _q("url-negative-size", "?n_workers=-5", "'n_workers' = -5 is out of bounds", {"n_workers": "-5"}),
+    _q("url-too-big-with-others", "?tokenism=0.3&n_workers=5000000&weeks=2600&seed=7",
+       "so the link's n_workers = 5000000, weeks = 2600 are left out",
+       {"tokenism": "0.3", "n_workers": "5000000", "weeks": "2600", "seed": "7"}),
+    _q("url-several-bad", "?seed=-5&weeks=0&n_workers=5", "weeks = 0 is not a whole number from 1 to 2,600",
+       {"seed": "-5", "weeks": "0", "n_workers": "5"}),
     _q("url-nan", "?tokenism=nan", "'tokenism' = nan is not finite", {"tokenism": "nan"}),
     _q("url-inf", "?tokenism=inf", "'tokenism' = inf is not finite", {"tokenism": "inf"}),
     _q("url-long-number", "?tokenism=111...1 (10,000 digits)", "'tokenism' = inf is not finite", {"tokenism": "1" * 10_000}),
@@ -386,8 +391,8 @@ LINKS: tuple[Case, ...] = (
     _q("url-seed-negative", "?seed=-1", "seed = -1 is not a whole number from 0 to 9,007,199,254,740,991", {"seed": "-1"}),
     _q("url-seed-text", "?seed=abc", "seed = 'abc' is not a whole number", {"seed": "abc"}),
     _q("url-seed-huge", "?seed=2**60 (more than a browser number box holds)", "is not a whole number from 0 to 9,007,199,254,740,991", {"seed": str(2**60)}),
-    _q("url-weeks-zero", "?weeks=0", "weeks = 0 is not a whole number from 1 to 2600", {"weeks": "0"}),
-    _q("url-weeks-huge", "?weeks=99999999", "weeks = 99999999 is not a whole number from 1 to 2600", {"weeks": "99999999"}),
+    _q("url-weeks-zero", "?weeks=0", "weeks = 0 is not a whole number from 1 to 2,600", {"weeks": "0"}),
+    _q("url-weeks-huge", "?weeks=99999999", "weeks = 99999999 is not a whole number from 1 to 2,600", {"weeks": "99999999"}),
     _q("url-scenario-path", "?scenario=../../etc/passwd", "unknown scenario '../../etc/passwd'; valid: status_quo", {"scenario": "../../etc/passwd"}),
     _q("url-scenario-empty", "?scenario=", "unknown scenario ''", {"scenario": ""}),
     _q("url-unknown", "?colour=red", "unknown parameter 'colour'", {"colour": "red"}),
