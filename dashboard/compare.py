@@ -57,7 +57,8 @@ def comparison(settings: CompareSettings, _jobs: int = 1) -> Comparison:
 def settings_form() -> tuple[CompareSettings, int] | None:
     """The form; returns the settings and the number of processes when submitted and valid."""
     names = list(available())
-    explore_changes = session.config().changes
+    # the form sets the number of workers itself; Explore's other changes can be applied
+    explore_changes = tuple((k, v) for k, v in session.config().changes if k != "n_workers")
     with st.form("compare_setup"):
         chosen = st.multiselect("Scenarios to compare", names, default=list(DEFAULT_SCENARIOS),
                                 key="compare.scenarios", help="Two or more scenarios (experiments/scenarios/).")

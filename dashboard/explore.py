@@ -265,7 +265,7 @@ def render() -> None:
             run(config)
     failed, finished = session.run_error(), session.finished_run()
     if failed is not None:
-        st.error(failed[1] + (" The results below are from the previous run." if finished else ""))
+        st.error(failed[1].rstrip(".") + "." + (" The results below are from the previous run." if finished else ""))
     if finished is not None:
         results(finished, session.config())
 

@@ -27,7 +27,7 @@ METRIC_TITLES: dict[str, str] = {
     "labour_share": "Workers' share of the value paid by principals",
     "membership_rate": "Network membership",
     "participation_rate": "Taking part in collective action",
-    "consciousness_mean": "Consciousness (power within)",
+    "consciousness_mean": "Mean consciousness",
     "coverage_rate": "Covered by an agreement or enforced floor",
     "bargaining_power_mean": "Bargaining power β",
     "below_poverty_share": "Below the poverty line",

@@ -138,6 +138,10 @@ def numbers() -> None:
         "poverty line per capita (Rp/month)": [f"{POVERTY_LINE_BY_YEAR[y]:,.0f}" for y in UMP_BY_YEAR],
     })
     st.dataframe(data, hide_index=True)
+    last = max(UMP_BY_YEAR)
+    st.caption(f"After {last} both grow by a yearly rate set in the parameters: `ump_growth` "
+               f"({registry.get('ump_growth').default:.0%} by default) and `poverty_line_growth` "
+               f"({registry.get('poverty_line_growth').default:.0%}).")
     table = parameter_table()
     cols = st.columns([2, 1, 2])
     agent = cols[0].multiselect("Agent", sorted(table["agent"].unique()), key="learn.agent",

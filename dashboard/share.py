@@ -98,7 +98,8 @@ def load_file() -> None:
         try:
             loaded = RunConfig.from_toml(upload.getvalue().decode("utf-8-sig"), upload.name)  # -sig: drop a BOM
         except ConfigError as exc:
-            message = ("error", f"{upload.name} cannot be used: {exc}")
+            detail = str(exc).removeprefix(f"{upload.name}: ")  # the file is named once
+            message = ("error", f"{upload.name} cannot be used: {detail}")
         except UnicodeDecodeError as exc:
             message = ("error", f"{upload.name} cannot be used: it is not UTF-8 text (byte {exc.start}); "
                                 "save it as UTF-8 and upload it again")

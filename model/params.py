@@ -136,7 +136,8 @@ class Parameter:
         if self.kind == "bool":
             return "true or false"
         low, high = self.bounds
-        return f"{format_number(low)} to {format_number(high)} {self.unit}".rstrip()
+        unit = "" if self.unit == "0-1" else self.unit  # "0 to 1 0-1" would say it twice
+        return f"{format_number(low)} to {format_number(high)} {unit}".rstrip()
 
 
 def _is_bool(value: Any) -> bool:

@@ -418,7 +418,7 @@ UPLOADS: tuple[Case, ...] = (
     _u("upload-nan", "tokenism = nan", "'tokenism' = nan is not finite", b"[parameters]\ntokenism = nan\n"),
     _u("upload-huge", "n_workers = 1_000_000_000", "'n_workers' = 1000000000 is out of bounds", b"[parameters]\nn_workers = 1_000_000_000\n"),
     _u("upload-sweep-spec", "a sweep spec instead of a scenario", "unknown key(s) sweep", b"[sweep]\nweeks = 3\n"),
-    _u("upload-seed-huge", "[run] seed = 2**63 - 1 (more than the dashboard's seed box)", "upload.toml: seed = 9223372036854775807 is not a whole number from 0 to 9,007,199,254,740,991", b"[run]\nseed = 9223372036854775807\n"),
+    _u("upload-seed-huge", "[run] seed = 2**63 - 1 (more than the dashboard's seed box)", "upload.toml cannot be used: seed = 9223372036854775807 is not a whole number from 0 to 9,007,199,254,740,991", b"[run]\nseed = 9223372036854775807\n"),
     _u("upload-bom", "UTF-8 with a byte-order mark", ACCEPTED, "\ufeff[parameters]\nn_workers = 200\n[run]\nweeks = 52\n".encode()),
 )
 
@@ -502,7 +502,7 @@ def read_upload(case: Case) -> tuple[int, str]:
     try:
         RunConfig.from_toml(case.data.decode("utf-8-sig"), "upload.toml")
     except ConfigError as exc:
-        return 1, f"upload.toml cannot be used: {exc}"
+        return 1, f"upload.toml cannot be used: {str(exc).removeprefix('upload.toml: ')}"
     except UnicodeDecodeError as exc:
         return 1, f"upload.toml cannot be used: it is not UTF-8 text (byte {exc.start}); save it as UTF-8"
     return 0, ""
