@@ -234,17 +234,14 @@ class RunConfig:
             return cls.build(scenario, values, numbers["seed"], numbers["weeks"], schedule), problems
         except ConfigError as exc:  # the values do not go together: leave out the run's size first
             problems.append(str(exc))
-        def listed(entries: Mapping[str, Any]) -> list[str]:
-            return [f"{k} = {format_value(v)}" for k, v in entries.items()]
-
         weeks_left_out = [f"weeks = {numbers['weeks']}"] if numbers["weeks"] != DEFAULT_WEEKS else []
         try:
             config = cls.build(scenario, {k: v for k, v in values.items() if k not in SIZE_KEYS}, numbers["seed"],
                                DEFAULT_WEEKS, schedule)
-            dropped = [*listed({k: v for k, v in values.items() if k in SIZE_KEYS}), *weeks_left_out]
+            dropped = [*_listed({k: v for k, v in values.items() if k in SIZE_KEYS}), *weeks_left_out]
         except ConfigError:  # still not: the scenario and the seed alone
             config = cls.build(scenario, {}, numbers["seed"], DEFAULT_WEEKS)
-            dropped = [*listed(values), *weeks_left_out, *(["schedule"] if schedule is not None else [])]
+            dropped = [*_listed(values), *weeks_left_out, *(["schedule"] if schedule is not None else [])]
         if dropped:
             problems.append(f"so the link's {', '.join(dropped)} {'is' if len(dropped) == 1 else 'are'} left out")
         return config, problems
@@ -277,6 +274,11 @@ class RunConfig:
             return cls.build(base_name, values, seed, weeks, schedule)
         except ConfigError as exc:  # e.g. a [run] the dashboard cannot offer: name the file
             raise ConfigError(f"{filename}: {exc}") from None
+
+
+def _listed(entries: Mapping[str, Any]) -> list[str]:
+    """Settings as a link gives them: ``name = value``."""
+    return [f"{k} = {format_value(v)}" for k, v in entries.items()]
 
 
 def encode_schedule(schedule: Schedule) -> str:
