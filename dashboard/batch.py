@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import figures
 from dashboard.labels import metric_label
 from experiments.compare import comparison_table
+from experiments.plots import group_labels
 from experiments.records import OUTCOME_NAMES, param_column
 from experiments.report import choose_baseline
 from experiments.storage import MANIFEST, OutputError, OutputFolder, load_output
@@ -151,16 +152,6 @@ def group_columns(folder: OutputFolder) -> list[str]:
     return ["scenario", *(param_column(n) for n in varied(folder))]
 
 
-def group_labels(folder: OutputFolder, runs: pd.DataFrame) -> pd.Series:
-    """A label per run naming its scenario and design point: ``status_quo · tokenism=0.8``."""
-    names = varied(folder)
-    return pd.Series([
-        " · ".join([str(row["scenario"]), ", ".join(f"{n}={row[param_column(n)]:g}" if isinstance(
-            row[param_column(n)], float) else f"{n}={row[param_column(n)]}" for n in names)]).strip(" ·")
-        for _, row in runs.iterrows()
-    ], index=runs.index)
-
-
 def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
     st.subheader("Outcomes by scenario and design point")
     groups = runs[group_columns(folder)].drop_duplicates()
@@ -179,7 +170,7 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
                + (f"; grey: the baseline, {baseline}." if baseline else "."))
     figures.show("final_year_bars", table, metrics, alt="Final-year means with confidence intervals by group")
     if folder.timeseries is not None and len(groups) <= MAX_LINES:
-        labels = dict(zip(runs["run_id"], group_labels(folder, runs), strict=True))
+        labels = dict(zip(runs["run_id"], group_labels(runs, group_columns(folder)), strict=True))
         series = folder.timeseries[folder.timeseries["run_id"].isin(labels)]
         series = series.assign(group=series["run_id"].map(labels))
         figures.show("timeseries_bands", series, metrics, group="group", alt="Weekly means with confidence bands")

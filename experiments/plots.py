@@ -74,7 +74,7 @@ def _grid(n: int, ncols: int, panel: tuple[float, float]) -> tuple[Figure, np.nd
     return fig, axes
 
 
-def _group_labels(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
+def group_labels(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
     """A label per group: its values joined by " · ", a parameter's as ``name=value`` (4 digits)."""
     def part(key: str) -> pd.Series:
         values = frame[key].map(lambda v: f"{v:.4g}" if isinstance(v, float) else str(v))
@@ -179,7 +179,7 @@ def final_year_bars(
     fig, axes = _grid(len(metrics), 2, (6.4, 1.3 + 0.34 * n_groups))
     for ax, metric in zip(axes, metrics, strict=False):
         rows = table[table["metric"] == metric].reset_index(drop=True)
-        labels = _group_labels(rows, keys)
+        labels = group_labels(rows, keys)
         y = np.arange(len(rows))[::-1]
         is_base = (rows[keys[0]].astype(str) == str(baseline)).to_numpy()
         colours = [BASELINE_COLOUR if b else "tab:blue" for b in is_base]
@@ -200,7 +200,7 @@ def power_indices(table: pd.DataFrame) -> Figure:
     subcontractors' power over workers: lower is better for them)."""
     present = [m for m in POWER_INDICES if m in set(table["metric"])]
     keys = _group_keys(table)
-    groups = _group_labels(table[table["metric"] == present[0]].reset_index(drop=True), keys).tolist()
+    groups = group_labels(table[table["metric"] == present[0]].reset_index(drop=True), keys).tolist()
     fig = Figure(figsize=(9.5, 1.2 + 0.42 * len(groups)), layout="constrained")
     ax = fig.subplots()
     height = 0.8 / len(present)
