@@ -268,6 +268,10 @@ PARAMETERS: tuple[Parameter, ...] = (
        "assumption: treatment is partly covered by state programmes for the poor [brief §2.5]"),
 
     # --- Consciousness, membership, collective action ------------------------------------------
+    _p("initial_health_spread", 0.1, (0.0, 0.5), "0-1", "home_worker",
+       "initial health is drawn uniformly between 1 minus this and 1",
+       "assumption: the health burden builds up over years of work [brief SF13]; the starting "
+       "spread is not in the brief", sampled=False),
     _p("initial_consciousness_mean", 0.2, (0.0, 1.0), "0-1", "home_worker",
        "mean consciousness (power within) of non-members at the start",
        "[brief §6]: women 'did not consider their status as workers' before training (BITRA); "
@@ -275,6 +279,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("member_consciousness_boost", 0.35, (0.0, 1.0), "0-1", "home_worker",
        "extra consciousness of initial members",
        "assumption: members have been through the network's training [brief §1]"),
+    _p("initial_consciousness_dispersion", 0.5, (0.0, 1.5), "log-sd", "home_worker",
+       "spread of non-members' initial consciousness around its mean (log-normal, mean kept)",
+       "assumption: some women already see themselves as workers, most do not [brief §6]; the "
+       "shape is not in the brief", sampled=False),
     _p("social_influence", 0.03, (0.0, 0.3), "1/week", "home_worker",
        "weekly pull of a worker's consciousness toward her neighbours' mean",
        "assumption: dense kampung ties [brief §0, §4.3]"),
@@ -375,9 +383,17 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("relocation_cost", 60.0, (0.0, 500.0), "Rp/piece", "subcontractor",
        "mean cost per piece of moving work to other workers or places",
        "not found [brief §4.8, §8 Q3]: qualitative evidence of relocation after demands (SF11)"),
+    _p("relocation_cost_dispersion", 0.5, (0.05, 2.0), "cv", "subcontractor",
+       "coefficient of variation of relocation costs across subcontractors (gamma, mean kept)",
+       "assumption: intermediaries differ in their other options [brief §4.8]; the spread is not "
+       "in the brief", sampled=False),
     _p("retaliation_propensity", 0.2, (0.0, 1.0), "0-1", "subcontractor",
        "mean propensity of a subcontractor to answer a collective demand by moving work away",
        "[brief SF11]: 'the work giver moved the work elsewhere'; level assumption"),
+    _p("retaliation_concentration", 4.0, (0.5, 100.0), "beta a + b", "subcontractor",
+       "concentration of the beta distribution of retaliation propensities around their mean "
+       "(higher: more alike)", "assumption: some intermediaries retaliate, others do not [brief "
+       "SF11]; the spread is not in the brief", sampled=False),
     _p("retaliation_shift", 0.3, (0.0, 1.0), "share of orders", "subcontractor",
        "share of orders moved away in one act of retaliation",
        "assumption [brief SF11, §4.8]"),
@@ -555,6 +571,19 @@ PARAMETERS: tuple[Parameter, ...] = (
        "weeks of underpayment an inspection recovers",
        "assumption: piece-rate wages are averaged over 12 months [brief §2.14]", role="lever",
        kind="int"),
+    _p("risk_perception_dispersion", 0.5, (0.0, 1.5), "log-sd", "subcontractor",
+       "spread of subcontractors' perception of the expected fine (log-normal around the true "
+       "value): who is deterred by a given enforcement",
+       "assumption: deterrence differs between firms [brief §6]; the spread is not in the brief",
+       sampled=False),
+    _p("legal_weight_recognition", 0.6, (0.0, 1.0), "0-1", "state",
+       "legal backing that recognition as workers gives workers' claims",
+       "assumption: recognition makes home workers subjects of labour law, the core of the 2022 "
+       "petition [brief §2.12, §2.14]; legal backing = this x recognition + legal_weight_c177 x C177 "
+       "(at most 1)", sampled=False),
+    _p("legal_weight_c177", 0.4, (0.0, 1.0), "0-1", "state",
+       "legal backing that a ratified ILO C177 adds (equal treatment, the right to organize)",
+       "assumption [brief §2.12]: C177 art. 4; see legal_weight_recognition", sampled=False),
     _p("visibility_protection", 0.5, (0.0, 1.0), "share", "state",
        "share of retaliation and blacklisting that counting home workers and registering "
        "intermediaries deters", "[brief §6]: statistics reduce hidden power; size assumption"),
@@ -660,6 +689,12 @@ def _check_combinations(params: Mapping[str, Any]) -> None:
         raise ParameterError(
             "parameters effort_* are all 0 while network_active is true; give at least one "
             "strategy a positive weight, or set network_active = false"
+        )
+    legal = params["legal_weight_recognition"] + params["legal_weight_c177"]
+    if legal > 1.0:
+        raise ParameterError(
+            f"parameters legal_weight_recognition + legal_weight_c177 = {legal:g} exceed 1; legal backing "
+            "is a share: accepted sums 0 to 1"
         )
     if sum(params[w] for w in STRENGTH_WEIGHTS) <= 0:
         raise ParameterError(

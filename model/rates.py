@@ -22,6 +22,8 @@ from numpy.typing import NDArray
 
 from model.bargaining import monopsony_rates_by_pool, nash_piece_rate, patience_share, pool_rate_order
 from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR, poverty_line_monthly, seasonal_factor
+from model.enforcement import deterred as is_deterred
+from model.enforcement import expected_fine_per_rupiah
 from model.pools import pool_sums
 
 if TYPE_CHECKING:
@@ -146,12 +148,12 @@ def set_rates(model: PuttingOutModel, reservation: NDArray[np.float64], capacity
     paid[agreed] = np.maximum(paid[agreed], subs.agreement_rate[agreed])
     if floor > 0:
         state = model.state
-        deterrence = (
-            state.inspection_probability * state.detection * p["fine_multiple"] * p["back_pay_weeks"]
-        ) * subs.risk_perception
+        expected_fine = expected_fine_per_rupiah(
+            state.inspection_probability, state.detection, p["fine_multiple"], p["back_pay_weeks"]
+        )
         # Deterred subcontractors pay the floor if their price covers it; above their price they
         # cannot comply without a loss, so they keep underpaying and move orders away (exit).
-        deterred = deterrence >= 1.0
+        deterred = is_deterred(expected_fine, subs.risk_perception)
         subs.complies[:] = (paid >= floor) | (deterred & (floor <= subs.price))
         paid[subs.complies] = np.maximum(paid[subs.complies], floor)
         required = np.where(deterred, np.maximum(paid, floor), paid)

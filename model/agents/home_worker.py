@@ -84,14 +84,15 @@ def draw_workers(
         params["reservation_dispersion"] * rng.standard_normal(n)
     )
     threshold = params["threshold_mean"] + params["threshold_sd"] * rng.standard_normal(n)
+    spread = params["initial_consciousness_dispersion"]
     consciousness = np.clip(
-        params["initial_consciousness_mean"] * np.exp(0.5 * rng.standard_normal(n) - 0.125)
+        params["initial_consciousness_mean"] * np.exp(spread * rng.standard_normal(n) - spread**2 / 2)
         + params["member_consciousness_boost"] * member,
         0.0,
         1.0,
     )
     savings = _gamma_with_mean_cv(params["initial_savings_mean"], 1.0, n, rng)
-    health = np.clip(1.0 - 0.1 * rng.random(n), 0.0, 1.0)
+    health = np.clip(1.0 - params["initial_health_spread"] * rng.random(n), 0.0, 1.0)
     zeros = np.zeros(n)
     return WorkerColumns(
         pool=pool,

@@ -66,7 +66,8 @@ class State(mesa.Agent):
         [brief §2.12, §2.14]. Used in bargaining strength, against retaliation, in judicial
         review, and as the reach of a floor over other suppliers.
         """
-        return 0.6 * self.recognition + 0.4 * self.c177_ratified
+        p = self.model.params
+        return p["legal_weight_recognition"] * self.recognition + p["legal_weight_c177"] * self.c177_ratified
 
     @property
     def hidden_power_factor(self) -> float:

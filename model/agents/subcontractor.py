@@ -80,9 +80,10 @@ def draw_subcontractors(
         params["price_dispersion"] * rng.standard_normal(m) - params["price_dispersion"] ** 2 / 2
     )
     # Relocation costs and retaliation propensities differ between subcontractors around the mean.
-    relocation_cost = params["relocation_cost"] * rng.gamma(4.0, 0.25, size=m)
-    r = params["retaliation_propensity"]
-    retaliation = rng.beta(4.0 * r + 1e-9, 4.0 * (1 - r) + 1e-9, size=m) if 0 < r < 1 else np.full(m, r)
+    shape = 1.0 / params["relocation_cost_dispersion"] ** 2  # gamma with mean 1 and that cv
+    relocation_cost = params["relocation_cost"] * rng.gamma(shape, 1.0 / shape, size=m)
+    r, k = params["retaliation_propensity"], params["retaliation_concentration"]
+    retaliation = rng.beta(k * r + 1e-9, k * (1 - r) + 1e-9, size=m) if 0 < r < 1 else np.full(m, r)
     stationary_sd = params["order_shock_sd"] / np.sqrt(1.0 - params["order_shock_persistence"] ** 2)
     zeros = np.zeros(m)
     return SubcontractorColumns(
@@ -90,7 +91,7 @@ def draw_subcontractors(
         base_orders=params["order_capacity_ratio"] * full_capacity_by_pool,
         relocation_cost=relocation_cost,
         retaliation=retaliation,
-        risk_perception=np.exp(0.5 * rng.standard_normal(m)),
+        risk_perception=np.exp(params["risk_perception_dispersion"] * rng.standard_normal(m)),
         pool_size=pool_size,
         shock=stationary_sd * rng.standard_normal(m),
         order_share=np.ones(m),

@@ -143,3 +143,9 @@ def test_sampled_bounds_span_plausible_or_the_whole_bounds():
         registry.sampled_bounds(["relocation_cost"], span="wide")
     with pytest.raises(registry.ParameterError, match="switch"):
         registry.sampled_bounds(["network_active"])
+
+
+def test_legal_weights_adding_up_to_more_than_one_are_refused() -> None:
+    with pytest.raises(registry.ParameterError, match=r"legal_weight_recognition \+ legal_weight_c177 = 1.2"):
+        registry.validate({"legal_weight_recognition": 0.8, "legal_weight_c177": 0.4})
+    assert registry.validate({"legal_weight_recognition": 0.7, "legal_weight_c177": 0.3})

@@ -51,8 +51,8 @@ def test_every_in_bounds_value_is_accepted_as_itself(data) -> None:
         assert "effort_*" in str(exc) or "weight_*" in str(exc), exc
         return
     for name, value in values.items():
-        if name in (*EFFORT_PARAMETERS, *STRENGTH_WEIGHTS):
-            continue
+        if name in (*EFFORT_PARAMETERS, *STRENGTH_WEIGHTS, "legal_weight_c177"):
+            continue  # make_runnable may have changed these to make the combination runnable
         assert checked[name] == value and type(checked[name]) is type(value), name
 
 
