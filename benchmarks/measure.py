@@ -38,7 +38,7 @@ from functools import partial
 from typing import Any
 
 from benchmarks.kernel import KernelState, kernel_agrees_with_model, kernel_week
-from benchmarks.phases import PHASES, profile_weeks
+from benchmarks.phases import DATA_COLLECTION, PHASE_LABELS, PHASES, profile_weeks
 from model import PuttingOutModel
 
 
@@ -102,7 +102,7 @@ def measure_size(
         kernel_cpu.append(n * block_weeks / kc if kc > 0 else float("nan"))
         ratios.append(kw / mw)
     profile = profile_weeks(model, profile_weeks_)
-    weeks_run = model.steps_taken
+    weeks_run = model.week
     del kernel
     model.release()
     del model
@@ -116,7 +116,7 @@ def measure_size(
 
     step_s = profile["step_s"]
     per_week = {label: profile["phases_s"][label] / profile["weeks"] for label in PHASES}
-    observe = per_week["8 observe: metrics"] + per_week["8 observe: data collection"]
+    observe = per_week[PHASE_LABELS["observe"]] + per_week[DATA_COLLECTION]
     return {
         "n_workers": n,
         "seed": seed,
@@ -137,7 +137,7 @@ def measure_size(
         "other_s_per_week": profile["other_s"] / profile["weeks"],
         "step_s_per_week_profiled": step_s / profile["weeks"],
         "data_collection_share": observe * profile["weeks"] / step_s if step_s > 0 else float("nan"),
-        "datacollector_share": per_week["8 observe: data collection"] * profile["weeks"] / step_s
+        "datacollector_share": per_week[DATA_COLLECTION] * profile["weeks"] / step_s
         if step_s > 0 else float("nan"),
         "kernel_agrees": agree,
     }

@@ -9,6 +9,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 
 from dashboard.labels import metric_meaning
 from model import params as registry
+from model.power_cube import FORMS, LEVELS, SPACES
 
 TEAL, CORAL, SAND, SLATE, GREY = "#2a9d8f", "#e76f51", "#f4a261", "#264653", "#6c757d"
 
@@ -108,8 +109,7 @@ def power_cube() -> Figure:
     ax.set_axis_off()
     size, dx, dy = 3.0, 2.1, 1.4   # front face size and the depth vector
     cell = size / 3
-    spaces, levels, forms = ("closed", "invited", "claimed"), ("local", "national", "global"), (
-        "visible", "hidden", "invisible")
+    spaces, levels, forms = SPACES, LEVELS, FORMS
     colours = {"front": "#d8f3dc", "top": "#ffe8d6", "side": "#dde5f0"}
     for i in range(3):
         for j in range(3):

@@ -29,6 +29,7 @@ from dashboard.runs import simulate_config
 from experiments.scenarios import available, changes_after_end, load_scenario
 from model import params as registry
 from model.calendar import START_YEAR, WEEKS_PER_YEAR
+from model.power_cube import LEVEL_METRICS, SPACE_METRICS
 
 SCENARIO_KEY, WEEKS_KEY, SEED_KEY = "run.scenario", "run.weeks", "run.seed"
 
@@ -53,8 +54,7 @@ KEY_NUMBERS: tuple[tuple[str, str, str], ...] = (
     ("coverage_rate", "Covered", "{:.0%}"),
     ("power_over", "Power over", "{:.2f}"),
 )
-CUBE_SPACES = ("effort_closed", "effort_invited", "effort_claimed")
-CUBE_LEVELS = ("effort_local", "effort_national", "effort_global")
+CUBE_SPACES, CUBE_LEVELS = SPACE_METRICS, LEVEL_METRICS
 CUBE_FORMS = ("visible_power_acts", "hidden_power_acts", "invisible_power_loss")
 
 

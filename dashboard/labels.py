@@ -6,17 +6,7 @@ from __future__ import annotations
 from model import params as registry
 from model.metrics import OUTPUT_BY_NAME
 
-#: Display titles of the registry's parameter groups (the agent or part of the world).
-GROUP_TITLES: dict[str, str] = {
-    "scale": "Size of the simulated area",
-    "state": "The state",
-    "network": "The workers' network (JPRJ)",
-    "home_worker": "Home workers",
-    "subcontractor": "Subcontractors (perantara)",
-    "principal": "Principal firms: orders and prices",
-    "social_graph": "Kampung social ties",
-    "calendar": "Calendar: minimum wage and poverty line",
-}
+GROUP_TITLES = registry.GROUP_TITLES
 
 #: Short titles for the outcomes people look at first; others are spelled from their name.
 METRIC_TITLES: dict[str, str] = {

@@ -25,10 +25,10 @@ from experiments.records import PARAM_PREFIX
 from model import params as registry
 from model.calendar import START_YEAR, WEEKS_PER_YEAR
 from model.metrics import OUTPUT_BY_NAME
+from model.power_cube import LEVEL_METRICS, SPACE_METRICS
 
 POWER_INDICES = ("power_within", "power_with", "power_to", "power_over")
-CUBE_SPACES = ("effort_closed", "effort_invited", "effort_claimed")
-CUBE_LEVELS = ("effort_local", "effort_national", "effort_global")
+CUBE_SPACES, CUBE_LEVELS = SPACE_METRICS, LEVEL_METRICS
 BASELINE_COLOUR = "0.55"
 #: ``boxplot`` lying down: ``orientation`` since Matplotlib 3.10, ``vert`` before (deprecated after).
 HORIZONTAL = {"orientation": "horizontal"} if tuple(int(x) for x in matplotlib.__version__.split(".")[:2]) >= (3, 10) \

@@ -140,7 +140,7 @@ def run_simulation(
             timeseries=timeseries,
             summary=summarize(timeseries),
             events=list(model.events),
-            params=dict(model.initial_params),
+            params=dict(model.params),
             seed=model.seed,
             weeks=weeks,
             wall_time_s=time.perf_counter() - start,
@@ -149,7 +149,7 @@ def run_simulation(
             sample_ties=ties_among(model, rows) if wanted else None,
         )
     finally:
-        workers = int(model.initial_params["n_workers"])
+        workers = int(model.params["n_workers"])
         model.release()
         del model
         _collect_released(workers)

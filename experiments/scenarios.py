@@ -33,7 +33,7 @@ from typing import Any
 
 from experiments.seeds import MAX_SEED
 from model import params as registry
-from model.model import _check_schedule
+from model.model import check_schedule
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 #: The pinned scenario names (DESIGN §7), in the order reports show them.
@@ -142,7 +142,7 @@ def changes_after_end(schedule: Any, weeks: int, parameters: Mapping[str, Any] |
     """Weeks, in order, of the changes that a run of ``weeks`` weeks does not reach: those of
     ``schedule`` (``(week, {lever: value})`` pairs, validated here as the model would) and the
     weeks ``parameters`` give to ``WEEK_PARAMETERS`` (a demand shock)."""
-    late = {week for week in _check_schedule(schedule) if week > weeks}
+    late = {week for week in check_schedule(schedule) if week > weeks}
     given = (dict(parameters or {}).get(name) for name in WEEK_PARAMETERS)
     # values the registry will refuse (text, NaN...) are left to its clearer error
     late.update(int(w) for w in given if isinstance(w, numbers.Real) and not isinstance(w, bool) and w > weeks)
@@ -248,7 +248,7 @@ def scenario_from_dict(data: Mapping[str, Any], path: Path | None = None, defaul
         schedule.append((item["week"], item["set"]))
     try:
         checked = registry.validate(parameters, check_memory=False)
-        _check_schedule(schedule)
+        check_schedule(schedule)
     except registry.ParameterError as exc:
         raise ScenarioError(f"{where}: {exc}") from None
     kept = {k: checked[k] for k in parameters}

@@ -16,31 +16,37 @@ the hidden power factor falls once home workers are counted in statistics (State
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
+from model.agents.home_worker import WorkerColumns
+from model.agents.subcontractor import SubcontractorColumns
 from model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly
 from model.collective import cascade_csr
+from model.events import Count, WeekLog
+from model.policy import Policy
+from model.social_graph import KampungGraph
 
-if TYPE_CHECKING:
-    from model.model import PuttingOutModel
 
-
-def collective_action(model: PuttingOutModel) -> None:
-    """Decide who acts this week and who is blacklisted for it (module docstring)."""
-    p, w, subs, week = model.params, model.workers, model.subcontractors, model.week
+def collective_action(workers: WorkerColumns, subcontractors: SubcontractorColumns, graph: KampungGraph,
+                      policy: Policy, params: Mapping[str, Any], week: int, rng: np.random.Generator,
+                      log: WeekLog) -> float:
+    """Decide who acts this week and who is blacklisted for it (module docstring); return the
+    share of all workers who act."""
+    p, w, subs = params, workers, subcontractors
     available = w.blacklisted_until <= week
     active = w.member & available
     if not active.any():
         w.participating[:] = False
         subs.participation[:] = 0.0
-        model.week_counts["blacklisted"] = 0
-        return
+        log.count(Count.BLACKLISTED, 0)
+        return 0.0
     organizers = active & (w.consciousness >= p["organizer_consciousness"])
     ump = ump_monthly(week, p["ump_growth"])
     weekly_need = poverty_line_monthly(week, p["poverty_line_growth"]) / WEEKS_PER_MONTH
-    exposure_to_retaliation = subs.retaliation * (1.0 - model.state.legal_backing) * model.state.hidden_power_factor
+    exposure_to_retaliation = subs.retaliation * (1.0 - policy.legal_backing) * policy.hidden_power_factor
     # Only active members may join, so their thresholds are the only ones the cascade reads; the
     # others are left at +inf (never reached).
     may_act = np.flatnonzero(active)
@@ -49,13 +55,13 @@ def collective_action(model: PuttingOutModel) -> None:
     risk = exposure_to_retaliation[w.pool[may_act]] / (1.0 + np.maximum(w.savings[may_act], 0.0) / weekly_need)
     threshold = np.full(w.n, np.inf)
     threshold[may_act] = w.threshold[may_act] - p["grievance_weight"] * grievance + p["risk_weight"] * risk
-    graph = model.graph
     w.participating[:] = cascade_csr(graph.adjacency, graph.degree, threshold, organizers, active)
     acting_pool = w.pool[w.participating]
     subs.participation[:] = np.bincount(acting_pool, minlength=subs.m) / np.maximum(subs.pool_size, 1.0)
     exposed = np.flatnonzero(w.participating & organizers)
-    draw = model.weekly_rng.random(w.n)  # one draw per worker, as always, to keep the stream
+    draw = rng.random(w.n)  # one draw per worker, as always, to keep the stream
     chance = p["blacklist_probability"] * exposure_to_retaliation[w.pool[exposed]]
     blacklisted = exposed[draw[exposed] < chance]
     w.blacklisted_until[blacklisted] = week + p["blacklist_weeks"]
-    model.week_counts["blacklisted"] = int(blacklisted.size)
+    log.count(Count.BLACKLISTED, blacklisted.size)
+    return float(w.participating.mean())

@@ -12,6 +12,8 @@ import numpy as np
 START_YEAR = 2023
 WEEKS_PER_YEAR = 52
 WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12
+#: A run's default length: ten years from January 2023 (DESIGN §2).
+DEFAULT_WEEKS = 10 * WEEKS_PER_YEAR
 #: Hours in a month of full-time work, used for the UMP's hourly equivalent [brief §2.7].
 HOURS_PER_MONTH = 173.0
 
@@ -68,3 +70,8 @@ def piece_rate_floor(week: int, floor_share: float, reference_productivity: floa
     productivity (Thailand's time-equivalent rule, [brief §2.14]), Rp/piece."""
     hourly = ump_monthly(week, ump_growth) / HOURS_PER_MONTH
     return floor_share * hourly / reference_productivity
+
+
+def price_index(week: int, price_growth: float) -> float:
+    """Nominal price level relative to January 2023: ``(1 + price_growth) ** years``."""
+    return (1.0 + price_growth) ** (week / WEEKS_PER_YEAR)

@@ -8,7 +8,8 @@ Vectorised over all workers. Consciousness ``c`` moves by [brief §3.2-§3.4, §
        - framing_erosion * framing * c                           invisible power
        - tokenism_demobilization * tokenism * invited share * member * c   disappointment
 
-(outreach, wins and defeats act when they happen: model/agents/network.py, model/model.py).
+Outreach acts when it happens (model/agents/network.py), and so do wins and defeats (``win``,
+``defeat`` below, called where they happen: an agreement, a concession, a ruling).
 
 A non-member joins with probability ``join_rate * c * exposure * (1 + selective_incentive_weight
 * service)`` where exposure is the share of her neighbours who are members and service the
@@ -19,109 +20,118 @@ also joins with probability ``recruitment_success * c``. A member leaves with pr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from model.model import PuttingOutModel
+from model.agents.home_worker import WorkerColumns
+from model.agents.subcontractor import SubcontractorColumns
+from model.events import Count, WeekLog
+from model.policy import Policy
+from model.pools import Pools
+from model.social_graph import KampungGraph
 
 
-def update_consciousness(model: PuttingOutModel) -> float:
+def win(workers: WorkerColumns, gain: float, pools: NDArray[np.int64] | None = None) -> None:
+    """A win: members (of ``pools`` only, for a collective agreement; all of them for a policy or
+    court victory) gain ``gain`` (``win_gain``) of their gap to full consciousness [brief §3.3]."""
+    w = workers
+    winners = w.member if pools is None else w.member & np.isin(w.pool, pools)
+    w.consciousness[winners] += gain * (1.0 - w.consciousness[winners])
+
+
+def defeat(workers: WorkerColumns, loss: float) -> None:
+    """A defeat (a rejected review): every member loses ``loss`` (``defeat_loss``) of her
+    consciousness [brief §2.14]."""
+    w = workers
+    w.consciousness[w.member] *= 1.0 - loss
+
+
+def update_consciousness(workers: WorkerColumns, graph: KampungGraph, policy: Policy, params: dict,
+                         network_active: bool, invited_space_share: float) -> float:
     """Move consciousness one week; return the consciousness framing removed (summed)."""
-    p, w, state = model.params, model.workers, model.state
+    p, w = params, workers
     c = w.consciousness
-    framing_loss = p["framing_erosion"] * state.framing_intensity * c
+    framing_loss = p["framing_erosion"] * policy.framing_intensity * c
     # dc, term by term in the order written in the module docstring, in place
-    dc = model.graph.neighbour_mean(c)
+    dc = graph.neighbour_mean(c)
     dc -= c
     dc *= p["social_influence"]
-    term = np.multiply(w.participating, p["experience_gain"])
-    term *= 1.0 - c
-    dc += term
-    dc -= np.multiply(c, p["consciousness_decay"], out=term)
+    experience = np.multiply(w.participating, p["experience_gain"])
+    experience *= 1.0 - c
+    dc += experience
+    decay = np.multiply(c, p["consciousness_decay"], out=experience)
+    dc -= decay
     dc -= framing_loss
-    if model.network.active:
-        demobilization = p["tokenism_demobilization"] * state.tokenism * p["invited_space_share"]
-        term = np.multiply(w.member, demobilization, out=term)
-        term *= c
-        dc -= term
+    if network_active:
+        demobilization = np.multiply(w.member, p["tokenism_demobilization"] * policy.tokenism * invited_space_share,
+                                     out=decay)
+        demobilization *= c
+        dc -= demobilization
     dc += c
     np.clip(dc, 0.0, 1.0, out=c)
     return float(framing_loss.sum())
 
 
-def update_membership(model: PuttingOutModel) -> None:
-    """Joining and leaving (module docstring); then pool densities and member exposure."""
-    p, w = model.params, model.workers
-    if model.network.active:
+def update_membership(workers: WorkerColumns, counts: MembershipCounts, service_share: float,
+                      params: dict, network_active: bool, rng: np.random.Generator, log: WeekLog) -> None:
+    """Joining and leaving (module docstring); then ``counts`` follow (densities, exposure)."""
+    p, w = params, workers
+    if network_active:
         c = w.consciousness
-        exposure = model.member_exposure
-        incentive = 1.0 + p["selective_incentive_weight"] * model.network.service_share()
-        p_join = p["join_rate"] * c * exposure * incentive
+        incentive = 1.0 + p["selective_incentive_weight"] * service_share
+        p_join = p["join_rate"] * c * counts.exposure * incentive
         recruited = p["recruitment_success"] * w.contacted * c
         p_join = 1.0 - (1.0 - np.minimum(p_join, 1.0)) * (1.0 - recruited)
         members = np.flatnonzero(w.member)  # leaving concerns members only
         burden = np.minimum(1.0, p["dues_weekly"] / np.maximum(w.net[members], p["dues_weekly"] + 1e-9))
         p_leave = p["leave_rate"] * (1.0 - c[members]) * (1.0 + burden)
-        draw = model.weekly_rng.random(w.n)
+        draw = rng.random(w.n)
         joins = ~w.member & (draw < p_join)
         leaves = members[draw[members] < p_leave]
         w.member[joins] = True
         w.member[leaves] = False
         w.participating[leaves] = False  # only members take part in collective action
-        model.week_counts["joined"] = int(np.count_nonzero(joins))
-        model.week_counts["left"] = int(leaves.size)
-    refresh_membership_views(model)
+        log.count(Count.JOINED, np.count_nonzero(joins))
+        log.count(Count.LEFT, leaves.size)
+    counts.update(w.member)
 
 
-def refresh_membership_views(model: PuttingOutModel) -> None:
-    """Recompute what other phases read about membership: pool density and member exposure.
+class MembershipCounts:
+    """What other phases read about membership, kept up to date from the workers who changed.
 
-    Both rest on counts (members per pool, member neighbours per worker) that change only where
-    membership changed, so the counts are kept between calls and updated from the workers whose
-    membership differs from the last call (whoever changed it); the counts are whole numbers, so
-    they are exactly the ones a full recount gives.
-    """
-    subs = model.subcontractors
-    counts: _MembershipCounts | None = getattr(model, "_membership_counts", None)
-    if counts is None or not counts.fits(model):
-        counts = model._membership_counts = _MembershipCounts(model)
-    else:
-        counts.update(model)
-    subs.density[:] = counts.by_pool / np.maximum(subs.pool_size, 1.0)
-    model.member_exposure = model.graph.share_of_neighbours(counts.neighbours)
+    Attributes:
+        by_pool: members per pool (whole numbers, as floats).
+        neighbours: member neighbours of each worker (whole numbers, as floats).
+        exposure: share of each worker's ties who are members (0 without ties).
 
-
-class _MembershipCounts:
-    """Members per pool and member neighbours per worker, as of the last ``update``.
-
-    Needs the kampung graph's symmetric 0/1 adjacency (``model.social_graph.KampungGraph``):
-    a worker who joins adds one to each of her neighbours' counts, one who leaves removes one.
+    ``update`` also writes each pool's membership density into ``subcontractors.density``. The
+    counts are whole numbers, so updating them from the workers whose membership changed (a
+    worker who joins adds one to each of her neighbours' counts) gives exactly a full recount.
+    Pools and the graph are fixed for the run (model/pools.py).
     """
 
-    def __init__(self, model: PuttingOutModel) -> None:
-        w = model.workers
-        self.graph = model.graph
-        self.pool = w.pool.copy()
-        self.member = w.member.copy()
-        self.by_pool = np.bincount(w.pool, weights=w.member, minlength=model.subcontractors.m)
-        self.neighbours = model.graph.adjacency @ w.member.astype(float)
+    def __init__(self, member: NDArray[np.bool_], graph: KampungGraph, pools: Pools,
+                 subcontractors: SubcontractorColumns) -> None:
+        self.graph, self.pools, self.subcontractors = graph, pools, subcontractors
+        self.member = member.copy()
+        self.by_pool = np.bincount(pools.pool, weights=member, minlength=pools.m)
+        self.neighbours = graph.adjacency @ member.astype(float)
+        self._refresh()
 
-    def fits(self, model: PuttingOutModel) -> bool:
-        """Whether these counts belong to this model's graph and workers' pools."""
-        w = model.workers
-        return self.graph is model.graph and self.member.shape == w.member.shape and np.array_equal(self.pool, w.pool)
-
-    def update(self, model: PuttingOutModel) -> None:
-        member = model.workers.member
+    def update(self, member: NDArray[np.bool_]) -> None:
+        """Follow membership as it is now (whoever changed it)."""
         changed = np.flatnonzero(member != self.member)
-        if changed.size == 0:
-            return
-        joined, left = changed[member[changed]], changed[~member[changed]]
-        m = self.by_pool.size
-        self.by_pool += np.bincount(self.pool[joined], minlength=m)
-        self.by_pool -= np.bincount(self.pool[left], minlength=m)
-        np.add.at(self.neighbours, self.graph.ties_of(joined), 1.0)
-        np.add.at(self.neighbours, self.graph.ties_of(left), -1.0)
-        self.member[changed] = member[changed]
+        if changed.size:
+            joined, left = changed[member[changed]], changed[~member[changed]]
+            m, pool = self.pools.m, self.pools.pool
+            self.by_pool += np.bincount(pool[joined], minlength=m)
+            self.by_pool -= np.bincount(pool[left], minlength=m)
+            np.add.at(self.neighbours, self.graph.ties_of(joined), 1.0)
+            np.add.at(self.neighbours, self.graph.ties_of(left), -1.0)
+            self.member[changed] = member[changed]
+        self._refresh()
+
+    def _refresh(self) -> None:
+        subs = self.subcontractors
+        subs.density[:] = self.by_pool / np.maximum(subs.pool_size, 1.0)
+        self.exposure = self.graph.share_of_neighbours(self.neighbours)

@@ -7,16 +7,24 @@ docs/ODD.md §3.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from model.agents.home_worker import WorkerColumns
+from model.agents.subcontractor import SubcontractorColumns
 from model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly, year_of_week
+from model.events import Count, WeekLog
+from model.numerics import dot
+from model.policy import Policy
+from model.social_graph import KampungGraph
 
-if TYPE_CHECKING:
-    from model.model import PuttingOutModel
+if TYPE_CHECKING:  # the agents import this module's helpers
+    from model.agents.network import AdvocacyNetwork
+    from model.agents.state import State
 
 #: Workers above which the Gini coefficient is computed on a fixed random sample of this size.
 GINI_SAMPLE = 20_000
@@ -105,13 +113,6 @@ METRIC_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 OUTPUT_BY_NAME: dict[str, Output] = {o.name: o for o in OUTPUTS}
 
 
-def dot(a: NDArray, b: NDArray) -> float:
-    """``sum(a * b)`` with numpy's own pairwise summation: unlike ``np.dot``, which OpenBLAS splits
-    across threads for long vectors, its rounding does not depend on the number of BLAS threads,
-    so runs stay bit-identical on a laptop, a process pool and a Dask worker."""
-    return float(np.multiply(a, b).sum())
-
-
 def gini(values: NDArray[np.float64]) -> float:
     """Gini coefficient of non-negative values (0 when all are 0)."""
     x = np.sort(values)
@@ -132,10 +133,15 @@ def _true_share(mask: NDArray[np.bool_]) -> float:
     return float(np.count_nonzero(mask) / mask.size)
 
 
-def compute_metrics(model: PuttingOutModel, framing_loss: float) -> dict[str, float]:
-    """This week's metrics (see ``OUTPUTS``)."""
-    p, w, subs, state, net = model.params, model.workers, model.subcontractors, model.state, model.network
-    week, n = model.week, w.n
+def compute_metrics(workers: WorkerColumns, subcontractors: SubcontractorColumns, graph: KampungGraph,
+                    member_exposure: NDArray[np.float64], policy: Policy, state: State, network: AdvocacyNetwork,
+                    log: WeekLog, framing_loss: float, gini_sample: NDArray[np.int64] | None,
+                    params: Mapping[str, Any], week: int) -> dict[str, float]:
+    """This week's metrics (see ``OUTPUTS``); ``framing_loss`` is the consciousness framing
+    removed this week, ``gini_sample`` the fixed sample of workers the Gini is computed on
+    (``None``: all)."""
+    p, w, subs, net = params, workers, subcontractors, network
+    n = w.n
     ump = ump_monthly(week, p["ump_growth"])
     poverty = poverty_line_monthly(week, p["poverty_line_growth"])
     good = w.pieces - w.defects
@@ -157,9 +163,8 @@ def compute_metrics(model: PuttingOutModel, framing_loss: float) -> dict[str, fl
     won = np.divide(subs.paid_rate - subs.target, surplus, out=np.zeros(subs.m), where=surplus > 0)
     power_to = min(1.0, _share(float(dot(np.clip(won, 0.0, 1.0), subs.good_pieces)), float(subs.good_pieces.sum())))
     coverage = covered_workers / n
-    member_ties = float(dot(w.member, model.member_exposure * model.graph.degree))
-    sample = w.net if model.gini_sample is None else w.net[model.gini_sample]
-    counts = model.week_counts
+    member_ties = float(dot(w.member, member_exposure * graph.degree))
+    sample = w.net if gini_sample is None else w.net[gini_sample]
     cube_space, cube_level = net.effort_by_space, net.effort_by_level
     return {
         "week": week,
@@ -173,12 +178,12 @@ def compute_metrics(model: PuttingOutModel, framing_loss: float) -> dict[str, fl
         "consciousness_mean": float(w.consciousness.mean()),
         "coverage_rate": coverage,
         "bargaining_power_mean": _share(float(dot(subs.beta, subs.pool_size)), float(subs.pool_size.sum())),
-        "recognized": int(bool(state.recognition)),
+        "recognized": int(bool(policy.recognition)),
         "gini_earnings": gini(np.maximum(sample, 0.0)),
         "below_poverty_share": _true_share(monthly_net < poverty),
         "rate_cv_subcontractors": rate_cv,
         "power_within": _true_share(w.consciousness >= CONSCIOUS),
-        "power_with": _share(member_ties, float(model.graph.degree.sum())),
+        "power_with": _share(member_ties, float(graph.degree.sum())),
         "power_to": power_to,
         "power_over": 0.5 * ((1.0 - labour_share if value > 0 else 1.0) + (1.0 - coverage)),
         "value_from_principals": value,
@@ -189,7 +194,7 @@ def compute_metrics(model: PuttingOutModel, framing_loss: float) -> dict[str, fl
         "pieces_ordered": float(subs.orders.sum()),
         "pieces_produced": float(w.pieces.sum()),
         "ump_monthly": ump,
-        "floor_rate": state.floor(week),
+        "floor_rate": policy.floor,
         "net_to_gross": _share(gross - costs, gross),
         "savings_mean": float(w.savings.mean()),
         "health_mean": float(w.health.mean()),
@@ -197,9 +202,9 @@ def compute_metrics(model: PuttingOutModel, framing_loss: float) -> dict[str, fl
         "blacklisted_share": _true_share(w.blacklisted_until > week),
         "order_share_mean": float(subs.order_share.mean()),
         "agreements_active": int(subs.has_agreement(week).sum()),
-        "policy_level": state.policy_level,
-        "statistics_inclusion": int(bool(state.statistics_inclusion)),
-        "c177_ratified": int(bool(state.c177_ratified)),
+        "policy_level": policy.policy_level,
+        "statistics_inclusion": int(bool(policy.statistics_inclusion)),
+        "c177_ratified": int(bool(policy.c177_ratified)),
         "pressure": float(state.pressure),
         "alliance_strength": float(net.alliance),
         "network_capacity": float(sum(net.hours.values())),
@@ -212,7 +217,7 @@ def compute_metrics(model: PuttingOutModel, framing_loss: float) -> dict[str, fl
         "effort_national": cube_level["national"],
         "effort_global": cube_level["global"],
         "advocacy_absorbed": float(net.absorbed),
-        "visible_power_acts": counts.get("inspections", 0) + counts.get("fines", 0) + counts.get("decisions", 0),
-        "hidden_power_acts": counts.get("exits", 0) + counts.get("retaliations", 0) + counts.get("blacklisted", 0),
+        "visible_power_acts": log.get(Count.INSPECTIONS) + log.get(Count.FINES) + log.get(Count.DECISIONS),
+        "hidden_power_acts": log.get(Count.EXITS) + log.get(Count.RETALIATIONS) + log.get(Count.BLACKLISTED),
         "invisible_power_loss": framing_loss,
     }

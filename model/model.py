@@ -6,19 +6,23 @@
         m.step()                                       # one week
     df = m.datacollector.get_model_vars_dataframe()    # one row per week, week 0 included
 
-Each week runs, in order: 1 orders, 2 the state, 3 the network, 4 subcontractors set rates,
-5 work, 6 collective action, 7 consciousness and membership, 8 observe. Home workers and
-subcontractors are Mesa agents whose state lives in columns (``model.workers``,
-``model.subcontractors``); the rules for them are vectorised (model/rates.py, work.py,
-action.py, consciousness.py). Randomness comes from one root seed through
-``numpy.random.SeedSequence``: separate streams for the graph, the initial draws and the weekly
-draws, so the same parameters and seed give bit-identical output.
+Each week runs the phases of ``PuttingOutModel.PHASES`` in order: orders, the state, the
+network, rates, work, collective action, consciousness, membership, observe. Each phase is a
+function of what it uses (its signature) and records what it changes; docs/architecture.md lists
+what each reads and writes. Home workers and subcontractors are Mesa agents whose state lives in
+columns (``model.workers``, ``model.subcontractors``); the rules for them are vectorised. The
+run's parameters are its configuration and never change; the state, the network and the
+principals hold their levers, which a scenario's schedule changes at given weeks. Randomness
+comes from one root seed through ``numpy.random.SeedSequence``: separate streams for the graph,
+the initial draws and the weekly draws, so the same parameters and seed give bit-identical output.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
+from types import MappingProxyType
 from typing import Any
 
 import mesa
@@ -27,17 +31,63 @@ from numpy.typing import NDArray
 
 from model import params as registry
 from model.action import collective_action
-from model.agents.home_worker import HomeWorker, draw_workers
-from model.agents.network import AdvocacyNetwork
+from model.agents.home_worker import HomeWorker, WorkerColumns, draw_workers
+from model.agents.network import NETWORK_LEVERS, AdvocacyNetwork
 from model.agents.state import State
-from model.agents.subcontractor import Subcontractor, draw_subcontractors
-from model.consciousness import refresh_membership_views, update_consciousness, update_membership
+from model.agents.subcontractor import Subcontractor, SubcontractorColumns, draw_subcontractors
+from model.consciousness import MembershipCounts, update_consciousness, update_membership
+from model.events import Event, WeekLog
 from model.metrics import GINI_SAMPLE, METRIC_NAMES, compute_metrics
-from model.rates import place_orders, reservation_rates, set_rates, weekly_capacity
-from model.social_graph import assign_pools, build_kampung_graph, clustered_members
+from model.policy import STATE_LEVERS, Policy
+from model.pools import Pools
+from model.rates import (
+    PRINCIPAL_LEVERS,
+    Bargaining,
+    place_orders,
+    reservation_rates,
+    set_rates,
+    weekly_capacity,
+)
+from model.social_graph import KampungGraph, assign_pools, build_kampung_graph, clustered_members
 from model.work import do_work
 
 Schedule = Iterable[tuple[int, Mapping[str, Any]]]
+
+
+@dataclass
+class World:
+    """What every phase may read: the run's configuration, the columns, the graph and the pools
+    (built once), the weekly random stream, the week and its log.
+
+    Attributes:
+        params: the run's parameters (read-only; levers in force are held by their owners).
+        workers, subcontractors: the agents' state as columns.
+        graph: the kampung social graph; pools: who works for whom, with per-pool sums.
+        rng: the weekly random stream (every weekly draw comes from it, in phase order).
+        week: the current week (0 = first week of January 2023).
+        log: events of the run and this week's counts.
+        gini_sample: fixed rows the Gini coefficient is computed on (``None``: every worker).
+    """
+
+    params: Mapping[str, Any]
+    workers: WorkerColumns
+    subcontractors: SubcontractorColumns
+    graph: KampungGraph
+    pools: Pools
+    rng: np.random.Generator
+    log: WeekLog
+    gini_sample: NDArray[np.int64] | None
+    week: int = 0
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the week: its name, the rule it runs (``function``, whose parameters are what
+    it reads) and the columns and agent state it writes (checked by tests/model/test_phases.py)."""
+
+    name: str
+    function: Callable[..., Any]
+    writes: tuple[str, ...]
 
 
 def _read_metric(name: str, model: PuttingOutModel) -> float:
@@ -57,112 +107,190 @@ class PuttingOutModel(mesa.Model):
             there and in docs/ODD.md); unknown names and bad values raise ``ValueError``.
     """
 
+    #: The week, in order (DESIGN §3; docs/architecture.md says what each reads and writes).
+    PHASES: tuple[Phase, ...] = (
+        Phase("orders", place_orders, ("subcontractors.shock", "subcontractors.orders", "subcontractors.price")),
+        Phase("state", State.step, ("state", "network", "principals", "subcontractors.inspected",
+                                    "workers.consciousness", "log")),
+        Phase("network", AdvocacyNetwork.step, (
+            "network", "state", "workers.consciousness", "workers.contacted", "workers.pos_ukk", "workers.coop",
+            "log")),
+        Phase("rates", set_rates, (
+            "workers.reservation", "workers.capacity", "workers.consciousness", "subcontractors.target",
+            "subcontractors.offer", "subcontractors.beta", "subcontractors.agreement_rate",
+            "subcontractors.agreement_until", "subcontractors.negotiation_blocked_until",
+            "subcontractors.order_share", "subcontractors.complies", "subcontractors.paid_rate",
+            "subcontractors.covered", "log")),
+        Phase("work", do_work, (
+            "workers.pieces", "workers.defects", "workers.pay", "workers.costs", "workers.net",
+            "workers.health", "workers.savings", "subcontractors.good_pieces", "subcontractors.value",
+            "subcontractors.pay", "subcontractors.fines", "log")),
+        Phase("collective_action", collective_action, (
+            "workers.participating", "workers.blacklisted_until", "subcontractors.participation", "network",
+            "log")),
+        Phase("consciousness", update_consciousness, ("workers.consciousness",)),
+        Phase("membership", update_membership, (
+            "workers.member", "workers.participating", "subcontractors.density", "log")),
+        Phase("observe", compute_metrics, ("metrics",)),
+    )
+
     def __init__(self, seed: int | None = None, schedule: Schedule | None = None, **params: Any) -> None:
-        self.params: dict[str, Any] = registry.validate(params)
-        self.initial_params: dict[str, Any] = dict(self.params)  # params changes as policies do
+        self.params: Mapping[str, Any] = MappingProxyType(registry.validate(params))
         root = np.random.SeedSequence(None if seed is None else registry.check_seed(seed, largest=None))
         self.seed: int = int(root.entropy)  # type: ignore[arg-type]
         graph_seq, init_seq, weekly_seq, mesa_seq = root.spawn(4)
         super().__init__(rng=int(mesa_seq.generate_state(1)[0]))
-        self.week = 0
-        self.steps_taken = 0
-        self.events: list[dict[str, Any]] = []
-        self.week_counts: dict[str, int] = {}
-        self._schedule = _check_schedule(schedule)
-        self.weekly_rng = np.random.default_rng(weekly_seq)
-        self._build(np.random.default_rng(graph_seq), np.random.default_rng(init_seq))
+        self._schedule = check_schedule(schedule)
+        self._build(np.random.default_rng(graph_seq), np.random.default_rng(init_seq), np.random.default_rng(weekly_seq))
         self.datacollector = mesa.DataCollector(model_reporters={name: partial(_read_metric, name) for name in METRIC_NAMES})
+        #: The code that runs each phase on this model, by phase name (a profiler may wrap them).
+        self.phase_runs: dict[str, Callable[[], None]] = {phase.name: getattr(self, f"_{phase.name}") for phase in self.PHASES}
         self._first_week()
 
     # --- set-up --------------------------------------------------------------------------------
-    def _build(self, graph_rng: np.random.Generator, init_rng: np.random.Generator) -> None:
+    def _build(self, graph_rng: np.random.Generator, init_rng: np.random.Generator,
+               weekly_rng: np.random.Generator) -> None:
         p = self.params
         n, m = p["n_workers"], p["n_subcontractors"]
-        self.graph = build_kampung_graph(
+        graph = build_kampung_graph(
             n, p["rt_size"], p["ties_within_rt"], p["ties_adjacent_rt"], p["long_tie_prob"], graph_rng
         )
         pool = assign_pools(n, m, p["pool_mixing"], graph_rng)
         share = p["initial_membership"] if p["network_active"] else 0.0
-        member = clustered_members(self.graph.rt, share, p["member_clustering"], init_rng)
-        self.workers = draw_workers(p, pool, member, init_rng)
+        member = clustered_members(graph.rt, share, p["member_clustering"], init_rng)
+        workers = draw_workers(p, pool, member, init_rng)
         pool_size = np.bincount(pool, minlength=m).astype(float)
-        capacity_by_pool = np.bincount(pool, weights=self.workers.full_capacity(), minlength=m)
-        self.subcontractors = draw_subcontractors(p, capacity_by_pool, pool_size, init_rng)
-        self.gini_sample: NDArray[np.int64] | None = (
-            np.sort(init_rng.choice(n, GINI_SAMPLE, replace=False)) if n > GINI_SAMPLE else None
-        )
-        self.state = State(self)
-        self.network = AdvocacyNetwork(self)
+        capacity_by_pool = np.bincount(pool, weights=workers.full_capacity(), minlength=m)
+        subcontractors = draw_subcontractors(p, capacity_by_pool, pool_size, init_rng)
+        gini_sample = np.sort(init_rng.choice(n, GINI_SAMPLE, replace=False)) if n > GINI_SAMPLE else None
+        self.world = World(p, workers, subcontractors, graph, Pools(workers.pool, m), weekly_rng, WeekLog(),
+                           gini_sample)
+        self.state = State(self, p, self.world.log)
+        self.network = AdvocacyNetwork(self, p, n)
+        self.principals: dict[str, Any] = {name: p[name] for name in PRINCIPAL_LEVERS}
         self.subcontractor_agents = [Subcontractor(self, j) for j in range(m)]
         for i in range(n):
             HomeWorker(self, i)
-        self.member_exposure = np.zeros(n)
-        self.participation_rate = 0.0
-        refresh_membership_views(self)
+        self.membership = MembershipCounts(workers.member, graph, self.world.pools, subcontractors)
+        self.rate_order: NDArray[np.int64] | None = None  # workers by pool and reservation rate
+        self.framing_loss = 0.0  # consciousness framing removed this week (invisible power)
+        self.policy: Policy = self.state.policy(0)
 
     def _first_week(self) -> None:
         """Week 0: changes scheduled for week 0, orders, offers and one week of work, so that week 0
         reports every outcome (no organizing or other state action yet); then observe."""
-        self.state.apply_schedule(0)
-        place_orders(self)
-        reservation, capacity = reservation_rates(self), weekly_capacity(self)
-        set_rates(self, reservation, capacity)
-        do_work(self, reservation, capacity)
-        self._observe(framing_loss=0.0)
+        self._apply_schedule(0)
+        self.policy = self.state.policy(0)
+        for name in ("orders", "rates", "work", "observe"):
+            self.phase_runs[name]()
 
     # --- the week --------------------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one week through the eight phases (DESIGN §3)."""
-        self.week += 1
-        self.steps_taken += 1
-        self.week_counts = {}
-        place_orders(self)                                          # 1 orders
-        self.state.step()                                           # 2 the state
-        self.network.step()                                         # 3 the network
-        reservation, capacity = reservation_rates(self), weekly_capacity(self)
-        set_rates(self, reservation, capacity)                      # 4 subcontractors set rates
-        do_work(self, reservation, capacity)                        # 5 work
-        collective_action(self)                                     # 6 collective action
-        self.participation_rate = float(self.workers.participating.mean())
-        framing_loss = update_consciousness(self)                   # 7 consciousness and membership
-        update_membership(self)
-        self._observe(framing_loss)                                 # 8 observe
+        """Advance one week through ``PHASES`` (DESIGN §3)."""
+        world = self.world
+        world.week += 1
+        world.log.new_week(world.week)
+        self.framing_loss = 0.0
+        self.policy = self.state.policy(world.week)  # last week's policy, at this week's UMP
+        for phase in self.PHASES:
+            self.phase_runs[phase.name]()
 
-    def _observe(self, framing_loss: float) -> None:
-        self.metrics = compute_metrics(self, framing_loss)
+    def _orders(self) -> None:
+        w = self.world
+        place_orders(w.subcontractors, self.principals, self.policy, w.params, w.week, w.rng)
+
+    def _state(self) -> None:
+        w = self.world
+        self._apply_schedule(w.week)
+        self.state.step(w.week, w.workers, w.subcontractors, w.rng)
+        self.policy = self.state.policy(w.week)  # in force for the rest of the week
+
+    def _network(self) -> None:
+        w = self.world
+        self.network.step(w.workers, self.membership.exposure, self.policy, self.state, w.week, w.rng)
+
+    def _rates(self) -> None:
+        w = self.world
+        w.workers.reservation = reservation_rates(w.workers, w.params, w.week)
+        w.workers.capacity = weekly_capacity(w.workers, w.params, w.week)
+        net = self.network
+        bargaining = Bargaining(net.active, net.negotiation_slots, net.alliance)
+        self.rate_order = set_rates(w.workers, w.subcontractors, w.pools, self.policy, bargaining, w.params, w.week,
+                                    w.rng, w.log, self.rate_order)
+
+    def _work(self) -> None:
+        w = self.world
+        do_work(w.workers, w.subcontractors, w.pools, self.policy, w.params, w.week, w.rng, w.log)
+
+    def _collective_action(self) -> None:
+        w = self.world
+        self.network.participation_rate = collective_action(
+            w.workers, w.subcontractors, w.graph, self.policy, w.params, w.week, w.rng, w.log
+        )
+
+    def _consciousness(self) -> None:
+        w = self.world
+        self.framing_loss = update_consciousness(w.workers, w.graph, self.policy, w.params, self.network.active,
+                                                 self.network.levers["invited_space_share"])
+
+    def _membership(self) -> None:
+        w = self.world
+        service = self.network.service_share(int(w.workers.member.sum()))
+        update_membership(w.workers, self.membership, service, w.params, self.network.active, w.rng, w.log)
+
+    def _observe(self) -> None:
+        w = self.world
+        self.metrics = compute_metrics(
+            w.workers, w.subcontractors, w.graph, self.membership.exposure, self.policy, self.state, self.network,
+            w.log, self.framing_loss, w.gini_sample, w.params, w.week,
+        )
         self.datacollector.collect(self)
+
+    def _apply_schedule(self, week: int) -> None:
+        """Give each lever scheduled for ``week`` to its holder: the state, the network or the
+        principals (events ``policy_scheduled``)."""
+        for lever, value in self._schedule.get(week, []):
+            if lever in STATE_LEVERS:
+                self.state.set_lever(lever, value, cause=Event.POLICY_SCHEDULED)
+                continue
+            holder = self.network.levers if lever in NETWORK_LEVERS else self.principals
+            holder[lever] = value
+            self.world.log.record(Event.POLICY_SCHEDULED, f"{lever} = {value}")
 
     def run_weeks(self, weeks: int) -> None:
         """Step ``weeks`` times."""
         for _ in range(weeks):
             self.step()
 
-    # --- events, wins and defeats -------------------------------------------------------------
-    def record_event(self, kind: str, detail: str) -> None:
-        """Note an event (policy change, ruling, agreement, retaliation) at the current week."""
-        self.events.append({"week": self.week, "kind": kind, "detail": detail})
-        if kind.startswith(("policy_", "judicial_review_granted", "judicial_review_rejected")):
-            self.week_counts["decisions"] = self.week_counts.get("decisions", 0) + 1
+    # --- what users and tools read -----------------------------------------------------------------
+    @property
+    def week(self) -> int:
+        return self.world.week
 
-    def network_win(self) -> None:
-        """A policy or court victory: every member gains ``win_gain`` of her gap to full consciousness."""
-        w = self.workers
-        w.consciousness[w.member] += self.params["win_gain"] * (1.0 - w.consciousness[w.member])
+    @property
+    def workers(self) -> WorkerColumns:
+        return self.world.workers
 
-    def win_for_pools(self, pools: NDArray[np.int64]) -> None:
-        """A collective agreement: members of those pools gain ``win_gain`` of their gap."""
-        w = self.workers
-        gain = w.member & np.isin(w.pool, pools)
-        w.consciousness[gain] += self.params["win_gain"] * (1.0 - w.consciousness[gain])
+    @property
+    def subcontractors(self) -> SubcontractorColumns:
+        return self.world.subcontractors
 
-    def network_defeat(self) -> None:
-        """A defeat (a rejected review): every member loses ``defeat_loss`` of her consciousness."""
-        w = self.workers
-        w.consciousness[w.member] *= 1.0 - self.params["defeat_loss"]
+    @property
+    def graph(self) -> KampungGraph:
+        return self.world.graph
 
-    def schedule_for(self, week: int) -> list[tuple[str, Any]]:
-        """Scheduled policy changes for ``week``, in the order given."""
-        return self._schedule.get(week, [])
+    @property
+    def weekly_rng(self) -> np.random.Generator:
+        return self.world.rng
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Every event so far: ``{"week", "kind", "detail"}`` (kinds: ``model.events.Event``)."""
+        return self.world.log.events
+
+    def levers(self) -> dict[str, Any]:
+        """Every schedulable lever's value in force now (the state's, the network's, the principals')."""
+        return {**self.principals, **self.network.levers, **self.state.levers}
 
     # --- housekeeping -------------------------------------------------------------------------------
     def release(self) -> None:
@@ -176,7 +304,7 @@ class PuttingOutModel(mesa.Model):
             ids.pop(self, None)
 
 
-def _check_schedule(schedule: Schedule | None) -> dict[int, list[tuple[str, Any]]]:
+def check_schedule(schedule: Schedule | None) -> dict[int, list[tuple[str, Any]]]:
     """Validate scheduled changes against the registry: levers only, in-bounds values."""
     out: dict[int, list[tuple[str, Any]]] = {}
     for item in schedule or ():

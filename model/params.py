@@ -622,6 +622,18 @@ PARAMETERS: tuple[Parameter, ...] = (
 )
 
 _BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+#: Titles of the parameter groups (the agent or part of the world a parameter belongs to), for
+#: tables, the dashboard and the ODD.
+GROUP_TITLES: dict[str, str] = {
+    "scale": "Size of the simulated area",
+    "state": "The state",
+    "network": "The workers' network (JPRJ)",
+    "home_worker": "Home workers",
+    "subcontractor": "Subcontractors (perantara)",
+    "principal": "Principal firms: orders and prices",
+    "social_graph": "Kampung social ties",
+    "calendar": "Calendar: minimum wage and poverty line",
+}
 EFFORT_PARAMETERS: tuple[str, ...] = (
     "effort_consciousness", "effort_organizing", "effort_bargaining",
     "effort_advocacy", "effort_alternatives", "effort_alliances",

@@ -1,31 +1,37 @@
-"""Sums per subcontractor's pool of a worker column, as a fixed sparse matrix.
+"""Which worker takes work from which subcontractor, and sums per subcontractor's pool.
 
 ``np.bincount(pool, weights=x, minlength=M)`` is how the model would say "add ``x`` up per
-pool"; it is called several times a week over all workers. A sparse ``M x N`` matrix with a 1 at
+pool"; it is needed several times a week over all workers. A sparse ``M x N`` matrix with a 1 at
 (pool of worker i, i) gives the same sums to the bit, several times faster (docs/performance.md).
+Pools are fixed at set-up, so the matrix is built once.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-
-if TYPE_CHECKING:
-    from model.model import PuttingOutModel
+from numpy.typing import NDArray
 
 
-def pool_sums(model: PuttingOutModel) -> sp.csr_array:
-    """The M x N matrix ``S`` with a 1 at (pool of worker i, i): ``S @ x`` sums ``x`` per pool.
+@dataclass(frozen=True)
+class Pools:
+    """The pool structure: each worker's subcontractor and the per-pool summing matrix.
 
-    It gives ``np.bincount(pool, weights=x, minlength=M)`` to the bit (each pool's workers added
-    one by one in increasing order, starting from 0) in a fraction of the time. Kept on the model
-    and rebuilt whenever the workers' pools are not the ones it was built from.
+    Attributes:
+        pool: subcontractor index of each worker (length N; the same array as
+            ``WorkerColumns.pool``).
+        m: number of subcontractors.
+        sums: the M x N matrix ``S`` with a 1 at (pool of worker i, i): ``S @ x`` sums ``x`` per
+            pool, giving ``np.bincount(pool, weights=x, minlength=M)`` to the bit (each pool's
+            workers added one by one in increasing order, starting from 0).
     """
-    w, m = model.workers, model.subcontractors.m
-    cached = getattr(model, "_pool_sums", None)
-    if cached is None or cached[0].shape != (m, w.n) or not np.array_equal(cached[1], w.pool):
-        matrix = sp.csr_array((np.ones(w.n), (w.pool, np.arange(w.n))), shape=(m, w.n))
-        cached = model._pool_sums = (matrix, w.pool.copy())
-    return cached[0]
+
+    pool: NDArray[np.int64]
+    m: int
+    sums: sp.csr_array = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        n = self.pool.size
+        object.__setattr__(self, "sums", sp.csr_array((np.ones(n), (self.pool, np.arange(n))), shape=(self.m, n)))

@@ -15,56 +15,73 @@ with their sources, are in docs/ODD.md §7 ("Orders", "Rate setting"):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from model import params as registry
+from model.agents.home_worker import WorkerColumns
+from model.agents.subcontractor import SubcontractorColumns
 from model.bargaining import monopsony_rates_by_pool, nash_piece_rate, patience_share, pool_rate_order
-from model.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR, poverty_line_monthly, seasonal_factor
+from model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, price_index, seasonal_factor
+from model.consciousness import win
 from model.enforcement import deterred as is_deterred
 from model.enforcement import expected_fine_per_rupiah
-from model.pools import pool_sums
+from model.events import Count, Event, WeekLog
+from model.policy import Policy
+from model.pools import Pools
 
-if TYPE_CHECKING:
-    from model.model import PuttingOutModel
+#: The principals' levers: the registry's levers of the principal group (the demand shock).
+PRINCIPAL_LEVERS: tuple[str, ...] = tuple(
+    p.name for p in registry.PARAMETERS if p.role == "lever" and p.group == "principal"
+)
 
 
-def price_index(model: PuttingOutModel) -> float:
-    """Nominal price level relative to January 2023: ``(1 + price_growth) ** years``."""
-    return (1.0 + model.params["price_growth"]) ** (model.week / WEEKS_PER_YEAR)
+@dataclass(frozen=True)
+class Bargaining:
+    """What the network brings to the rate phase this week: whether it is active, the
+    negotiations it can hold (``negotiation_slots``) and its alliance strength (0-1)."""
+
+    active: bool
+    negotiation_slots: int
+    alliance: float
 
 
-def place_orders(model: PuttingOutModel) -> None:
+def place_orders(subcontractors: SubcontractorColumns, principals: Mapping[str, Any], policy: Policy,
+                 params: Mapping[str, Any], week: int, rng: np.random.Generator) -> None:
     """Phase 1: each subcontractor's orders this week, in pieces [brief §2.2, SF4].
 
     ``orders = base_orders * season * exp(shock) / E[exp(shock)] * (1 - collapse) * order_share``
-    where ``shock`` is a stationary AR(1) in logs and ``collapse`` the scheduled demand shock.
+    where ``shock`` is a stationary AR(1) in logs and ``collapse`` the demand shock the
+    ``principals``' levers schedule (``demand_shock_week``, ``_weeks``, ``_depth``).
 
     Prices: ``base_price * price_index + principal_pass_through * legal_backing * max(0, floor -
     last week's market offer)``: principals pay part of a legally required raise, as far as the
     law reaches their other suppliers.
     """
-    p, subs, rng = model.params, model.subcontractors, model.weekly_rng
+    p, subs = params, subcontractors
     rho, sd = p["order_shock_persistence"], p["order_shock_sd"]
     subs.shock[:] = rho * subs.shock + sd * rng.standard_normal(subs.m)
     stationary_var = sd**2 / (1.0 - rho**2)
-    season = seasonal_factor(model.week, p["seasonal_amplitude"], p["seasonal_peak_week"])
-    start, length = p["demand_shock_week"], p["demand_shock_weeks"]
-    collapse = p["demand_shock_depth"] if 0 <= start <= model.week < start + length else 0.0
+    season = seasonal_factor(week, p["seasonal_amplitude"], p["seasonal_peak_week"])
+    start, length = principals["demand_shock_week"], principals["demand_shock_weeks"]
+    collapse = principals["demand_shock_depth"] if 0 <= start <= week < start + length else 0.0
     subs.orders[:] = (
         subs.base_orders * season * np.exp(subs.shock - stationary_var / 2) * (1.0 - collapse) * subs.order_share
     )
-    state = model.state
     # Before the first offers (week 0) there is no market rate yet, hence no raise to pass on.
-    required_raise = np.where(subs.target > 0, np.maximum(state.floor(model.week) - subs.target, 0.0), 0.0)
+    required_raise = np.where(subs.target > 0, np.maximum(policy.floor - subs.target, 0.0), 0.0)
     subs.price[:] = (
-        subs.base_price * price_index(model)
-        + p["principal_pass_through"] * state.legal_backing * required_raise
+        subs.base_price * price_index(week, p["price_growth"])
+        + p["principal_pass_through"] * policy.legal_backing * required_raise
     )
 
 
-def reservation_rates(model: PuttingOutModel, during_talks: bool = False) -> NDArray[np.float64]:
+def reservation_rates(workers: WorkerColumns, params: Mapping[str, Any], week: int,
+                      during_talks: bool = False) -> NDArray[np.float64]:
     """Lowest piece rate each worker accepts, Rp/piece.
 
     ``(value of her hour * (1 + entitlement * consciousness)) / productivity + cost per piece +
@@ -73,24 +90,25 @@ def reservation_rates(model: PuttingOutModel, during_talks: bool = False) -> NDA
     ``during_talks``, a cooperative member's hour is worth ``1 + coop_disagreement_uplift`` times
     more: her disagreement value in collective bargaining [brief §6].
     """
-    w, p = model.workers, model.params
-    index = price_index(model)
+    w, p = workers, params
+    index = price_index(week, p["price_growth"])
     hourly = w.reservation_hourly * index * (1.0 + p["entitlement_weight"] * w.consciousness)
     if during_talks:
         hourly = hourly * (1.0 + p["coop_disagreement_uplift"] * w.coop)
     return hourly / w.productivity + p["cost_per_piece"] * index + p["defect_rate"] * p["defect_penalty"]
 
 
-def weekly_capacity(model: PuttingOutModel) -> NDArray[np.float64]:
+def weekly_capacity(workers: WorkerColumns, params: Mapping[str, Any], week: int) -> NDArray[np.float64]:
     """Pieces each worker (with helpers) can make this week: full capacity scaled by health and
     by the hours last week's collective action took; zero while blacklisted."""
-    w, p = model.workers, model.params
-    action_share = np.minimum(1.0, p["action_hours"] / w.hours) * w.participating
-    available = w.blacklisted_until <= model.week
+    w = workers
+    action_share = np.minimum(1.0, params["action_hours"] / w.hours) * w.participating
+    available = w.blacklisted_until <= week
     return w.full_capacity() * w.health * (1.0 - action_share) * available
 
 
-def bargaining_power(model: PuttingOutModel) -> NDArray[np.float64]:
+def bargaining_power(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools: Pools, policy: Policy,
+                     alliance: float, params: Mapping[str, Any], week: int) -> NDArray[np.float64]:
     """Each pool's bargaining power ``beta`` in [0, 1].
 
     ``beta = beta_unorganized + strength * (max(patience, beta_unorganized) - beta_unorganized)``
@@ -99,57 +117,61 @@ def bargaining_power(model: PuttingOutModel) -> NDArray[np.float64]:
     share [brief §4.10] of members whose impatience ``r_w = worker_impatience / (1 + savings in
     weeks of the poverty line)`` falls as they save (a strike fund, cooperative credit).
     """
-    p, subs, w = model.params, model.subcontractors, model.workers
-    weekly_need = poverty_line_monthly(model.week, p["poverty_line_growth"]) / WEEKS_PER_MONTH
-    by_pool = pool_sums(model)
-    members = by_pool @ w.member
-    savings = by_pool @ (w.member * np.maximum(w.savings, 0.0))
+    p, subs, w = params, subcontractors, workers
+    weekly_need = poverty_line_monthly(week, p["poverty_line_growth"]) / WEEKS_PER_MONTH
+    members = pools.sums @ w.member
+    savings = pools.sums @ (w.member * np.maximum(w.savings, 0.0))
     savings_weeks = np.divide(savings, members * weekly_need, out=np.zeros(subs.m), where=members > 0)
     patience = patience_share(p["worker_impatience"] / (1.0 + savings_weeks), p["firm_impatience"])
-    weights = np.array([p["weight_density"], p["weight_participation"], p["weight_legal"], p["weight_alliances"]])
+    weights = np.array([p[name] for name in registry.STRENGTH_WEIGHTS])
     strength = (
         weights[0] * subs.density
         + weights[1] * subs.participation
-        + weights[2] * model.state.legal_backing
-        + weights[3] * model.network.alliance
+        + weights[2] * policy.legal_backing
+        + weights[3] * alliance
     ) / weights.sum()
     beta0 = p["beta_unorganized"]
     return np.clip(beta0 + strength * (np.maximum(patience, beta0) - beta0), 0.0, 1.0)
 
 
-def alternative_cost(model: PuttingOutModel, floor: float) -> NDArray[np.float64]:
+def alternative_cost(subcontractors: SubcontractorColumns, policy: Policy) -> NDArray[np.float64]:
     """What a piece would cost each subcontractor elsewhere, Rp/piece: its unorganized market
     rate, raised toward the floor as far as the law reaches other suppliers (legal backing), plus
     its relocation cost; never more than its price [brief §4.9]."""
-    subs = model.subcontractors
-    elsewhere = subs.target + model.state.legal_backing * np.maximum(floor - subs.target, 0.0)
+    subs = subcontractors
+    elsewhere = subs.target + policy.legal_backing * np.maximum(policy.floor - subs.target, 0.0)
     return np.minimum(subs.price, elsewhere + subs.relocation_cost)
 
 
-def set_rates(model: PuttingOutModel, reservation: NDArray[np.float64], capacity: NDArray[np.float64]) -> None:
-    """Phase 4: offers, agreements, floor compliance, exit and retaliation (module docstring)."""
-    p, subs, w, week = model.params, model.subcontractors, model.workers, model.week
-    # Reservation rates move little from week to week: re-sorting last week's order is much
-    # cheaper than a fresh sort, and gives exactly the same order (model/bargaining.py).
-    order = pool_rate_order(reservation, w.pool, getattr(model, "_rate_order", None))
-    model._rate_order = order
-    subs.target[:] = monopsony_rates_by_pool(subs.price, reservation, capacity, subs.orders, w.pool, order)
-    if model.steps_taken == 0:
+def set_rates(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools: Pools, policy: Policy,
+              network: Bargaining, params: Mapping[str, Any], week: int, rng: np.random.Generator, log: WeekLog,
+              rate_order: NDArray[np.int64] | None = None) -> NDArray[np.int64]:
+    """Phase 4: offers, agreements, floor compliance, exit and retaliation (module docstring).
+
+    Reads the workers' ``reservation`` and ``capacity`` for this week (``reservation_rates``,
+    ``weekly_capacity``). ``rate_order`` is last week's order of workers by pool and reservation
+    rate (``None`` the first time): reservation rates move little from week to week, so
+    re-sorting it is much cheaper than a fresh sort and gives exactly the same order
+    (model/bargaining.py). Returns this week's order, for next week.
+    """
+    p, subs, w = params, subcontractors, workers
+    order = pool_rate_order(w.reservation, w.pool, rate_order)
+    subs.target[:] = monopsony_rates_by_pool(subs.price, w.reservation, w.capacity, subs.orders, w.pool, order)
+    if week == 0:  # the first offers are the targets; from then on offers are sticky
         subs.offer[:] = subs.target
     else:
         subs.offer += p["rate_adjustment_speed"] * (subs.target - subs.offer)
-    subs.beta[:] = bargaining_power(model)
-    floor = model.state.floor(week)
-    c_alt = alternative_cost(model, floor)
-    _negotiate(model, capacity, c_alt)
+    subs.beta[:] = bargaining_power(w, subs, pools, policy, network.alliance, p, week)
+    floor = policy.floor
+    c_alt = alternative_cost(subs, policy)
+    _negotiate(w, subs, pools, policy, network, c_alt, p, week, rng, log)
 
     paid = subs.offer.copy()
     agreed = subs.has_agreement(week)
     paid[agreed] = np.maximum(paid[agreed], subs.agreement_rate[agreed])
     if floor > 0:
-        state = model.state
         expected_fine = expected_fine_per_rupiah(
-            state.inspection_probability, state.detection, p["fine_multiple"], p["back_pay_weeks"]
+            policy.inspection_probability, policy.detection, policy.fine_multiple, policy.back_pay_weeks
         )
         # Deterred subcontractors pay the floor if their price covers it; above their price they
         # cannot comply without a loss, so they keep underpaying and move orders away (exit).
@@ -164,10 +186,13 @@ def set_rates(model: PuttingOutModel, reservation: NDArray[np.float64], capacity
     np.minimum(paid, subs.price, out=paid)
     subs.paid_rate[:] = paid
     subs.covered[:] = agreed | ((floor > 0) & subs.complies)
-    _move_orders(model, required, c_alt)
+    _move_orders(subs, required, c_alt, p, log)
+    return order
 
 
-def _negotiate(model: PuttingOutModel, capacity: NDArray[np.float64], c_alt: NDArray[np.float64]) -> None:
+def _negotiate(w: WorkerColumns, subs: SubcontractorColumns, pools: Pools, policy: Policy, network: Bargaining,
+               c_alt: NDArray[np.float64], p: Mapping[str, Any], week: int, rng: np.random.Generator,
+               log: WeekLog) -> None:
     """Put collective demands to the densest organized pools the network has slots for.
 
     A subcontractor answers a demand by moving work away (retaliation, [brief SF11]) with
@@ -177,11 +202,10 @@ def _negotiate(model: PuttingOutModel, capacity: NDArray[np.float64], c_alt: NDA
     ``nash_piece_rate(d_w, c_alt, beta)`` with ``d_w`` the better of the members' capacity-weighted
     mean reservation rate during talks (a cooperative raises it) and the individual offer (open to
     them while talks last); an agreement is signed if it beats the offer and lasts
-    ``agreement_weeks``.
+    ``agreement_weeks``. Members of pools that sign gain consciousness (a win).
     """
-    p, subs, w, week, state = model.params, model.subcontractors, model.workers, model.week, model.state
     agreed = subs.has_agreement(week)
-    free = model.network.negotiation_slots - int(agreed.sum()) if model.network.active else 0
+    free = network.negotiation_slots - int(agreed.sum()) if network.active else 0
     if free <= 0:
         return
     open_to_talks = ~agreed & (subs.negotiation_blocked_until <= week)
@@ -190,22 +214,21 @@ def _negotiate(model: PuttingOutModel, capacity: NDArray[np.float64], c_alt: NDA
         return
     chosen = eligible[np.argsort(-subs.density[eligible], kind="stable")[:free]]
     ease = subs.price[chosen] / (subs.price[chosen] + subs.relocation_cost[chosen])
-    chance = subs.retaliation[chosen] * (1.0 - state.legal_backing) * state.hidden_power_factor * ease
-    retaliates = model.weekly_rng.random(chosen.size) < chance
+    chance = subs.retaliation[chosen] * (1.0 - policy.legal_backing) * policy.hidden_power_factor * ease
+    retaliates = rng.random(chosen.size) < chance
     punished = chosen[retaliates]
     if punished.size:
         subs.order_share[punished] *= 1.0 - p["retaliation_shift"]
         subs.negotiation_blocked_until[punished] = week + p["renegotiation_wait"]
-        model.week_counts["retaliations"] = int(punished.size)
-        model.record_event("retaliation", f"{punished.size} subcontractor(s) moved work away after a demand")
+        log.count(Count.RETALIATIONS, punished.size)
+        log.record(Event.RETALIATION, f"{punished.size} subcontractor(s) moved work away after a demand")
     chosen = chosen[~retaliates]
     if chosen.size == 0:
         return
-    reservation = reservation_rates(model, during_talks=True)
-    weight = w.member * capacity
-    by_pool = pool_sums(model)
-    total = (by_pool @ weight)[chosen]
-    mean_reservation = (by_pool @ (weight * reservation))[chosen]
+    reservation = reservation_rates(w, p, week, during_talks=True)
+    weight = w.member * w.capacity
+    total = (pools.sums @ weight)[chosen]
+    mean_reservation = (pools.sums @ (weight * reservation))[chosen]
     mean_reservation = np.divide(mean_reservation, total, out=np.zeros(chosen.size), where=total > 0)
     d_w = np.maximum(mean_reservation, subs.offer[chosen])
     rate = nash_piece_rate(d_w, c_alt[chosen], subs.beta[chosen])
@@ -214,16 +237,16 @@ def _negotiate(model: PuttingOutModel, capacity: NDArray[np.float64], c_alt: NDA
     subs.agreement_rate[signed] = rate[better]
     subs.agreement_until[signed] = week + p["agreement_weeks"]
     if signed.size:
-        model.record_event("agreements_signed", f"{signed.size} collective agreement(s)")
-        model.win_for_pools(signed)
+        log.record(Event.AGREEMENTS_SIGNED, f"{signed.size} collective agreement(s)")
+        win(w, p["win_gain"], pools=signed)
 
 
-def _move_orders(model: PuttingOutModel, required: NDArray[np.float64], c_alt: NDArray[np.float64]) -> None:
+def _move_orders(subs: SubcontractorColumns, required: NDArray[np.float64], c_alt: NDArray[np.float64],
+                 p: Mapping[str, Any], log: WeekLog) -> None:
     """Exit [brief §4.8, §6]: a subcontractor required to pay more than its alternative cost (by
     an agreement, or by a floor it is deterred from breaking) moves a share ``exit_elasticity *
     (required - c_alt) / c_alt`` of its orders away this week. Moved orders (by exit or
     retaliation) return at ``order_recovery`` a week while it does not exit."""
-    p, subs = model.params, model.subcontractors
     excess = np.maximum(required - c_alt, 0.0) / np.maximum(c_alt, 1e-9)
     exit_share = np.minimum(1.0, p["exit_elasticity"] * excess)
     subs.order_share[:] = np.where(
@@ -231,4 +254,4 @@ def _move_orders(model: PuttingOutModel, required: NDArray[np.float64], c_alt: N
         subs.order_share * (1.0 - exit_share),
         subs.order_share + p["order_recovery"] * (1.0 - subs.order_share),
     )
-    model.week_counts["exits"] = int((exit_share > 0).sum())
+    log.count(Count.EXITS, np.count_nonzero(exit_share > 0))

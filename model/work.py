@@ -16,29 +16,33 @@ Vectorised over all workers. Rules and sources in docs/ODD.md §7 ("Work"):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from model.agents.home_worker import FULL_TIME_HOURS
-from model.pools import pool_sums
-from model.rates import price_index
+from model.agents.home_worker import FULL_TIME_HOURS, WorkerColumns
+from model.agents.subcontractor import SubcontractorColumns
+from model.calendar import price_index
+from model.events import Count, WeekLog
+from model.policy import Policy
+from model.pools import Pools
 
-if TYPE_CHECKING:
-    from model.model import PuttingOutModel
 
+def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools: Pools, policy: Policy,
+            params: Mapping[str, Any], week: int, rng: np.random.Generator, log: WeekLog) -> None:
+    """Allocate orders, produce, pay, update savings and health, fine violators (module docstring).
 
-def do_work(model: PuttingOutModel, reservation: NDArray[np.float64], capacity: NDArray[np.float64]) -> None:
-    """Allocate orders, produce, pay, and update savings and health (module docstring)."""
-    p, w, subs, rng = model.params, model.workers, model.subcontractors, model.weekly_rng
+    Reads each worker's ``reservation`` and ``capacity`` for this week (set with the rates).
+    """
+    p, w, subs = params, workers, subcontractors
     # The arithmetic below is the module docstring's, operation for operation; results go
-    # straight into the worker columns and temporaries are reused (``out=``) so that a week does
-    # not allocate a dozen N-length arrays.
+    # straight into the worker columns, and each temporary array, once its quantity is no longer
+    # needed, is reused (``out=``) under the name of the next one, so that a week does not
+    # allocate a dozen N-length arrays.
     rate = subs.paid_rate[w.pool]
-    accepting_capacity = np.where(reservation <= rate, capacity, 0.0)
-    by_pool = pool_sums(model)
-    pool_capacity = by_pool @ accepting_capacity
+    accepting_capacity = np.where(w.reservation <= rate, w.capacity, 0.0)
+    pool_capacity = pools.sums @ accepting_capacity
     fill = np.divide(subs.orders, pool_capacity, out=np.zeros(subs.m), where=pool_capacity > 0)
     np.minimum(fill, 1.0, out=fill)
     pieces = np.multiply(accepting_capacity, fill[w.pool], out=w.pieces)
@@ -47,15 +51,14 @@ def do_work(model: PuttingOutModel, reservation: NDArray[np.float64], capacity: 
     gross = np.multiply(rate, good, out=rate)
     penalty = np.multiply(defects, p["defect_penalty"], out=accepting_capacity)
     pay = np.subtract(gross, np.minimum(penalty, gross, out=penalty), out=w.pay)
-    index = price_index(model)
+    index = price_index(week, p["price_growth"])
     costs = np.multiply(pieces, p["cost_per_piece"], out=w.costs)
     costs += p["cost_per_week"] * (pieces > 0)
     costs *= index
-    w.capacity[:] = capacity
     np.subtract(pay, costs, out=w.net)
 
-    scratch = w.productivity * w.helper_factor
-    strain = np.divide(pieces, scratch, out=scratch)  # her own hours
+    own_capacity = w.productivity * w.helper_factor
+    strain = np.divide(pieces, own_capacity, out=own_capacity)  # her own hours
     unprotected = 1.0 - p["pos_ukk_health_protection"] * w.pos_ukk
     strain *= p["health_strain"]
     strain /= FULL_TIME_HOURS
@@ -69,23 +72,27 @@ def do_work(model: PuttingOutModel, reservation: NDArray[np.float64], capacity: 
     medical *= index * p["medical_cost"]
     medical *= unprotected
     savings = w.savings * (1.0 - p["savings_drawdown"])
-    savings += np.multiply(w.net, p["savings_rate"], out=unprotected)
-    savings += np.multiply(w.coop, p["coop_savings_boost"], out=unprotected)
+    net_saved = np.multiply(w.net, p["savings_rate"], out=unprotected)
+    savings += net_saved
+    coop_credit = np.multiply(w.coop, p["coop_savings_boost"], out=net_saved)
+    savings += coop_credit
     savings -= medical
-    savings -= np.multiply(w.member, p["dues_weekly"], out=unprotected)
+    dues = np.multiply(w.member, p["dues_weekly"], out=coop_credit)
+    savings -= dues
     np.maximum(-p["debt_limit"], savings, out=w.savings)
 
-    subs.good_pieces[:] = by_pool @ good
+    subs.good_pieces[:] = pools.sums @ good
     subs.value[:] = subs.price * subs.good_pieces
-    subs.pay[:] = by_pool @ pay
-    _fine_violators(model)
+    subs.pay[:] = pools.sums @ pay
+    _fine_violators(subs, policy, log)
 
 
-def _fine_violators(model: PuttingOutModel) -> None:
-    p, subs = model.params, model.subcontractors
-    floor = model.state.floor(model.week)
+def _fine_violators(subs: SubcontractorColumns, policy: Policy, log: WeekLog) -> None:
+    """Inspected subcontractors that underpay a binding floor pay ``fine_multiple`` times the
+    wages owed over ``back_pay_weeks`` [brief §6]."""
+    floor = policy.floor
     caught = subs.inspected & ~subs.complies & (subs.paid_rate < floor)
     owed = np.where(caught, (floor - subs.paid_rate) * subs.good_pieces, 0.0)
-    subs.fines[:] = p["fine_multiple"] * p["back_pay_weeks"] * owed
-    model.week_counts["inspections"] = int(subs.inspected.sum())
-    model.week_counts["fines"] = int(caught.sum())
+    subs.fines[:] = policy.fine_multiple * policy.back_pay_weeks * owed
+    log.count(Count.INSPECTIONS, np.count_nonzero(subs.inspected))
+    log.count(Count.FINES, np.count_nonzero(caught))

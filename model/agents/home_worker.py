@@ -29,10 +29,11 @@ class WorkerColumns:
     (participation threshold, share of neighbours), ``service_draw`` and ``coop_draw`` (fixed
     uniform draws deciding who a Pos UKK post or cooperative of limited size serves first).
 
-    Changing weekly: ``consciousness``, ``member``, ``pos_ukk``, ``coop``, ``savings`` (Rp, >=
+    Changing weekly: ``reservation`` (Rp/piece, the lowest rate she accepts this week),
+    ``consciousness``, ``member``, ``pos_ukk``, ``coop``, ``savings`` (Rp, >=
     -debt_limit), ``health``, ``blacklisted_until`` (week), ``participating``, ``contacted``
     (approached by organizers this week), and last week's ``pieces``, ``defects``, ``pay`` (Rp),
-    ``costs`` (Rp), ``net`` (Rp) and ``capacity`` (pieces).
+    ``costs`` (Rp), ``net`` (Rp), and this week's ``capacity`` (pieces).
     """
 
     pool: NDArray[np.int64]
@@ -43,6 +44,7 @@ class WorkerColumns:
     threshold: NDArray[np.float64]
     service_draw: NDArray[np.float64]
     coop_draw: NDArray[np.float64]
+    reservation: NDArray[np.float64]
     consciousness: NDArray[np.float64]
     member: NDArray[np.bool_]
     pos_ukk: NDArray[np.bool_]
@@ -103,6 +105,7 @@ def draw_workers(
         threshold=threshold,
         service_draw=rng.random(n),
         coop_draw=rng.random(n),
+        reservation=np.zeros(n),
         consciousness=consciousness,
         member=member.copy(),
         pos_ukk=np.zeros(n, dtype=bool),

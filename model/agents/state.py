@@ -2,7 +2,8 @@
 
 One Mesa agent. Each week (DESIGN §3 step 2) it applies the policy changes a scenario scheduled
 for that week, decides pending judicial reviews, may concede the next rung of the policy ladder
-under the network's accumulated pressure, and draws which subcontractors are inspected.
+under the network's accumulated pressure, and draws which subcontractors are inspected. It holds
+its own levers; the other phases read the ``Policy`` snapshot it produces (model/policy.py).
 
 The ladder, in order [brief §6, §2.12]: count home workers in labour statistics (and register
 intermediaries) -> recognize them as workers by national regulation, with a piece-rate floor and
@@ -11,179 +12,138 @@ inspections -> ratify ILO C177.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 import mesa
 import numpy as np
 
+from model.agents.home_worker import WorkerColumns
+from model.agents.subcontractor import SubcontractorColumns
 from model.calendar import HISTORICAL_REVIEW_DECISION_WEEK, piece_rate_floor
-from model.metrics import dot
+from model.consciousness import defeat, win
+from model.events import Event, WeekLog
+from model.numerics import dot
+from model.policy import STATE_LEVERS, Policy
 
-if TYPE_CHECKING:
-    from model.model import PuttingOutModel
-
-#: Policy levers the state holds; scenarios may schedule changes to these (and any other
-#: registry lever) at given weeks.
-POLICY_LEVERS = (
-    "framing_intensity", "tokenism", "recognition", "statistics_inclusion", "c177_ratified",
-    "floor_share", "inspection_probability", "fine_multiple", "back_pay_weeks",
-)
 LADDER = ("statistics_inclusion", "recognition", "c177_ratified")
 
 
 class State(mesa.Agent):
     """The Indonesian state as one actor (Kemnaker, the courts, Kemen PPPA, BPS together).
 
-    Its levers (``framing_intensity``, ``tokenism``, ``recognition``, ``statistics_inclusion``,
-    ``c177_ratified``, ``floor_share``, ``inspection_probability``, ...) are the model's current
-    parameter values, read as attributes (``state.recognition``); a scheduled change or a
-    concession updates ``model.params``. Its own state is ``pressure`` (accumulated effective
-    advocacy, organizer-hour equivalents per 1,000 workers) and ``review_decision_week`` (week a pending judicial
-    review is decided, -1 if none).
+    Attributes:
+        levers: its levers now (``STATE_LEVERS``: framing, tokenism, recognition, statistics,
+            C177, the floor and its enforcement), starting from the run's parameters; a scheduled
+            change, a concession or a ruling changes them, never the run's parameters.
+        pressure: accumulated effective advocacy, organizer-hour equivalents per 1,000 workers.
+        review_decision_week: week a pending judicial review is decided (-1 if none).
     """
 
-    def __init__(self, model: PuttingOutModel) -> None:
+    def __init__(self, model: mesa.Model, params: Mapping[str, Any], log: WeekLog) -> None:
         super().__init__(model)
-        p = model.params
+        self.params = params
+        self.log = log
+        self.levers: dict[str, Any] = {name: params[name] for name in STATE_LEVERS}
         self.pressure = 0.0
         self.review_decision_week = (
-            HISTORICAL_REVIEW_DECISION_WEEK if p["historical_review_rejected"] else -1
+            HISTORICAL_REVIEW_DECISION_WEEK if params["historical_review_rejected"] else -1
         )
-        self.review_is_historical = bool(p["historical_review_rejected"])
+        self.review_is_historical = bool(params["historical_review_rejected"])
 
-    def __getattr__(self, name: str) -> Any:
-        if name in POLICY_LEVERS:
-            return self.model.params[name]
-        raise AttributeError(f"State has no attribute '{name}'")
-
-    # --- derived quantities used by other phases ---------------------------------------------
-    @property
-    def legal_backing(self) -> float:
-        """Legal support for workers' claims, 0-1: recognition 0.6, ILO C177 0.4.
-
-        Assumption: recognition makes home workers legal subjects of labour law (the core of the
-        2022 petition); C177 adds equality of treatment, the right to organize included
-        [brief §2.12, §2.14]. Used in bargaining strength, against retaliation, in judicial
-        review, and as the reach of a floor over other suppliers.
-        """
-        p = self.model.params
-        return p["legal_weight_recognition"] * self.recognition + p["legal_weight_c177"] * self.c177_ratified
-
-    @property
-    def hidden_power_factor(self) -> float:
-        """Share of retaliation and blacklisting that still goes unseen and unpunished: 1, or
-        ``1 - visibility_protection`` once home workers are counted and intermediaries registered
-        [brief §6]."""
-        return 1.0 - self.model.params["visibility_protection"] * self.statistics_inclusion
-
-    @property
-    def detection(self) -> float:
-        """Share of violations an inspection can find: all once home work is counted and
-        intermediaries registered, ``unregistered_detection`` before [brief §2.12 R184 para 6]."""
-        return 1.0 if self.statistics_inclusion else self.model.params["unregistered_detection"]
-
-    def floor(self, week: int) -> float:
-        """The legal piece-rate floor in Rp/piece, 0 unless home workers are recognized."""
-        if not self.recognition or self.floor_share <= 0:
-            return 0.0
-        p = self.model.params
-        return piece_rate_floor(week, self.floor_share, p["floor_reference_productivity"], p["ump_growth"])
-
-    @property
-    def policy_level(self) -> int:
-        """Rungs won, 0-4: statistics, recognition, an enforced floor, C177."""
-        enforced = self.recognition and self.floor_share > 0 and self.inspection_probability > 0
-        return int(self.statistics_inclusion) + int(self.recognition) + int(enforced) + int(self.c177_ratified)
+    def policy(self, week: int) -> Policy:
+        """The policy in force now, with this ``week``'s floor."""
+        return Policy.of(self.levers, self.params, week)
 
     # --- the weekly step -----------------------------------------------------------------------
-    def step(self) -> None:
-        model = self.model
-        week = model.week
-        self.apply_schedule(week)
-        self._decide_review(week)
-        self._maybe_concede(week)
-        self._draw_inspections()
+    def step(self, week: int, workers: WorkerColumns, subcontractors: SubcontractorColumns,
+             rng: np.random.Generator) -> None:
+        """Phase 2: decide a pending review, maybe concede, draw inspections. Wins and defeats
+        move members' consciousness (model/consciousness.py)."""
+        self._decide_review(week, workers, rng)
+        self._maybe_concede(week, workers, subcontractors, rng)
+        self._draw_inspections(week, subcontractors, rng)
 
-    def apply_schedule(self, week: int) -> None:
-        """Make the policy changes the run's schedule gives for ``week`` (events ``policy_scheduled``)."""
-        for lever, value in self.model.schedule_for(week):
-            self._set(lever, value, cause="scheduled")
+    def set_lever(self, lever: str, value: Any, cause: Event) -> None:
+        """Change one of its levers (a scheduled change, a concession or a ruling), as an event."""
+        self.levers[lever] = value
+        self.log.record(cause, f"{lever} = {value}")
 
     def add_pressure(self, effective_advocacy: float) -> None:
         """Accumulate this week's effective advocacy per 1,000 workers (called by the network)."""
-        decay = self.model.params["pressure_decay"]
+        decay = self.params["pressure_decay"]
         self.pressure = (1.0 - decay) * self.pressure + effective_advocacy
 
     def file_review(self, week: int) -> None:
         """The network files a judicial review; the court decides after ``judicial_review_weeks``."""
-        self.review_decision_week = week + self.model.params["judicial_review_weeks"]
+        self.review_decision_week = week + self.params["judicial_review_weeks"]
         self.review_is_historical = False
-        self.model.record_event("judicial_review_filed", "the network files a judicial review")
+        self.log.record(Event.REVIEW_FILED, "the network files a judicial review")
 
-    def _set(self, lever: str, value: Any, cause: str) -> None:
-        self.model.params[lever] = value
-        self.model.record_event(f"policy_{cause}", f"{lever} = {value}")
-
-    def _decide_review(self, week: int) -> None:
+    def _decide_review(self, week: int, workers: WorkerColumns, rng: np.random.Generator) -> None:
         if self.review_decision_week != week:
             return
         self.review_decision_week = -1
-        model = self.model
+        p = self.params
         if self.review_is_historical:
             # Case 75/PUU-XX/2022, rejected in full on 31 Jan 2023 [brief §2.14]: input data.
-            model.record_event("judicial_review_rejected", "75/PUU-XX/2022 rejected (31 Jan 2023)")
-            model.network_defeat()
+            self.log.record(Event.REVIEW_REJECTED, "75/PUU-XX/2022 rejected (31 Jan 2023)")
+            defeat(workers, p["defeat_loss"])
             return
-        p = model.params
-        chance = p["judicial_review_success"] * (1.0 - self.framing_intensity) * (1.0 + self.legal_backing)
-        if model.weekly_rng.random() < min(chance, 1.0):
-            model.record_event("judicial_review_granted", "the court recognizes home workers")
-            self._set("recognition", True, cause="court")
-            model.network_win()
+        policy = self.policy(week)
+        chance = p["judicial_review_success"] * (1.0 - policy.framing_intensity) * (1.0 + policy.legal_backing)
+        if rng.random() < min(chance, 1.0):
+            self.log.record(Event.REVIEW_GRANTED, "the court recognizes home workers")
+            self.set_lever("recognition", True, cause=Event.POLICY_COURT)
+            win(workers, p["win_gain"])
         else:
-            model.record_event("judicial_review_rejected", "the court rejects the review")
-            model.network_defeat()
+            self.log.record(Event.REVIEW_REJECTED, "the court rejects the review")
+            defeat(workers, p["defeat_loss"])
 
-    def _maybe_concede(self, week: int) -> None:
+    def _maybe_concede(self, week: int, workers: WorkerColumns, subcontractors: SubcontractorColumns,
+                       rng: np.random.Generator) -> None:
         """Concede the next ladder rung with weekly hazard ``responsiveness * pressure *
         (1 - framing_resistance * framing) * (1 + c177_obligation * c177)``: framing raises
         resistance [brief §3.4b], a ratified C177 obliges a national policy [brief §2.12];
         tokenism has already absorbed the advocacy that never became pressure
         (model/agents/network.py)."""
-        remaining = [lever for lever in LADDER if not getattr(self, lever)]
+        levers = self.levers
+        remaining = [lever for lever in LADDER if not levers[lever]]
         if not remaining or self.pressure <= 0:
             return
-        p = self.model.params
+        p = self.params
         hazard = (
             p["state_responsiveness"]
             * self.pressure
-            * (1.0 - p["framing_resistance"] * self.framing_intensity)
-            * (1.0 + p["c177_obligation"] * self.c177_ratified)
+            * (1.0 - p["framing_resistance"] * levers["framing_intensity"])
+            * (1.0 + p["c177_obligation"] * levers["c177_ratified"])
         )
-        if self.model.weekly_rng.random() >= -np.expm1(-max(hazard, 0.0)):
+        if rng.random() >= -np.expm1(-max(hazard, 0.0)):
             return
         lever = remaining[0]
-        self._set(lever, True, cause="conceded")
+        self.set_lever(lever, True, cause=Event.POLICY_CONCEDED)
         if lever == "recognition":
-            if self.floor_share <= 0:
-                self._set("floor_share", self._feasible_floor_share(), cause="conceded")
-            if self.inspection_probability <= 0:
-                self._set("inspection_probability", p["concession_inspection"], cause="conceded")
+            if levers["floor_share"] <= 0:
+                self.set_lever("floor_share", self._feasible_floor_share(week, subcontractors),
+                               cause=Event.POLICY_CONCEDED)
+            if levers["inspection_probability"] <= 0:
+                self.set_lever("inspection_probability", levers["concession_inspection"],
+                               cause=Event.POLICY_CONCEDED)
         self.pressure *= 0.5
-        self.model.network_win()
+        win(workers, p["win_gain"])
 
-    def _feasible_floor_share(self) -> float:
+    def _feasible_floor_share(self, week: int, subs: SubcontractorColumns) -> float:
         """Floor share a conceded regulation sets: ``concession_floor_premium`` above today's mean
         market offer, as a share of today's UMP-equivalent piece rate (which it then follows)."""
-        p, subs = self.model.params, self.model.subcontractors
+        levers = self.levers
         market = dot(subs.target, subs.pool_size) / float(subs.pool_size.sum())
-        per_share = piece_rate_floor(self.model.week, 1.0, p["floor_reference_productivity"], p["ump_growth"])
-        return float(np.clip((1.0 + p["concession_floor_premium"]) * market / per_share, 0.0, 1.5))
+        per_share = piece_rate_floor(week, 1.0, levers["floor_reference_productivity"], self.params["ump_growth"])
+        return float(np.clip((1.0 + levers["concession_floor_premium"]) * market / per_share, 0.0, 1.5))
 
-    def _draw_inspections(self) -> None:
-        subs = self.model.subcontractors
-        q = self.inspection_probability * self.detection
-        if q <= 0 or self.floor(self.model.week) <= 0:
+    def _draw_inspections(self, week: int, subs: SubcontractorColumns, rng: np.random.Generator) -> None:
+        policy = self.policy(week)
+        q = policy.inspection_probability * policy.detection
+        if q <= 0 or policy.floor <= 0:
             subs.inspected[:] = False
         else:
-            subs.inspected[:] = self.model.weekly_rng.random(subs.m) < q
+            subs.inspected[:] = rng.random(subs.m) < q

@@ -17,7 +17,6 @@ import scipy.sparse as sp
 from model import PuttingOutModel
 from model.bargaining import monopsony_rates_by_pool, pool_rate_order
 from model.collective import cascade_csr
-from model.consciousness import refresh_membership_views
 from model.social_graph import build_kampung_graph
 
 
@@ -159,13 +158,13 @@ def test_membership_counts_follow_any_change_exactly() -> None:
         if week % 3 == 2:  # a change from outside the weekly rules (a HomeWorker view, a test)
             flip = rng.choice(w.n, 40, replace=False)
             w.member[flip] = ~w.member[flip]
-        model.step() if week % 2 else refresh_membership_views(model)
+        model.step() if week % 2 else model.membership.update(w.member)
         members = np.bincount(w.pool, weights=w.member, minlength=subs.m)
         assert _same(subs.density, members / np.maximum(subs.pool_size, 1.0))
         total = graph.adjacency @ w.member.astype(float)
         share = np.zeros(total.size)
         np.divide(total, graph.degree, out=share, where=graph.degree > 0)
-        assert _same(model.member_exposure, share)
+        assert _same(model.membership.exposure, share)
 
 
 @pytest.mark.parametrize("ties", [(3, 1), (0, 0), (1, 0)])
@@ -186,24 +185,16 @@ def test_neighbour_mean_and_share_with_and_without_isolated_workers(ties: tuple[
     assert np.array_equal(graph.ties_of(rows), expected)
 
 
-def test_pool_sums_are_bincount_and_follow_pool_changes() -> None:
-    from model.pools import pool_sums
+def test_pool_sums_are_bincount() -> None:
+    from model.pools import Pools
 
     model = PuttingOutModel(seed=8, n_workers=2_000)
     w, m = model.workers, model.subcontractors.m
     rng = np.random.default_rng(6)
     values = [rng.standard_normal(w.n) * 1e5, np.zeros(w.n) * -1.0, w.pay, rng.random(w.n) < 0.5]
     for x in values:
-        assert _same(pool_sums(model) @ x, np.bincount(w.pool, weights=x, minlength=m))
-    w.pool[:50] = m - 1  # moved by hand: the matrix must be rebuilt
+        assert _same(model.world.pools.sums @ x, np.bincount(w.pool, weights=x, minlength=m))
+    moved = w.pool.copy()
+    moved[:50] = m - 1  # any assignment of workers to pools
     for x in values:
-        assert _same(pool_sums(model) @ x, np.bincount(w.pool, weights=x, minlength=m))
-
-
-def test_membership_counts_follow_pool_changes() -> None:
-    model = PuttingOutModel(seed=9, n_workers=1_000)
-    w, subs = model.workers, model.subcontractors
-    w.pool[:30] = subs.m - 1  # moved by hand between weeks
-    refresh_membership_views(model)
-    members = np.bincount(w.pool, weights=w.member, minlength=subs.m)
-    assert _same(subs.density, members / np.maximum(subs.pool_size, 1.0))
+        assert _same(Pools(moved, m).sums @ x, np.bincount(moved, weights=x, minlength=m))

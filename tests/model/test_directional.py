@@ -58,7 +58,7 @@ def test_an_enforced_floor_above_the_market_rate_raises_covered_workers_rates():
     with_floor = _replicates(52, **floor)
     for m in with_floor:
         subs = m.subcontractors
-        floor_rate = m.state.floor(m.week)
+        floor_rate = m.state.policy(m.week).floor
         assert floor_rate > np.mean([mm.subcontractors.paid_rate.mean() for mm in without])
         assert (subs.paid_rate[subs.covered] >= floor_rate - 1e-9).all() and subs.covered.mean() > 0.9
     assert np.mean([_final_year(m, "piece_rate_mean") for m in with_floor]) > np.mean(

@@ -177,7 +177,7 @@ def test_scheduled_policy_changes_happen_on_their_week(run_model):
     df = timeseries(model)
     assert df.loc[df.week < 10, "recognized"].eq(0).all() and df.loc[df.week >= 10, "recognized"].eq(1).all()
     assert df.loc[df.week < 10, "floor_rate"].eq(0).all() and (df.loc[df.week >= 10, "floor_rate"] > 0).all()
-    assert model.params["framing_intensity"] == 0.0 and model.initial_params["framing_intensity"] == 0.7
+    assert model.state.levers["framing_intensity"] == 0.0 and model.params["framing_intensity"] == 0.7  # levers move, params do not
     kinds = [(e["week"], e["detail"]) for e in model.events if e["kind"] == "policy_scheduled"]
     assert kinds == [(10, "recognition = True"), (10, "floor_share = 0.15"), (20, "framing_intensity = 0.0")]
 
