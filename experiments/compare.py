@@ -257,17 +257,3 @@ def _paired_differences(long: pd.DataFrame, keys: list[str], baseline: str, pair
     out = joined.groupby([*keys, "metric"], sort=False)["d"].agg(d_mean="mean", d_sd="std", d_n="count")
     return out.reset_index()
 
-
-def comparison_from_runs(
-    runs: pd.DataFrame, timeseries: pd.DataFrame | None, events: pd.DataFrame | None, baseline: str,
-    folder: Path | None = None,
-) -> Comparison:
-    """A ``Comparison`` of runs already made (e.g. read with ``load_output``)."""
-    return Comparison(
-        runs=runs,
-        timeseries=timeseries if timeseries is not None else pd.DataFrame(),
-        table=comparison_table(runs, baseline),
-        events=events if events is not None else pd.DataFrame(),
-        baseline=baseline,
-        folder=folder,
-    )

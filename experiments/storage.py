@@ -44,7 +44,6 @@ from model.metrics import METRIC_NAMES
 FORMAT = "rumahan-output"
 FORMAT_VERSION = 1
 KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison")
-BATCH_KINDS = ("sweep", "sensitivity", "robustness", "comparison")
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
