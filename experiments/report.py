@@ -36,7 +36,6 @@ def save_figure(fig: Figure, path: Path) -> Path:
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
-    path.parent.mkdir(parents=True, exist_ok=True)
     storage.atomic_write_bytes(path, buffer.getvalue())
     return path
 
