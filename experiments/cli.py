@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.provenance import REPO_ROOT
+from model.params import MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
 
 DEMO_OUT = Path("results") / "demo"
 DEMO_REPLICATES = 5
@@ -121,8 +122,6 @@ def parse_ranges(items: Sequence[str] | None) -> dict[str, list[float]]:
     return out
 
 
-#: Largest seed (``experiments.seeds.MAX_SEED``, written out so that ``--help`` does not import numpy).
-MAX_SEED = 2**64 - 1
 #: Whole-number options and their (lowest, highest) accepted values.
 COUNT_OPTIONS = {
     "jobs": (1, None), "replicates": (1, None), "weeks": (1, None), "seed": (0, MAX_SEED),

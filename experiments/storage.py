@@ -41,6 +41,7 @@ from experiments.records import (
     runs_frame,
 )
 from model.metrics import METRIC_NAMES
+from model.params import MAX_SEED
 
 FORMAT = "rumahan-output"
 FORMAT_VERSION = 1
@@ -211,7 +212,7 @@ def _check_manifest_fields(path: Path, manifest: Mapping[str, Any]) -> None:
     if not all(isinstance(r, dict) and "run_id" in r for r in manifest.get("runs") or []):
         raise OutputError(f"{path} is damaged: \"runs\" must list one object with a run_id per run")
     seed = manifest.get("seed")
-    if seed is not None and not 0 <= seed <= 2**64 - 1:
+    if seed is not None and not 0 <= seed <= MAX_SEED:
         raise OutputError(f"{path} is damaged: \"seed\" = {seed} is not from 0 to 2**64 - 1")
 
 
