@@ -16,6 +16,7 @@ from typing import Any
 
 from experiments.scenarios import Scenario, ScenarioError, available, load_scenario, scenario_from_dict
 from model import params as registry
+from model.errors import RumahanInputError
 
 #: Query parameters that are not model parameters.
 RUN_KEYS = ("scenario", "seed", "weeks", "schedule")
@@ -44,7 +45,7 @@ CUSTOM_SUFFIX = "_custom"
 Schedule = tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
 
 
-class ConfigError(ValueError):
+class ConfigError(RumahanInputError):
     """A configuration that cannot be run, with a one-line message for the page."""
 
 

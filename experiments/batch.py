@@ -32,11 +32,12 @@ from experiments.runner import MODEL_FINGERPRINT
 from experiments.tasks import RunOutput, RunTask
 from experiments.worker import simulate
 from model import params as registry
+from model.errors import RumahanRunError
 
 Progress = Callable[[int, int], None]
 
 
-class BatchError(RuntimeError):
+class BatchError(RumahanRunError):
     """A batch that could not finish: failed runs, a lost executor (one-line message)."""
 
 

@@ -2,9 +2,11 @@
 robustness analyses, the demo and the dashboard.
 
 Every command calls the same functions as the dashboard (experiments.compare, .sweep,
-.sensitivity, .robustness, .report); this module only parses arguments and prints. Bad input
-ends with a one-line message on stderr and a non-zero exit code (2: bad input, 1: a failure while
-running, 130: interrupted); ``--debug`` shows the traceback instead.
+.sensitivity, .robustness, .report); this module only parses arguments and prints. An error
+says whose fault it is (``model.errors``): bad input ends with one line on stderr and exit code 2;
+a failure while running (an unreachable cluster, failed runs, a full disk) with one line and 1;
+anything else is a bug in Rumahan: its traceback, a line asking for a report, and 1. Ctrl-C exits
+with 130. ``--debug`` raises every error with its traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.provenance import REPO_ROOT
+from model.errors import RumahanError, RumahanInputError
 from model.params import MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
 
 DEMO_OUT = Path("results") / "demo"
@@ -31,7 +35,7 @@ DEMO_REPLICATES = 5
 DASHBOARD_APP = REPO_ROOT / "dashboard" / "app.py"
 
 
-class CliError(Exception):
+class CliError(RumahanInputError):
     """Bad command-line input (one-line message; exit code 2)."""
 
 
@@ -652,16 +656,20 @@ COMMANDS = {
 }
 
 
-def _expected_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
-    """(bad input, failure while running) exception types."""
-    from experiments.batch import BatchError
-    from experiments.executors import ExecutorError
-    from experiments.scenarios import ScenarioError
-    from experiments.spec import SpecError
-    from experiments.storage import OutputError
-    from model.params import ParameterError
-
-    return (CliError, ScenarioError, SpecError, OutputError, ParameterError, ValueError), (ExecutorError, BatchError)
+def report_error(command: str, invocation: str, exc: Exception) -> int:
+    """Say on stderr whose fault ``exc`` is and return the exit code: bad input (a
+    ``RumahanInputError``) one line and 2; a failure while running (another ``RumahanError``, or an
+    ``OSError`` such as a full disk) one line and 1; anything else is a bug in Rumahan: its
+    traceback, a line asking for a report, and 1."""
+    if isinstance(exc, RumahanError | OSError):
+        message = " ".join(str(exc).split())
+        print(f"rumahan {command}: error: {message}", file=sys.stderr)
+        return 2 if isinstance(exc, RumahanInputError) else 1
+    traceback.print_exception(exc, file=sys.stderr)
+    print(f"rumahan {command}: internal error ({type(exc).__name__}): this is a bug in Rumahan, not a problem "
+          f"with your input; please report it with the command (`{invocation}`) and the traceback above",
+          file=sys.stderr)
+    return 1
 
 
 def _show_note(command: str, show_other: Callable[..., None], message: Warning | str, category: type[Warning],
@@ -711,16 +719,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as exc:
-        bad_input, failure = _expected_errors()
-        if args.debug or not isinstance(exc, bad_input + failure):
-            if not args.debug:
-                print(f"rumahan {args.command}: unexpected error: {type(exc).__name__}: {exc} "
-                      "(rerun with --debug for the traceback)", file=sys.stderr)
-                return 1
+        if args.debug:
             raise
-        message = " ".join(str(exc).split())
-        print(f"rumahan {args.command}: error: {message}", file=sys.stderr)
-        return 2 if isinstance(exc, bad_input) else 1
+        return report_error(args.command, args.invocation, exc)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from experiments.executors import CONNECT_TIMEOUT_S
 from experiments.plan import build_plan
 from experiments.records import OUTCOME_NAMES, unknown_outcomes
 from experiments.scenarios import Scenario, ScenarioError, load_scenario
+from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
 CONFIDENCE = 0.95
@@ -165,14 +166,14 @@ def comparison_table(
     keys = _groups(group)
     missing = [k for k in keys if k not in runs.columns]
     if missing:
-        raise ValueError(f"group column(s) {', '.join(missing)} not in the runs table")
+        raise RumahanInputError(f"group column(s) {', '.join(missing)} not in the runs table")
     if metrics is None:
         metrics = [m for m in OUTCOME_NAMES if m in runs.columns]
     unknown = [m for m in metrics if m not in OUTPUT_BY_NAME or m not in runs.columns]
     if unknown:
-        raise ValueError(unknown_outcomes(unknown))
+        raise RumahanInputError(unknown_outcomes(unknown))
     if baseline is not None and baseline not in set(runs[keys[0]]):
-        raise ValueError(f"baseline '{baseline}' is not a {keys[0]} of these runs "
+        raise RumahanInputError(f"baseline '{baseline}' is not a {keys[0]} of these runs "
                          f"({', '.join(map(str, pd.unique(runs[keys[0]])))})")
     has_seed = "seed" in runs.columns
     ids = [*keys, "seed"] if has_seed else list(keys)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from experiments import worker
+from model.errors import RumahanRunError
 
 #: Seconds to wait for a Dask scheduler to answer before giving up.
 CONNECT_TIMEOUT_S = 10.0
@@ -37,7 +38,7 @@ WORKER_TIMEOUT_S = 60.0
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s/]+(:\d+)?/?$")
 
 
-class ExecutorError(RuntimeError):
+class ExecutorError(RumahanRunError):
     """An executor that cannot be started or reached (one-line message)."""
 
 

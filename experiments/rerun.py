@@ -42,6 +42,7 @@ from experiments.provenance import model_fingerprint, package_versions
 from experiments.records import ID_COLUMNS, OUTCOME_NAMES, SERIES_TYPES, param_column
 from experiments.scenarios import Scenario, ScenarioError, ScheduleWarning, scenario_from_dict
 from model import params as registry
+from model.errors import RumahanInputError
 from model.metrics import METRIC_NAMES
 
 #: Packages whose version is compared with the manifest's (a change is reported, not refused).
@@ -200,7 +201,7 @@ def _rerun_single(folder: storage.OutputFolder, progress: Callable[[int, int], N
     try:
         result = run_simulation(manifest["parameters"], seed=manifest["seed"], weeks=manifest["weeks"],
                                 schedule=schedule, progress=progress)
-    except (registry.ParameterError, ValueError) as exc:
+    except RumahanInputError as exc:  # ParameterError is one; a bug is not the folder's fault
         raise storage.OutputError(f"{folder.path / storage.MANIFEST} describes a run that cannot be built: {exc}") from None
     run_id = str(folder.runs["run_id"].iloc[0])
     stored = folder.timeseries[list(METRIC_NAMES)].reset_index(drop=True)
@@ -249,7 +250,7 @@ def rebuild_plan(folder: storage.OutputFolder):
             weeks=plan_record["weeks"], root_seed=plan_record["root_seed"],
             keep_timeseries=bool(manifest.get("timeseries", True)),
         )
-    except (registry.ParameterError, ValueError) as exc:
+    except RumahanInputError as exc:
         raise storage.OutputError(f"{folder.path / storage.MANIFEST} describes runs that cannot be built: {exc}") from None
     if plan.identity() != manifest.get("identity"):
         raise storage.OutputError(

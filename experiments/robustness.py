@@ -26,6 +26,7 @@ from experiments.batch import run_batch
 from experiments.executors import CONNECT_TIMEOUT_S
 from experiments.spec import SweepSpec, outcome_directions
 from model import params as registry
+from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
 DEFAULT_OUTCOMES = {
@@ -57,7 +58,7 @@ def regret_table(runs: pd.DataFrame, outcomes: Mapping[str, str], policy: str = 
     frames = []
     for outcome, direction in outcomes.items():
         if direction not in ("max", "min"):
-            raise ValueError(f"outcome '{outcome}' direction {direction!r} must be 'max' or 'min'")
+            raise RumahanInputError(f"outcome '{outcome}' direction {direction!r} must be 'max' or 'min'")
         best = means.groupby(state)[outcome].transform("max" if direction == "max" else "min")
         regret = best - means[outcome] if direction == "max" else means[outcome] - best
         frames.append(pd.DataFrame({
@@ -111,17 +112,17 @@ def robustness_spec(
 
 
 def check_robustness_spec(spec: SweepSpec) -> None:
-    """Refuse (``ValueError``) a spec that is not a robustness analysis: fewer than 2 policies
+    """Refuse (``RumahanInputError``) a spec that is not a robustness analysis: fewer than 2 policies
     (scenarios), no states of the world (no ``[sample]`` or ``[grid]``), or states that vary a
     lever (levers are what the policies set)."""
     if len(spec.scenarios) < 2:
-        raise ValueError("a robustness analysis needs at least 2 policies (scenarios) to compare")
+        raise RumahanInputError("a robustness analysis needs at least 2 policies (scenarios) to compare")
     varied = [*spec.grid, *(spec.sample["parameters"] if spec.sample else [])]
     if not varied:
-        raise ValueError("a robustness analysis needs states of the world: a [sample] (or [grid]) of uncertainties")
+        raise RumahanInputError("a robustness analysis needs states of the world: a [sample] (or [grid]) of uncertainties")
     levers = [name for name in varied if registry.get(name).role == "lever"]
     if levers:
-        raise ValueError(f"states of the world vary uncertainties, and {', '.join(levers)} "
+        raise RumahanInputError(f"states of the world vary uncertainties, and {', '.join(levers)} "
                          f"{'is a lever' if len(levers) == 1 else 'are levers'}: set levers in the policies "
                          "(scenarios) instead")
 

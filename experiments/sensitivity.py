@@ -34,6 +34,7 @@ from experiments.records import unknown_outcomes
 from experiments.scenarios import Scenario
 from experiments.seeds import design_rng
 from model import params as registry
+from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
 METHODS = ("morris", "sobol")
@@ -94,16 +95,16 @@ def draw_sample(method: str, problem: dict[str, Any], samples: int, root_seed: i
 
         check_count(levels, "levels", low=2)
         if levels % 2:  # Morris's trajectories step by levels / (2 (levels - 1)): an odd grid is sampled unevenly
-            raise ValueError(f"levels = {levels} for Morris must be an even number (e.g. 4, 6, 8); SALib samples "
+            raise RumahanInputError(f"levels = {levels} for Morris must be an even number (e.g. 4, 6, 8); SALib samples "
                              "an odd grid unevenly")
         return morris.sample(problem, samples, num_levels=levels, seed=design_rng(root_seed))
     if method == "sobol":
         if samples & (samples - 1):
-            raise ValueError(f"samples = {samples} for Sobol must be a power of 2 (e.g. 8, 16, 64, 256)")
+            raise RumahanInputError(f"samples = {samples} for Sobol must be a power of 2 (e.g. 8, 16, 64, 256)")
         from SALib.sample import sobol
 
         return sobol.sample(problem, samples, calc_second_order=False, seed=design_rng(root_seed))
-    raise ValueError(f"unknown method '{method}'; choose {' or '.join(METHODS)}")
+    raise RumahanInputError(f"unknown method '{method}'; choose {' or '.join(METHODS)}")
 
 
 def sensitivity_plan(

@@ -40,6 +40,7 @@ from experiments.records import (
     jsonable,
     runs_frame,
 )
+from model.errors import RumahanInputError
 from model.metrics import METRIC_NAMES
 from model.params import MAX_SEED
 
@@ -79,7 +80,7 @@ FOLDER_MODE = 0o777
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
-class OutputError(ValueError):
+class OutputError(RumahanInputError):
     """A path that is not a readable Rumahan output folder, or a folder that cannot be used (one line)."""
 
 
