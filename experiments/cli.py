@@ -21,14 +21,19 @@ import textwrap
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from experiments.provenance import REPO_ROOT
 from model.errors import RumahanError, RumahanInputError
 from model.params import MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
+
+if TYPE_CHECKING:
+    from experiments.executors import Execution, Progress
+    from experiments.plan import Plan
 
 DEMO_OUT = Path("results") / "demo"
 DEMO_REPLICATES = 5
@@ -160,23 +165,54 @@ def _info(*parts: Any, quiet: bool = False) -> None:
         print(*parts, file=sys.stderr)
 
 
-def _plan_line(line: str, quiet: bool = False) -> Callable[[int, int], None]:
-    """A batch's ``progress`` callback that prints its plan line once, when the batch starts: after
-    the plan and the output folder are checked, so a refusal is the only line on stderr."""
-    said = False
+def _announce(line: str, plan: Plan, out: str | Path, quiet: bool = False) -> None:
+    """Print a batch's plan line once its output folder is accepted (so that a refusal is the only
+    line on stderr), saying what a resumed folder already holds."""
+    from experiments.batch import check_folder
+
+    done, total = check_folder(out, plan), len(plan.tasks)
+    resumed = "" if not done else " (all done already)" if done == total else f" ({done} already done, resuming)"
+    _info(line + resumed, quiet=quiet)
+
+
+@contextmanager
+def _progress_bar(args: argparse.Namespace, unit: str, what: str) -> Iterator[Progress | None]:
+    """A progress bar with the time remaining on stderr, fed by ``progress(done, total)`` and drawn
+    from the first report that leaves something to do; ``None`` with ``--quiet`` or when stderr is
+    not a terminal."""
+    if args.quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = None
 
     def progress(done: int, total: int) -> None:
-        nonlocal said
-        if not said:
-            said = True
-            resumed = "" if not done else " (all done already)" if done == total else f" ({done} already done, resuming)"
-            _info(line + resumed, quiet=quiet)
+        nonlocal bar
+        if bar is None:
+            if done >= total:
+                return
+            bar = tqdm(total=total, initial=done, unit=unit, desc=what, file=sys.stderr, dynamic_ncols=True,
+                       smoothing=0.1)
+        bar.total = total
+        bar.update(done - bar.n)
 
-    return progress
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.close()
 
 
-def _show_progress(args: argparse.Namespace) -> bool:
-    return not args.quiet and sys.stderr.isatty()
+@contextmanager
+def _execution(args: argparse.Namespace, what: str, unit: str = "run") -> Iterator[Execution]:
+    """The ``Execution`` of the command's ``--jobs``, ``--scheduler`` and ``--connect-timeout``,
+    with a progress bar (see ``_progress_bar``) and the command line for the manifest."""
+    from experiments.executors import Execution
+
+    with _progress_bar(args, unit, what) as progress:
+        yield Execution(jobs=args.jobs, scheduler=args.scheduler, connect_timeout=args.connect_timeout,
+                        progress=progress, command=args.invocation)
 
 
 def _add_ranges(p: argparse.ArgumentParser) -> None:
@@ -241,22 +277,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from experiments.single import run_scenario
 
     scenario = load_scenario(args.scenario).with_overrides(parse_sets(args.set))
-    bar = None
-    progress = None
-    if _show_progress(args):
-        from tqdm import tqdm
-
-        bar = tqdm(total=args.weeks or scenario.weeks or 520, unit="week", desc=scenario.name, file=sys.stderr)
-
-        def progress(week: int, weeks: int) -> None:
-            bar.update(week - bar.n)
-
-    try:
+    with _progress_bar(args, "week", scenario.name) as progress:
         result = run_scenario(scenario, args.out, seed=args.seed, weeks=args.weeks, progress=progress,
                               invocation=args.invocation)
-    finally:
-        if bar is not None:
-            bar.close()
     import pandas as pd
 
     from experiments.compare import comparison_table
@@ -302,14 +325,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     spec = _spec_with_overrides(load_spec(args.spec), args)
     baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)
-    plan_size = len(spec.scenarios) * (1 if spec.design() is None else len(spec.design())) * spec.replicates
-    announce = _plan_line(f"sweep {spec.name}: {plan_size} runs ({len(spec.scenarios)} scenario(s) x "
-                          f"{plan_size // (len(spec.scenarios) * spec.replicates)} point(s) x {spec.replicates} "
-                          f"replicate(s)), {spec.weeks} weeks each", quiet=args.quiet)
+    plan = spec.plan(kind="sweep")
+    _announce(f"sweep {spec.name}: {len(plan.tasks)} runs ({len(plan.scenarios)} scenario(s) x {plan.points} "
+              f"point(s) x {plan.replicates} replicate(s)), {plan.weeks} weeks each", plan, args.out, args.quiet)
     started = time.perf_counter()
-    result = run_sweep(spec, args.out, jobs=args.jobs, scheduler=args.scheduler, baseline=args.baseline,
-                       progress=announce, show_progress=_show_progress(args), invocation=args.invocation,
-                       report=not args.no_report, connect_timeout=args.connect_timeout)
+    with _execution(args, "sweep") as execution:
+        result = run_sweep(spec, args.out, execution, baseline=args.baseline, report=not args.no_report)
     print(_finish_line("sweep", result, started))
     if not args.no_report:
         from experiments.compare import comparison_table
@@ -324,7 +345,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from experiments import storage
-    from experiments.compare import compare_scenarios, comparison_table
+    from experiments.compare import comparison_plan, comparison_table, run_comparison
     from experiments.records import OUTCOME_NAMES, unknown_outcomes
     from experiments.report import choose_baseline, format_table, pooled_note, write_comparison
 
@@ -334,13 +355,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise CliError(unknown_outcomes(unknown))
     if args.scenarios:
         started = time.perf_counter()
-        comparison = compare_scenarios(
+        plan = comparison_plan(
             args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or 520,
             root_seed=1 if args.seed is None else args.seed,
             baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=parse_sets(args.set),
-            jobs=args.jobs, scheduler=args.scheduler, out=out, show_progress=_show_progress(args),
-            invocation=args.invocation, connect_timeout=args.connect_timeout,
         )
+        with _execution(args, "comparison") as execution:
+            comparison = run_comparison(plan, out, execution)
         _info(f"compared {len(args.scenarios)} scenario(s), {len(comparison.runs)} runs, "
               f"{time.perf_counter() - started:.1f} s", quiet=args.quiet)
     folder = storage.load_output(out)
@@ -387,13 +408,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     plan, problem, sample = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario,
                                              parse_sets(args.set), args.replicates or 1, args.weeks or 520, seed,
                                              args.levels, args.timeseries, outcomes, args.span, ranges)
-    announce = _plan_line(f"{args.method}: {problem['num_vars']} uncertainties over their "
-                          f"{_span_words(args.span, ranges)}, {plan.points} points x {plan.replicates} "
-                          f"replicate(s) = {len(plan.tasks)} runs of {plan.weeks} weeks", quiet=args.quiet)
+    _announce(f"{args.method}: {problem['num_vars']} uncertainties over their {_span_words(args.span, ranges)}, "
+              f"{plan.points} points x {plan.replicates} replicate(s) = {len(plan.tasks)} runs of {plan.weeks} "
+              "weeks", plan, args.out, args.quiet)
     started = time.perf_counter()
-    result = run_sensitivity_plan(plan, sample, out=args.out, jobs=args.jobs, scheduler=args.scheduler,
-                                  progress=announce, show_progress=_show_progress(args), invocation=args.invocation,
-                                  connect_timeout=args.connect_timeout)
+    with _execution(args, "sensitivity") as execution:
+        result = run_sensitivity_plan(plan, sample, args.out, execution)
     print(f"sensitivity: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     key = "mu_star" if args.method == "morris" else "ST"
     for outcome, part in result.indices.groupby("outcome", sort=False):
@@ -434,12 +454,11 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         spec = spec_from_dict(data, where="robustness options")
     check_robustness_spec(spec)
     started = time.perf_counter()
-    plan_runs = len(spec.scenarios) * len(spec.design()) * spec.replicates
-    announce = _plan_line(f"robustness: {len(spec.scenarios)} policies x {len(spec.design())} states x "
-                          f"{spec.replicates} replicate(s) = {plan_runs} runs of {spec.weeks} weeks", quiet=args.quiet)
-    result = run_robustness(spec, args.out, jobs=args.jobs, scheduler=args.scheduler, progress=announce,
-                            show_progress=_show_progress(args), invocation=args.invocation,
-                            connect_timeout=args.connect_timeout)
+    plan = spec.plan(kind="robustness")
+    _announce(f"robustness: {len(plan.scenarios)} policies x {plan.points} states x {plan.replicates} replicate(s) "
+              f"= {len(plan.tasks)} runs of {plan.weeks} weeks", plan, args.out, args.quiet)
+    with _execution(args, "robustness") as execution:
+        result = run_robustness(spec, args.out, execution)
     print(f"robustness: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     print(format_summary(result.summary))
     print(f"\nTables: {args.out}/robustness.csv, regret.parquet; figure: {args.out}/figures/regret.png")
@@ -447,20 +466,19 @@ def cmd_robustness(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from experiments.compare import compare_scenarios
+    from experiments.compare import comparison_plan, run_comparison
     from experiments.report import format_table, write_comparison
     from experiments.scenarios import PINNED
 
     out = Path(args.out)
-    runs = len(PINNED) * args.replicates
-    announce = _plan_line(f"Rumahan demo: the {len(PINNED)} pinned scenarios x {args.replicates} replicates = "
-                          f"{runs} runs of {args.weeks} weeks on {args.jobs} process(es)", quiet=args.quiet)
+    plan = comparison_plan(PINNED, replicates=args.replicates, weeks=args.weeks, root_seed=args.seed,
+                           baseline="status_quo", overrides=parse_sets(args.set))
+    runs = len(plan.tasks)
+    _announce(f"Rumahan demo: the {len(PINNED)} pinned scenarios x {args.replicates} replicates = {runs} runs of "
+              f"{args.weeks} weeks on {args.jobs} process(es)", plan, out, args.quiet)
     started = time.perf_counter()
-    comparison = compare_scenarios(
-        PINNED, replicates=args.replicates, weeks=args.weeks, root_seed=args.seed, baseline="status_quo",
-        overrides=parse_sets(args.set), jobs=args.jobs, scheduler=args.scheduler, out=out, progress=announce,
-        show_progress=_show_progress(args), invocation=args.invocation, connect_timeout=args.connect_timeout,
-    )
+    with _execution(args, "demo") as execution:
+        comparison = run_comparison(plan, out, execution)
     elapsed = time.perf_counter() - started
     _, figures = write_comparison(out, comparison.runs, comparison.timeseries, comparison.events, "status_quo")
     n_workers = int(comparison.runs["param.n_workers"].iloc[0])
@@ -481,23 +499,8 @@ def cmd_rerun(args: argparse.Namespace) -> int:
     """Repeat an output folder's runs from its manifest and compare bit for bit (experiments.rerun)."""
     from experiments.rerun import rerun
 
-    bar = None
-    progress = None
-    if _show_progress(args):
-        from tqdm import tqdm
-
-        bar = tqdm(unit="week", desc="rerun", file=sys.stderr)
-
-        def progress(week: int, weeks: int) -> None:
-            bar.total = weeks
-            bar.update(week - bar.n)
-
-    try:
-        report = rerun(args.manifest, args.run, jobs=args.jobs, scheduler=args.scheduler,
-                       show_progress=_show_progress(args), progress=progress)
-    finally:
-        if bar is not None:
-            bar.close()
+    with _execution(args, "rerun", unit="") as execution:  # runs of a batch, or weeks of a single run
+        report = rerun(args.manifest, args.run, execution)
     print(report.summary())
     return 0 if report.identical else 1
 
@@ -697,12 +700,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_dashboard(args, extra)
         check_arguments(args)
         if getattr(args, "scheduler", None) is not None:  # an empty address is refused, not ignored
-            from experiments.executors import ExecutorError, check_scheduler_address
+            from experiments.executors import check_scheduler_address
 
-            try:
-                check_scheduler_address(args.scheduler)
-            except ExecutorError as exc:
-                raise CliError(str(exc)) from None
+            check_scheduler_address(args.scheduler)
         with warnings.catch_warnings():
             from experiments.scenarios import ScheduleWarning
 

@@ -2,7 +2,8 @@
 confidence intervals and effects against a baseline.
 
 ``compare_scenarios`` runs (through the batch engine) and ``comparison_table`` tabulates; the CLI
-(``rumahan compare``, ``rumahan demo``), sweep reports and the dashboard all call these two.
+(``rumahan compare``, ``rumahan demo``), sweep reports and the dashboard all call these two. To
+look at the plan before running it: ``comparison_plan``, then ``run_comparison``.
 
 Statistics, per group (scenario, or scenario and design point) and outcome (final-year means):
 
@@ -16,7 +17,7 @@ Statistics, per group (scenario, or scenario and design point) and outcome (fina
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,8 @@ import pandas as pd
 from scipy import stats
 
 from experiments.batch import run_batch
-from experiments.executors import CONNECT_TIMEOUT_S
-from experiments.plan import build_plan
+from experiments.executors import Execution
+from experiments.plan import Plan, build_plan
 from experiments.records import OUTCOME_NAMES, unknown_outcomes
 from experiments.scenarios import Scenario, ScenarioError, load_scenario
 from model.errors import RumahanInputError
@@ -74,14 +75,9 @@ def compare_scenarios(
     root_seed: int = 1,
     baseline: str = "status_quo",
     overrides: Mapping[str, Any] | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
     *,
     out: str | Path | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
+    execution: Execution | None = None,
 ) -> Comparison:
     """Run each scenario ``replicates`` times and compare it with ``baseline``.
 
@@ -92,22 +88,35 @@ def compare_scenarios(
         root_seed: seeds come from ``experiments.seeds.replicate_seeds(root_seed, replicates)``.
         baseline: name of one of the scenarios.
         overrides: parameter changes for every run (e.g. ``{"n_workers": 500}``), validated.
-        jobs: local worker processes (1: in this process).
-        scheduler: Dask scheduler address (``tcp://HOST:PORT``) instead of local processes.
-        progress: ``progress(done_runs, total_runs)`` as runs finish.
         out: save the runs in this folder (kind ``comparison``; resumable) instead of memory only.
-        show_progress: progress bar on stderr.
-        invocation: command line to record in the folder's manifest.
-        connect_timeout: seconds to wait for the Dask scheduler to answer.
+        execution: where the runs execute and who hears of their progress (``run_batch``).
     """
+    plan = comparison_plan(scenarios, replicates, weeks, root_seed, baseline, overrides)
+    return run_comparison(plan, out, execution)
+
+
+def comparison_plan(
+    scenarios: Iterable[str | Path | Scenario],
+    replicates: int = 5,
+    weeks: int = 520,
+    root_seed: int = 1,
+    baseline: str = "status_quo",
+    overrides: Mapping[str, Any] | None = None,
+) -> Plan:
+    """The batch plan of ``compare_scenarios`` (same arguments), with the baseline in its settings."""
     chosen = [as_scenario(s) for s in scenarios]
     names = [s.name for s in chosen]
     if baseline not in names:
         raise ScenarioError(f"baseline '{baseline}' is not among the compared scenarios ({', '.join(names)})")
-    plan = build_plan("comparison", chosen, overrides=overrides, replicates=replicates, weeks=weeks,
+    return build_plan("comparison", chosen, overrides=overrides, replicates=replicates, weeks=weeks,
                       root_seed=root_seed, settings={"baseline": baseline})
-    result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
-                       show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+
+
+def run_comparison(plan: Plan, out: str | Path | None = None, execution: Execution | None = None) -> Comparison:
+    """Run a ``comparison_plan`` where ``execution`` says (``run_batch``) and compare its scenarios
+    with the baseline its settings record."""
+    baseline = plan.settings["baseline"]
+    result = run_batch(plan, out, execution)
     series = result.timeseries if result.timeseries is not None else pd.DataFrame()
     return Comparison(
         runs=result.runs,

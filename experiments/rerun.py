@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import storage
+from experiments.executors import Execution
 from experiments.provenance import model_fingerprint, package_versions
 from experiments.records import ID_COLUMNS, OUTCOME_NAMES, SERIES_TYPES, param_column
 from experiments.scenarios import Scenario, ScenarioError, ScheduleWarning, scenario_from_dict
@@ -260,8 +261,7 @@ def rebuild_plan(folder: storage.OutputFolder):
     return plan
 
 
-def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, jobs: int, scheduler: str | None,
-                 show_progress: bool) -> RerunReport:
+def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, execution: Execution) -> RerunReport:
     from experiments.batch import run_batch
 
     plan = rebuild_plan(folder)
@@ -273,7 +273,7 @@ def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, jo
         raise storage.OutputError(f"no finished run {unknown[0]!r} in {folder.path}; its runs are {known}")
     chosen = set(wanted)
     subset = replace(plan, tasks=[t for t in plan.tasks if t.run_id in chosen])
-    result = run_batch(subset, None, jobs=jobs, scheduler=scheduler, show_progress=show_progress)
+    result = run_batch(subset, None, execution)
     stored_runs = folder.runs.set_index("run_id", drop=False)
     new_runs = result.runs.set_index("run_id", drop=False)
     columns = [c for c in (*ID_COLUMNS, *(param_column(p.name) for p in registry.PARAMETERS), *OUTCOME_NAMES)
@@ -300,11 +300,7 @@ def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, jo
 def rerun(
     path: str | Path,
     run_ids: Sequence[str] | None = None,
-    *,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    show_progress: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    execution: Execution | None = None,
 ) -> RerunReport:
     """Rerun the output folder at ``path`` (the folder or its ``manifest.json``) and compare.
 
@@ -312,13 +308,13 @@ def rerun(
         path: a folder written by ``rumahan run``, ``sweep``, ``compare``, ``sensitivity`` or
             ``robustness``, or its manifest.
         run_ids: for a batch, the runs to repeat (default: every finished run).
-        jobs, scheduler: where a batch's runs execute (as for ``rumahan sweep``).
-        show_progress: a progress bar for a batch.
-        progress: ``progress(week, weeks)`` for a single run.
+        execution: where a batch's runs execute (``run_batch``); its ``progress`` hears of runs
+            done for a batch, of weeks done for a single run.
 
     Raises:
         storage.OutputError: not a readable output folder, or a manifest that cannot be rerun.
     """
+    execution = execution or Execution()
     folder = storage.load_output(path)
     if folder.runs is None or folder.runs.empty:
         raise storage.OutputError(f"{folder.path} has no finished runs to rerun")
@@ -327,8 +323,8 @@ def rerun(
         if folder.kind == "run":
             if run_ids:
                 raise storage.OutputError(f"{folder.path} holds a single run; --run picks runs of a batch")
-            return _rerun_single(folder, progress)
-        return _rerun_batch(folder, run_ids, jobs, scheduler, show_progress)
+            return _rerun_single(folder, execution.progress)
+        return _rerun_batch(folder, run_ids, execution)
 
 
 __all__ = ["Difference", "RerunReport", "first_series_difference", "rebuild_plan", "rerun"]

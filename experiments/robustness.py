@@ -14,7 +14,7 @@ A robust policy has low regret everywhere: ``regret_max`` (minimax regret, Savag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,7 @@ import pandas as pd
 
 from experiments import storage
 from experiments.batch import run_batch
-from experiments.executors import CONNECT_TIMEOUT_S
+from experiments.executors import Execution
 from experiments.spec import SweepSpec, outcome_directions
 from model import params as registry
 from model.errors import RumahanInputError
@@ -130,21 +130,15 @@ def check_robustness_spec(spec: SweepSpec) -> None:
 def run_robustness(
     spec: SweepSpec,
     out: str | Path | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
+    execution: Execution | None = None,
 ) -> RobustnessResult:
-    """Run every policy (scenario) in every state of the world (design point) of ``spec`` and
-    compute regret; with ``out`` write ``regret.parquet``, ``robustness.parquet``/``.csv`` and
+    """Run every policy (scenario) in every state of the world (design point) of ``spec``, where
+    ``execution`` says (``run_batch``), and compute regret; with ``out`` write ``regret.parquet``, ``robustness.parquet``/``.csv`` and
     ``figures/regret.png`` there too."""
     outcomes = spec.outcomes or DEFAULT_OUTCOMES
     check_robustness_spec(spec)
     plan = spec.plan(kind="robustness")
-    result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
-                       show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+    result = run_batch(plan, out, execution)
     regret = regret_table(result.runs, outcomes)
     summary = robustness_summary(regret)
     if result.folder is not None:

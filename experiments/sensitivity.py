@@ -16,7 +16,7 @@ Runs needed: Morris ``samples x (D + 1)`` (``samples`` trajectories, D parameter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from experiments import storage
 from experiments.batch import run_batch
 from experiments.compare import as_scenario
 from experiments.design import sampling_bounds, uncertainties, values_frame
-from experiments.executors import CONNECT_TIMEOUT_S
+from experiments.executors import Execution
 from experiments.plan import Plan, build_plan, check_batch_size, check_count
 from experiments.records import unknown_outcomes
 from experiments.scenarios import Scenario
@@ -193,42 +193,31 @@ def run_sensitivity(
     root_seed: int = 1,
     levels: int = 4,
     keep_timeseries: bool = False,
-    out: str | Path | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
     span: str = "plausible",
     ranges: Mapping[str, Sequence[float]] | None = None,
+    *,
+    out: str | Path | None = None,
+    execution: Execution | None = None,
 ) -> SensitivityResult:
-    """Run a Morris or Sobol analysis over ``span`` ranges (see ``problem_for``); with ``out``,
-    write ``indices.parquet``/``.csv``, ``sample.parquet`` (SALib's sample) and
-    ``figures/sensitivity.png`` there too. The same as ``run_sensitivity_plan`` of
-    ``sensitivity_plan``'s plan and sample."""
+    """Run a Morris or Sobol analysis over ``span`` ranges (see ``problem_for``) where
+    ``execution`` says (``run_batch``); with ``out``, write ``indices.parquet``/``.csv``,
+    ``sample.parquet`` (SALib's sample) and ``figures/sensitivity.png`` there too. The same as
+    ``run_sensitivity_plan`` of ``sensitivity_plan``'s plan and sample."""
     plan, _, sample = sensitivity_plan(method, samples, parameters, scenario, overrides, replicates, weeks,
                                        root_seed, levels, keep_timeseries, outcomes, span, ranges)
-    return run_sensitivity_plan(plan, sample, out=out, jobs=jobs, scheduler=scheduler, progress=progress,
-                                show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+    return run_sensitivity_plan(plan, sample, out, execution)
 
 
 def run_sensitivity_plan(
     plan: Plan,
     sample: np.ndarray,
     out: str | Path | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
+    execution: Execution | None = None,
 ) -> SensitivityResult:
-    """Run the batch of a ``sensitivity_plan`` and analyse it: the method, problem, outcomes and
-    levels are the ones the plan's settings record."""
+    """Run the batch of a ``sensitivity_plan`` where ``execution`` says (``run_batch``) and
+    analyse it: the method, problem, outcomes and levels are the ones the plan's settings record."""
     settings = plan.settings
-    result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
-                       show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+    result = run_batch(plan, out, execution)
     y = outcomes_by_point(result.runs, settings["outcomes"], plan.points)
     indices = analyze(settings["method"], settings["problem"], sample, y, plan.root_seed, settings["levels"])
     if result.folder is not None:
