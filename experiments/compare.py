@@ -91,19 +91,15 @@ def compare_scenarios(
         out: save the runs in this folder (kind ``comparison``; resumable) instead of memory only.
         execution: where the runs execute and who hears of their progress (``run_batch``).
     """
-    plan = comparison_plan(scenarios, replicates, weeks, root_seed, baseline, overrides)
+    plan = comparison_plan(scenarios, replicates=replicates, weeks=weeks, root_seed=root_seed, baseline=baseline,
+                           overrides=overrides)
     return run_comparison(plan, out, execution)
 
 
-def comparison_plan(
-    scenarios: Iterable[str | Path | Scenario],
-    replicates: int = 5,
-    weeks: int = 520,
-    root_seed: int = 1,
-    baseline: str = "status_quo",
-    overrides: Mapping[str, Any] | None = None,
-) -> Plan:
-    """The batch plan of ``compare_scenarios`` (same arguments), with the baseline in its settings."""
+def comparison_plan(scenarios: Iterable[str | Path | Scenario], *, replicates: int, weeks: int, root_seed: int,
+                    baseline: str, overrides: Mapping[str, Any] | None = None) -> Plan:
+    """The batch plan of ``compare_scenarios`` (its arguments, each given), with the baseline in its
+    settings."""
     chosen = [as_scenario(s) for s in scenarios]
     names = [s.name for s in chosen]
     if baseline not in names:
