@@ -70,7 +70,8 @@ def parameter_listing(with_meaning: bool = False, group: str | None = None, role
     listed = {name: [p for p in entries if role is None or p.role == role]
               for name, entries in registry.groups().items() if group is None or name == group}
     unit_width = max([24, *(len(p.unit or "-") for entries in listed.values() for p in entries)])
-    lines = [f"    {'name':29s} {'unit':{unit_width}s} {'default':>10s}   {'bounds':<22s} role  sampled over"]
+    name_width = max([29, *(len(p.name) for entries in listed.values() for p in entries)])
+    lines = [f"    {'name':{name_width}s} {'unit':{unit_width}s} {'default':>10s}   {'bounds':<22s} role  sampled over"]
     for name, chosen in listed.items():
         if not chosen:
             continue
@@ -82,7 +83,7 @@ def parameter_listing(with_meaning: bool = False, group: str | None = None, role
             if p.role == "uncertainty" and p.sampled and p.kind != "bool":
                 low, high = p.sample_range
                 sampled = f"{_fmt_value(low)} to {_fmt_value(high)}"
-            line = (f"    {p.name:29s} {unit:{unit_width}s} {_fmt_value(p.default):>10s}   "
+            line = (f"    {p.name:{name_width}s} {unit:{unit_width}s} {_fmt_value(p.default):>10s}   "
                     f"{bounds.removesuffix(' ' + p.unit) if p.unit else bounds:<22s} {p.role[0].upper():5s} {sampled}")
             lines.append(line.rstrip())
             if with_meaning:
