@@ -17,6 +17,7 @@ from dashboard.labels import metric_label
 from dashboard.run_config import MAX_WEEKS, MAX_WORKER_WEEKS, format_value
 from dashboard.runs import progress_bar
 from experiments.compare import Comparison, compare_scenarios
+from experiments.executors import Execution
 from experiments.records import OUTCOME_NAMES
 from experiments.scenarios import available, changes_after_end, load_scenario
 from model import params as registry
@@ -50,7 +51,7 @@ def comparison(settings: CompareSettings, _jobs: int = 1) -> Comparison:
         return compare_scenarios(
             list(settings.scenarios), replicates=settings.replicates, weeks=settings.weeks,
             root_seed=settings.root_seed, baseline=settings.baseline, overrides=dict(settings.overrides),
-            jobs=_jobs, progress=report,
+            execution=Execution(jobs=_jobs, progress=report),
         )
 
 

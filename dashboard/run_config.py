@@ -16,6 +16,7 @@ from typing import Any
 
 from experiments.scenarios import Scenario, ScenarioError, available, load_scenario, scenario_from_dict
 from model import params as registry
+from model.errors import RumahanInputError
 
 #: Query parameters that are not model parameters.
 RUN_KEYS = ("scenario", "seed", "weeks", "schedule")
@@ -25,8 +26,11 @@ SIZE_KEYS = ("n_workers", "n_subcontractors")
 STREAMLIT_KEYS = ("embed", "embed_options")
 #: Longest run the dashboard offers (50 years of weeks); the CLI has no such limit.
 MAX_WEEKS = 2600
-#: Largest seed a browser number box holds exactly (2**53 - 1).
-MAX_SEED = 2**53 - 1
+#: Largest whole number a browser's number box holds exactly: JavaScript numbers are doubles.
+BROWSER_MAX_EXACT_INTEGER = 2**53 - 1
+#: Largest seed the dashboard offers: the model's (``model.params.MAX_SEED``), within what the
+#: browser holds exactly; larger seeds run from the CLI.
+MAX_SEED = min(registry.MAX_SEED, BROWSER_MAX_EXACT_INTEGER)
 #: Largest run the dashboard starts, in worker-weeks (n_workers x weeks): about 20 s at the measured
 #: 5.7 million worker-weeks per second (docs/performance.md), e.g. 190,000 workers over 520 weeks.
 #: A link asking for 5 million workers over 2,600 weeks would otherwise start a run of hours; the
@@ -41,7 +45,7 @@ CUSTOM_SUFFIX = "_custom"
 Schedule = tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
 
 
-class ConfigError(ValueError):
+class ConfigError(RumahanInputError):
     """A configuration that cannot be run, with a one-line message for the page."""
 
 

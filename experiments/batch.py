@@ -1,7 +1,8 @@
 """Running a batch plan on an executor, streaming each finished run to disk, and resuming.
 
 ``run_batch`` is the one engine behind sweeps, scenario comparisons (and ``rumahan demo``),
-sensitivity and robustness analyses. With an output folder, every finished run is written at once
+sensitivity and robustness analyses; where the runs execute is an ``Execution``
+(``experiments.executors``). With an output folder, every finished run is written at once
 as a part file (``experiments.storage``); rerunning the same batch into the same folder skips the
 runs already there; a different batch is refused. When the last run finishes, the parts are
 consolidated into ``runs.parquet``, ``timeseries.parquet`` and ``events.parquet`` in run order, so
@@ -13,7 +14,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from experiments import storage
-from experiments.executors import CONNECT_TIMEOUT_S, ExecutorHandle, open_executor
+from experiments.executors import Execution, ExecutorHandle
 from experiments.plan import Plan, warn_about_late_changes
 from experiments.provenance import environment, model_fingerprint, now
 from experiments.records import event_rows, events_frame, run_row, runs_frame, timeseries_rows
@@ -32,11 +32,10 @@ from experiments.runner import MODEL_FINGERPRINT
 from experiments.tasks import RunOutput, RunTask
 from experiments.worker import simulate
 from model import params as registry
+from model.errors import RumahanRunError
 
-Progress = Callable[[int, int], None]
 
-
-class BatchError(RuntimeError):
+class BatchError(RumahanRunError):
     """A batch that could not finish: failed runs, a lost executor (one-line message)."""
 
 
@@ -81,18 +80,14 @@ def _what_it_holds(manifest: dict[str, Any], kind: str) -> str:
             f"{_how_to_resume(manifest)}, or choose another output folder")
 
 
-def prepare_folder(out: Path, plan: Plan, invocation: str | None) -> tuple[dict[str, Any], set[int]]:
-    """Create ``out`` for ``plan``, or reopen it to resume; refuse a folder holding anything else.
-
-    Returns the manifest (with a new session) and the indices of runs already finished.
-    """
-    identity = plan.identity()
-    total = len(plan.tasks)
+def _batch_manifest(out: Path, plan: Plan) -> dict[str, Any] | None:
+    """The manifest of ``plan``'s batch in ``out``, or ``None`` if ``out`` is new or empty; refuse a
+    folder holding anything else (``storage.OutputError``, saying what to do)."""
     if out.exists() and not out.is_dir():
         raise storage.OutputError(f"{out} is a file; choose an output folder")
     if out.is_dir() and (out / storage.MANIFEST).exists():
         manifest = storage.read_manifest(out)
-        if manifest["kind"] != plan.kind or manifest.get("identity") != identity:
+        if manifest["kind"] != plan.kind or manifest.get("identity") != plan.identity():
             raise storage.OutputError(f"{out} holds {_what_it_holds(manifest, plan.kind)}")
         started_with = manifest.get("environment", {}).get("model_fingerprint")
         if manifest.get("status") != "complete" and started_with != model_fingerprint():
@@ -101,13 +96,37 @@ def prepare_folder(out: Path, plan: Plan, invocation: str | None) -> tuple[dict[
                 f"{model_fingerprint()}); finishing it would mix two versions of the model: choose another "
                 "output folder (or delete this one)"
             )
-    elif out.is_dir() and any(out.iterdir()):
+        return manifest
+    if out.is_dir() and any(out.iterdir()):
         raise storage.OutputError(f"{out} is not empty and is not a Rumahan output folder; choose another output folder")
-    else:
+    return None
+
+
+def check_folder(out: str | Path, plan: Plan) -> int:
+    """How many runs of ``plan`` the folder ``out`` already holds (0 for a new or empty folder),
+    without changing it; ``storage.OutputError`` if ``run_batch`` would refuse it. The CLI calls it
+    to announce a batch only once its folder is accepted."""
+    out = Path(out)
+    manifest = _batch_manifest(out, plan)
+    if manifest is None:
+        return 0
+    if manifest.get("status") == "complete":
+        return len(plan.tasks)
+    return sum(1 for index in storage.finished_parts(out) if index < len(plan.tasks))
+
+
+def prepare_folder(out: Path, plan: Plan, command: str | None) -> tuple[dict[str, Any], set[int]]:
+    """Create ``out`` for ``plan``, or reopen it to resume; refuse a folder holding anything else.
+
+    Returns the manifest (with a new session) and the indices of runs already finished.
+    """
+    total = len(plan.tasks)
+    manifest = _batch_manifest(out, plan)
+    if manifest is None:
         storage.make_folder(out)
         manifest = {
-            "kind": plan.kind, "identity": identity, "status": "running", "created": now(),
-            "command": invocation, "plan": plan.describe(), "environment": environment(),
+            "kind": plan.kind, "identity": plan.identity(), "status": "running", "created": now(),
+            "command": command, "plan": plan.describe(), "environment": environment(),
             "timeseries": plan.keep_timeseries, "runs_done": 0, "sessions": [],
         }
         if plan.design is not None:
@@ -123,46 +142,32 @@ def prepare_folder(out: Path, plan: Plan, invocation: str | None) -> tuple[dict[
     return manifest, done
 
 
-def run_batch(
-    plan: Plan,
-    out: str | Path | None = None,
-    *,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
-) -> BatchResult:
+def run_batch(plan: Plan, out: str | Path | None = None, execution: Execution | None = None) -> BatchResult:
     """Run every run of ``plan`` not yet finished in ``out`` (or in memory when ``out`` is ``None``).
 
     Args:
         plan: the batch (``experiments.plan.build_plan``).
         out: output folder; created if missing, resumed if it holds the same plan.
-        jobs: local worker processes (1 runs in this process); ignored with ``scheduler``.
-        scheduler: address of a Dask scheduler (``tcp://HOST:PORT``).
-        progress: called as ``progress(done_runs, total_runs)`` once the folder is ready (before
-            any run; ``done_runs`` counts those a resumed folder already holds), then as runs finish.
-        show_progress: draw a progress bar with ETA on stderr (tqdm).
-        invocation: the command line, recorded so that a refusal can say how to resume.
-        connect_timeout: seconds to wait for the Dask scheduler to answer.
+        execution: where the runs execute and who hears of their progress (default: one after
+            another in this process). Results are the same, bit for bit, on every executor.
 
     Raises:
         storage.OutputError: ``out`` holds something else.
         ExecutorError: the executor cannot start (unreachable scheduler).
         BatchError: runs failed or the executor was lost; finished runs are kept for a resume.
     """
+    execution = execution or Execution()
     folder = None if out is None else Path(out)
     total = len(plan.tasks)
-    if scheduler is None and total and isinstance(jobs, int) and jobs > 1:  # runs side by side here
+    side_by_side = execution.local_processes
+    if total and side_by_side is not None and side_by_side > 1:
         largest = max(t.params.get("n_workers", registry.get("n_workers").default) for t in plan.tasks)
-        registry.check_memory_fits(largest, runs_at_once=min(jobs, total))
+        registry.check_memory_fits(largest, runs_at_once=min(side_by_side, total))
     manifest: dict[str, Any] | None = None
     done: set[int] = set()
     if folder is not None:
-        manifest, done = prepare_folder(folder, plan, invocation)
-    if progress is not None:
-        progress(len(done), total)
+        manifest, done = prepare_folder(folder, plan, execution.command)
+    execution.report(len(done), total)
     warn_about_late_changes(plan)
     pending = [t for t in plan.tasks if t.index not in done]
     number = 1 if manifest is None else len(manifest["sessions"]) + 1
@@ -174,7 +179,6 @@ def run_batch(
     session: dict[str, Any] = {"started": now(), "runs_computed": 0, "status": "running"}
     if manifest is not None:
         manifest["sessions"].append(session)
-    bar = _progress_bar(total, len(done), plan.kind) if show_progress and pending else None
     finished = len(done)
 
     def on_output(task: RunTask, output: RunOutput) -> None:
@@ -194,14 +198,11 @@ def run_batch(
             memory.append((task, output))
         finished += 1
         session["runs_computed"] += 1
-        if bar is not None:
-            bar.update(1)
-        if progress is not None:
-            progress(finished, total)
+        execution.report(finished, total)
 
     try:
         if pending:
-            with open_executor(jobs, scheduler, connect_timeout=connect_timeout) as handle:
+            with execution.open() as handle:
                 session["executor"] = handle.description
                 if manifest is not None:
                     storage.write_manifest(folder, manifest)
@@ -216,9 +217,6 @@ def run_batch(
                 + (f" in {folder}; rerun the same command to resume" if folder else "")
             ) from None
         raise
-    finally:
-        if bar is not None:
-            bar.close()
     if failures:
         detail = f"{len(failures)} of {total} runs failed; first: {failures[0]}"
         if manifest is not None and folder is not None:
@@ -299,9 +297,3 @@ def _in_memory(plan: Plan, results: list[tuple[RunTask, RunOutput]]) -> BatchRes
     events = events_frame(row for t, o in results for row in event_rows(t, o))
     return BatchResult(plan, runs, series, events, computed=len(results))
 
-
-def _progress_bar(total: int, initial: int, kind: str):
-    from tqdm import tqdm
-
-    return tqdm(total=total, initial=initial, unit="run", desc=kind, file=sys.stderr, dynamic_ncols=True,
-                smoothing=0.1)

@@ -2,9 +2,11 @@
 robustness analyses, the demo and the dashboard.
 
 Every command calls the same functions as the dashboard (experiments.compare, .sweep,
-.sensitivity, .robustness, .report); this module only parses arguments and prints. Bad input
-ends with a one-line message on stderr and a non-zero exit code (2: bad input, 1: a failure while
-running, 130: interrupted); ``--debug`` shows the traceback instead.
+.sensitivity, .robustness, .report); this module only parses arguments and prints. An error
+says whose fault it is (``model.errors``): bad input ends with one line on stderr and exit code 2;
+a failure while running (an unreachable cluster, failed runs, a full disk) with one line and 1;
+anything else is a bug in Rumahan: its traceback, a line asking for a report, and 1. Ctrl-C exits
+with 130. ``--debug`` raises every error with its traceback.
 """
 
 from __future__ import annotations
@@ -17,20 +19,28 @@ import subprocess
 import sys
 import textwrap
 import time
+import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from experiments.provenance import REPO_ROOT
+from model.errors import RumahanError, RumahanInputError
+from model.params import MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
+
+if TYPE_CHECKING:
+    from experiments.executors import Execution, Progress
+    from experiments.plan import Plan
 
 DEMO_OUT = Path("results") / "demo"
 DEMO_REPLICATES = 5
 DASHBOARD_APP = REPO_ROOT / "dashboard" / "app.py"
 
 
-class CliError(Exception):
+class CliError(RumahanInputError):
     """Bad command-line input (one-line message; exit code 2)."""
 
 
@@ -122,8 +132,6 @@ def parse_ranges(items: Sequence[str] | None) -> dict[str, list[float]]:
     return out
 
 
-#: Largest seed (``experiments.seeds.MAX_SEED``, written out so that ``--help`` does not import numpy).
-MAX_SEED = 2**64 - 1
 #: Whole-number options and their (lowest, highest) accepted values.
 COUNT_OPTIONS = {
     "jobs": (1, None), "replicates": (1, None), "weeks": (1, None), "seed": (0, MAX_SEED),
@@ -158,23 +166,54 @@ def _info(*parts: Any, quiet: bool = False) -> None:
         print(*parts, file=sys.stderr)
 
 
-def _plan_line(line: str, quiet: bool = False) -> Callable[[int, int], None]:
-    """A batch's ``progress`` callback that prints its plan line once, when the batch starts: after
-    the plan and the output folder are checked, so a refusal is the only line on stderr."""
-    said = False
+def _announce(line: str, plan: Plan, out: str | Path, quiet: bool = False) -> None:
+    """Print a batch's plan line once its output folder is accepted (so that a refusal is the only
+    line on stderr), saying what a resumed folder already holds."""
+    from experiments.batch import check_folder
+
+    done, total = check_folder(out, plan), len(plan.tasks)
+    resumed = "" if not done else " (all done already)" if done == total else f" ({done} already done, resuming)"
+    _info(line + resumed, quiet=quiet)
+
+
+@contextmanager
+def _progress_bar(args: argparse.Namespace, unit: str, what: str) -> Iterator[Progress | None]:
+    """A progress bar with the time remaining on stderr, fed by ``progress(done, total)`` and drawn
+    from the first report that leaves something to do; ``None`` with ``--quiet`` or when stderr is
+    not a terminal."""
+    if args.quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = None
 
     def progress(done: int, total: int) -> None:
-        nonlocal said
-        if not said:
-            said = True
-            resumed = "" if not done else " (all done already)" if done == total else f" ({done} already done, resuming)"
-            _info(line + resumed, quiet=quiet)
+        nonlocal bar
+        if bar is None:
+            if done >= total:
+                return
+            bar = tqdm(total=total, initial=done, unit=unit, desc=what, file=sys.stderr, dynamic_ncols=True,
+                       smoothing=0.1)
+        bar.total = total
+        bar.update(done - bar.n)
 
-    return progress
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.close()
 
 
-def _show_progress(args: argparse.Namespace) -> bool:
-    return not args.quiet and sys.stderr.isatty()
+@contextmanager
+def _execution(args: argparse.Namespace, what: str, unit: str = "run") -> Iterator[Execution]:
+    """The ``Execution`` of the command's ``--jobs``, ``--scheduler`` and ``--connect-timeout``,
+    with a progress bar (see ``_progress_bar``) and the command line for the manifest."""
+    from experiments.executors import Execution
+
+    with _progress_bar(args, unit, what) as progress:
+        yield Execution(jobs=args.jobs, scheduler=args.scheduler, connect_timeout=args.connect_timeout,
+                        progress=progress, command=args.invocation)
 
 
 def _add_ranges(p: argparse.ArgumentParser) -> None:
@@ -239,22 +278,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from experiments.single import run_scenario
 
     scenario = load_scenario(args.scenario).with_overrides(parse_sets(args.set))
-    bar = None
-    progress = None
-    if _show_progress(args):
-        from tqdm import tqdm
-
-        bar = tqdm(total=args.weeks or scenario.weeks or 520, unit="week", desc=scenario.name, file=sys.stderr)
-
-        def progress(week: int, weeks: int) -> None:
-            bar.update(week - bar.n)
-
-    try:
+    with _progress_bar(args, "week", scenario.name) as progress:
         result = run_scenario(scenario, args.out, seed=args.seed, weeks=args.weeks, progress=progress,
                               invocation=args.invocation)
-    finally:
-        if bar is not None:
-            bar.close()
     import pandas as pd
 
     from experiments.compare import comparison_table
@@ -300,14 +326,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     spec = _spec_with_overrides(load_spec(args.spec), args)
     baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)
-    plan_size = len(spec.scenarios) * (1 if spec.design() is None else len(spec.design())) * spec.replicates
-    announce = _plan_line(f"sweep {spec.name}: {plan_size} runs ({len(spec.scenarios)} scenario(s) x "
-                          f"{plan_size // (len(spec.scenarios) * spec.replicates)} point(s) x {spec.replicates} "
-                          f"replicate(s)), {spec.weeks} weeks each", quiet=args.quiet)
+    plan = spec.plan(kind="sweep")
+    _announce(f"sweep {spec.name}: {len(plan.tasks)} runs ({len(plan.scenarios)} scenario(s) x {plan.points} "
+              f"point(s) x {plan.replicates} replicate(s)), {plan.weeks} weeks each", plan, args.out, args.quiet)
     started = time.perf_counter()
-    result = run_sweep(spec, args.out, jobs=args.jobs, scheduler=args.scheduler, baseline=args.baseline,
-                       progress=announce, show_progress=_show_progress(args), invocation=args.invocation,
-                       report=not args.no_report, connect_timeout=args.connect_timeout)
+    with _execution(args, "sweep") as execution:
+        result = run_sweep(spec, args.out, execution, baseline=args.baseline, report=not args.no_report)
     print(_finish_line("sweep", result, started))
     if not args.no_report:
         from experiments.compare import comparison_table
@@ -322,7 +346,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from experiments import storage
-    from experiments.compare import compare_scenarios, comparison_table
+    from experiments.compare import comparison_plan, comparison_table, run_comparison
     from experiments.records import OUTCOME_NAMES, unknown_outcomes
     from experiments.report import choose_baseline, format_table, pooled_note, write_comparison
 
@@ -332,13 +356,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise CliError(unknown_outcomes(unknown))
     if args.scenarios:
         started = time.perf_counter()
-        comparison = compare_scenarios(
+        plan = comparison_plan(
             args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or 520,
             root_seed=1 if args.seed is None else args.seed,
             baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=parse_sets(args.set),
-            jobs=args.jobs, scheduler=args.scheduler, out=out, show_progress=_show_progress(args),
-            invocation=args.invocation, connect_timeout=args.connect_timeout,
         )
+        with _execution(args, "comparison") as execution:
+            comparison = run_comparison(plan, out, execution)
         _info(f"compared {len(args.scenarios)} scenario(s), {len(comparison.runs)} runs, "
               f"{time.perf_counter() - started:.1f} s", quiet=args.quiet)
     folder = storage.load_output(out)
@@ -385,13 +409,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     plan, problem, sample = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario,
                                              parse_sets(args.set), args.replicates or 1, args.weeks or 520, seed,
                                              args.levels, args.timeseries, outcomes, args.span, ranges)
-    announce = _plan_line(f"{args.method}: {problem['num_vars']} uncertainties over their "
-                          f"{_span_words(args.span, ranges)}, {plan.points} points x {plan.replicates} "
-                          f"replicate(s) = {len(plan.tasks)} runs of {plan.weeks} weeks", quiet=args.quiet)
+    _announce(f"{args.method}: {problem['num_vars']} uncertainties over their {_span_words(args.span, ranges)}, "
+              f"{plan.points} points x {plan.replicates} replicate(s) = {len(plan.tasks)} runs of {plan.weeks} "
+              "weeks", plan, args.out, args.quiet)
     started = time.perf_counter()
-    result = run_sensitivity_plan(plan, sample, out=args.out, jobs=args.jobs, scheduler=args.scheduler,
-                                  progress=announce, show_progress=_show_progress(args), invocation=args.invocation,
-                                  connect_timeout=args.connect_timeout)
+    with _execution(args, "sensitivity") as execution:
+        result = run_sensitivity_plan(plan, sample, args.out, execution)
     print(f"sensitivity: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     key = "mu_star" if args.method == "morris" else "ST"
     for outcome, part in result.indices.groupby("outcome", sort=False):
@@ -432,12 +455,11 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         spec = spec_from_dict(data, where="robustness options")
     check_robustness_spec(spec)
     started = time.perf_counter()
-    plan_runs = len(spec.scenarios) * len(spec.design()) * spec.replicates
-    announce = _plan_line(f"robustness: {len(spec.scenarios)} policies x {len(spec.design())} states x "
-                          f"{spec.replicates} replicate(s) = {plan_runs} runs of {spec.weeks} weeks", quiet=args.quiet)
-    result = run_robustness(spec, args.out, jobs=args.jobs, scheduler=args.scheduler, progress=announce,
-                            show_progress=_show_progress(args), invocation=args.invocation,
-                            connect_timeout=args.connect_timeout)
+    plan = spec.plan(kind="robustness")
+    _announce(f"robustness: {len(plan.scenarios)} policies x {plan.points} states x {plan.replicates} replicate(s) "
+              f"= {len(plan.tasks)} runs of {plan.weeks} weeks", plan, args.out, args.quiet)
+    with _execution(args, "robustness") as execution:
+        result = run_robustness(spec, args.out, execution)
     print(f"robustness: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     print(format_summary(result.summary))
     print(f"\nTables: {args.out}/robustness.csv, regret.parquet; figure: {args.out}/figures/regret.png")
@@ -445,20 +467,19 @@ def cmd_robustness(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from experiments.compare import compare_scenarios
+    from experiments.compare import comparison_plan, run_comparison
     from experiments.report import format_table, write_comparison
     from experiments.scenarios import PINNED
 
     out = Path(args.out)
-    runs = len(PINNED) * args.replicates
-    announce = _plan_line(f"Rumahan demo: the {len(PINNED)} pinned scenarios x {args.replicates} replicates = "
-                          f"{runs} runs of {args.weeks} weeks on {args.jobs} process(es)", quiet=args.quiet)
+    plan = comparison_plan(PINNED, replicates=args.replicates, weeks=args.weeks, root_seed=args.seed,
+                           baseline="status_quo", overrides=parse_sets(args.set))
+    runs = len(plan.tasks)
+    _announce(f"Rumahan demo: the {len(PINNED)} pinned scenarios x {args.replicates} replicates = {runs} runs of "
+              f"{args.weeks} weeks on {args.jobs} process(es)", plan, out, args.quiet)
     started = time.perf_counter()
-    comparison = compare_scenarios(
-        PINNED, replicates=args.replicates, weeks=args.weeks, root_seed=args.seed, baseline="status_quo",
-        overrides=parse_sets(args.set), jobs=args.jobs, scheduler=args.scheduler, out=out, progress=announce,
-        show_progress=_show_progress(args), invocation=args.invocation, connect_timeout=args.connect_timeout,
-    )
+    with _execution(args, "demo") as execution:
+        comparison = run_comparison(plan, out, execution)
     elapsed = time.perf_counter() - started
     _, figures = write_comparison(out, comparison.runs, comparison.timeseries, comparison.events, "status_quo")
     n_workers = int(comparison.runs["param.n_workers"].iloc[0])
@@ -479,23 +500,8 @@ def cmd_rerun(args: argparse.Namespace) -> int:
     """Repeat an output folder's runs from its manifest and compare bit for bit (experiments.rerun)."""
     from experiments.rerun import rerun
 
-    bar = None
-    progress = None
-    if _show_progress(args):
-        from tqdm import tqdm
-
-        bar = tqdm(unit="week", desc="rerun", file=sys.stderr)
-
-        def progress(week: int, weeks: int) -> None:
-            bar.total = weeks
-            bar.update(week - bar.n)
-
-    try:
-        report = rerun(args.manifest, args.run, jobs=args.jobs, scheduler=args.scheduler,
-                       show_progress=_show_progress(args), progress=progress)
-    finally:
-        if bar is not None:
-            bar.close()
+    with _execution(args, "rerun", unit="") as execution:  # runs of a batch, or weeks of a single run
+        report = rerun(args.manifest, args.run, execution)
     print(report.summary())
     return 0 if report.identical else 1
 
@@ -654,16 +660,20 @@ COMMANDS = {
 }
 
 
-def _expected_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
-    """(bad input, failure while running) exception types."""
-    from experiments.batch import BatchError
-    from experiments.executors import ExecutorError
-    from experiments.scenarios import ScenarioError
-    from experiments.spec import SpecError
-    from experiments.storage import OutputError
-    from model.params import ParameterError
-
-    return (CliError, ScenarioError, SpecError, OutputError, ParameterError, ValueError), (ExecutorError, BatchError)
+def report_error(command: str, invocation: str, exc: Exception) -> int:
+    """Say on stderr whose fault ``exc`` is and return the exit code: bad input (a
+    ``RumahanInputError``) one line and 2; a failure while running (another ``RumahanError``, or an
+    ``OSError`` such as a full disk) one line and 1; anything else is a bug in Rumahan: its
+    traceback, a line asking for a report, and 1."""
+    if isinstance(exc, RumahanError | OSError):
+        message = " ".join(str(exc).split())
+        print(f"rumahan {command}: error: {message}", file=sys.stderr)
+        return 2 if isinstance(exc, RumahanInputError) else 1
+    traceback.print_exception(exc, file=sys.stderr)
+    print(f"rumahan {command}: internal error ({type(exc).__name__}): this is a bug in Rumahan, not a problem "
+          f"with your input; please report it with the command (`{invocation}`) and the traceback above",
+          file=sys.stderr)
+    return 1
 
 
 def _show_note(command: str, show_other: Callable[..., None], message: Warning | str, category: type[Warning],
@@ -691,12 +701,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_dashboard(args, extra)
         check_arguments(args)
         if getattr(args, "scheduler", None) is not None:  # an empty address is refused, not ignored
-            from experiments.executors import ExecutorError, check_scheduler_address
+            from experiments.executors import check_scheduler_address
 
-            try:
-                check_scheduler_address(args.scheduler)
-            except ExecutorError as exc:
-                raise CliError(str(exc)) from None
+            check_scheduler_address(args.scheduler)
         with warnings.catch_warnings():
             from experiments.scenarios import ScheduleWarning
 
@@ -713,16 +720,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as exc:
-        bad_input, failure = _expected_errors()
-        if args.debug or not isinstance(exc, bad_input + failure):
-            if not args.debug:
-                print(f"rumahan {args.command}: unexpected error: {type(exc).__name__}: {exc} "
-                      "(rerun with --debug for the traceback)", file=sys.stderr)
-                return 1
+        if args.debug:
             raise
-        message = " ".join(str(exc).split())
-        print(f"rumahan {args.command}: error: {message}", file=sys.stderr)
-        return 2 if isinstance(exc, bad_input) else 1
+        return report_error(args.command, args.invocation, exc)
 
 
 if __name__ == "__main__":

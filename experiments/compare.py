@@ -2,7 +2,8 @@
 confidence intervals and effects against a baseline.
 
 ``compare_scenarios`` runs (through the batch engine) and ``comparison_table`` tabulates; the CLI
-(``rumahan compare``, ``rumahan demo``), sweep reports and the dashboard all call these two.
+(``rumahan compare``, ``rumahan demo``), sweep reports and the dashboard all call these two. To
+look at the plan before running it: ``comparison_plan``, then ``run_comparison``.
 
 Statistics, per group (scenario, or scenario and design point) and outcome (final-year means):
 
@@ -16,7 +17,7 @@ Statistics, per group (scenario, or scenario and design point) and outcome (fina
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,11 @@ import pandas as pd
 from scipy import stats
 
 from experiments.batch import run_batch
-from experiments.executors import CONNECT_TIMEOUT_S
-from experiments.plan import build_plan
+from experiments.executors import Execution
+from experiments.plan import Plan, build_plan
 from experiments.records import OUTCOME_NAMES, unknown_outcomes
 from experiments.scenarios import Scenario, ScenarioError, load_scenario
+from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
 CONFIDENCE = 0.95
@@ -73,14 +75,9 @@ def compare_scenarios(
     root_seed: int = 1,
     baseline: str = "status_quo",
     overrides: Mapping[str, Any] | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
     *,
     out: str | Path | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
+    execution: Execution | None = None,
 ) -> Comparison:
     """Run each scenario ``replicates`` times and compare it with ``baseline``.
 
@@ -91,22 +88,31 @@ def compare_scenarios(
         root_seed: seeds come from ``experiments.seeds.replicate_seeds(root_seed, replicates)``.
         baseline: name of one of the scenarios.
         overrides: parameter changes for every run (e.g. ``{"n_workers": 500}``), validated.
-        jobs: local worker processes (1: in this process).
-        scheduler: Dask scheduler address (``tcp://HOST:PORT``) instead of local processes.
-        progress: ``progress(done_runs, total_runs)`` as runs finish.
         out: save the runs in this folder (kind ``comparison``; resumable) instead of memory only.
-        show_progress: progress bar on stderr.
-        invocation: command line to record in the folder's manifest.
-        connect_timeout: seconds to wait for the Dask scheduler to answer.
+        execution: where the runs execute and who hears of their progress (``run_batch``).
     """
+    plan = comparison_plan(scenarios, replicates=replicates, weeks=weeks, root_seed=root_seed, baseline=baseline,
+                           overrides=overrides)
+    return run_comparison(plan, out, execution)
+
+
+def comparison_plan(scenarios: Iterable[str | Path | Scenario], *, replicates: int, weeks: int, root_seed: int,
+                    baseline: str, overrides: Mapping[str, Any] | None = None) -> Plan:
+    """The batch plan of ``compare_scenarios`` (its arguments, each given), with the baseline in its
+    settings."""
     chosen = [as_scenario(s) for s in scenarios]
     names = [s.name for s in chosen]
     if baseline not in names:
         raise ScenarioError(f"baseline '{baseline}' is not among the compared scenarios ({', '.join(names)})")
-    plan = build_plan("comparison", chosen, overrides=overrides, replicates=replicates, weeks=weeks,
+    return build_plan("comparison", chosen, overrides=overrides, replicates=replicates, weeks=weeks,
                       root_seed=root_seed, settings={"baseline": baseline})
-    result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
-                       show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+
+
+def run_comparison(plan: Plan, out: str | Path | None = None, execution: Execution | None = None) -> Comparison:
+    """Run a ``comparison_plan`` where ``execution`` says (``run_batch``) and compare its scenarios
+    with the baseline its settings record."""
+    baseline = plan.settings["baseline"]
+    result = run_batch(plan, out, execution)
     series = result.timeseries if result.timeseries is not None else pd.DataFrame()
     return Comparison(
         runs=result.runs,
@@ -165,14 +171,14 @@ def comparison_table(
     keys = _groups(group)
     missing = [k for k in keys if k not in runs.columns]
     if missing:
-        raise ValueError(f"group column(s) {', '.join(missing)} not in the runs table")
+        raise RumahanInputError(f"group column(s) {', '.join(missing)} not in the runs table")
     if metrics is None:
         metrics = [m for m in OUTCOME_NAMES if m in runs.columns]
     unknown = [m for m in metrics if m not in OUTPUT_BY_NAME or m not in runs.columns]
     if unknown:
-        raise ValueError(unknown_outcomes(unknown))
+        raise RumahanInputError(unknown_outcomes(unknown))
     if baseline is not None and baseline not in set(runs[keys[0]]):
-        raise ValueError(f"baseline '{baseline}' is not a {keys[0]} of these runs "
+        raise RumahanInputError(f"baseline '{baseline}' is not a {keys[0]} of these runs "
                          f"({', '.join(map(str, pd.unique(runs[keys[0]])))})")
     has_seed = "seed" in runs.columns
     ids = [*keys, "seed"] if has_seed else list(keys)
@@ -257,17 +263,3 @@ def _paired_differences(long: pd.DataFrame, keys: list[str], baseline: str, pair
     out = joined.groupby([*keys, "metric"], sort=False)["d"].agg(d_mean="mean", d_sd="std", d_n="count")
     return out.reset_index()
 
-
-def comparison_from_runs(
-    runs: pd.DataFrame, timeseries: pd.DataFrame | None, events: pd.DataFrame | None, baseline: str,
-    folder: Path | None = None,
-) -> Comparison:
-    """A ``Comparison`` of runs already made (e.g. read with ``load_output``)."""
-    return Comparison(
-        runs=runs,
-        timeseries=timeseries if timeseries is not None else pd.DataFrame(),
-        table=comparison_table(runs, baseline),
-        events=events if events is not None else pd.DataFrame(),
-        baseline=baseline,
-        folder=folder,
-    )

@@ -19,6 +19,7 @@ from scipy.stats import qmc
 
 from experiments.seeds import design_rng
 from model import params as registry
+from model.errors import RumahanInputError
 
 
 def grid_design(levels: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
@@ -102,7 +103,7 @@ def latin_hypercube(
     batch's design stream (``experiments.seeds.design_rng(root_seed)``), over the ranges of
     ``sampling_bounds(names, ranges, span)``."""
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"sample size = {size!r} is not a whole number >= 1")
+        raise RumahanInputError(f"sample size = {size!r} is not a whole number >= 1")
     if len(set(names)) != len(names):
         raise registry.ParameterError("a parameter is listed twice in the sample")
     limits = sampling_bounds(names, ranges, span)

@@ -1,7 +1,10 @@
-"""Where runs execute: in this process, on a local process pool, or on a Dask distributed cluster.
+"""Where runs execute: in this process, on a local process pool, on a Dask distributed cluster, or
+on any ``concurrent.futures.Executor`` the caller opened (an MPI pool on a cluster).
 
-All three are ``concurrent.futures.Executor``s, so a batch is driven the same way whatever runs
-it (``open_executor``):
+``Execution`` is the one options value every runner takes (``run_batch`` and the sweep, comparison,
+sensitivity, robustness and rerun functions built on it): where the runs execute and who hears of
+their progress. All executors are ``concurrent.futures.Executor``s, so a batch is driven the same
+way whatever runs it (``Execution.open``, ``open_executor``):
 
 - ``jobs=1`` and no scheduler: runs one after another in this process (no start-up cost);
 - ``jobs=J > 1``: a pool of J worker processes that stay up for the whole batch. Mesa sets the
@@ -13,7 +16,10 @@ it (``open_executor``):
   and import only ``experiments.worker``;
 - ``scheduler="tcp://HOST:PORT"``: a running Dask scheduler (``dask scheduler``) and its workers
   (``dask worker tcp://HOST:PORT``), through ``distributed.Client.get_executor``. Workers need
-  only the installed ``rumahan`` package.
+  only the installed ``rumahan`` package;
+- ``executor=``: an executor opened by the caller, e.g. ``mpi4py.futures.MPIPoolExecutor`` (its
+  workers need the installed ``rumahan`` package too). Every run is submitted at once and the
+  executor queues them; it is left open for the caller to shut down.
 
 Results do not depend on the executor: every run's seed is fixed before it is submitted.
 """
@@ -21,14 +27,17 @@ Results do not depend on the executor: every run's seed is fixed before it is su
 from __future__ import annotations
 
 import concurrent.futures as cf
+import math
 import multiprocessing
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from experiments import worker
+from model.errors import RumahanInputError, RumahanRunError
 
 #: Seconds to wait for a Dask scheduler to answer before giving up.
 CONNECT_TIMEOUT_S = 10.0
@@ -36,8 +45,11 @@ CONNECT_TIMEOUT_S = 10.0
 WORKER_TIMEOUT_S = 60.0
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s/]+(:\d+)?/?$")
 
+#: ``progress(done, total)``: how many of a batch's runs (or a single run's weeks) are done.
+Progress = Callable[[int, int], None]
 
-class ExecutorError(RuntimeError):
+
+class ExecutorError(RumahanRunError):
     """An executor that cannot be started or reached (one-line message)."""
 
 
@@ -73,9 +85,9 @@ class ExecutorHandle:
 
 
 def check_scheduler_address(address: str) -> str:
-    """Return ``address`` if it looks like ``tcp://HOST:PORT``; raise ``ExecutorError`` otherwise."""
-    if not SCHEDULER_ADDRESS.match(address.strip()):
-        raise ExecutorError(
+    """Return ``address`` if it looks like ``tcp://HOST:PORT``; raise ``RumahanInputError`` otherwise."""
+    if not isinstance(address, str) or not SCHEDULER_ADDRESS.match(address.strip()):
+        raise RumahanInputError(
             f"scheduler address {address!r} is not of the form tcp://HOST:PORT (as printed by `dask scheduler`)"
         )
     return address.strip()
@@ -113,8 +125,7 @@ def open_executor(
         with _dask_executor(check_scheduler_address(scheduler), connect_timeout, worker_timeout) as handle:
             yield handle
         return
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ExecutorError(f"jobs = {jobs!r} is not a whole number >= 1")
+    _check_jobs(jobs)
     if jobs == 1:
         yield ExecutorHandle(InlineExecutor(), 1, {"kind": "inline", "jobs": 1})
         return
@@ -125,6 +136,80 @@ def open_executor(
                                                "start_method": context.get_start_method()})
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _check_jobs(jobs: object) -> int:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise RumahanInputError(f"jobs = {jobs!r} is not a whole number >= 1")
+    return jobs
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where a batch's runs execute, and who hears of their progress: the options every runner takes.
+
+    Attributes:
+        jobs: local worker processes (1 runs everything in this process); not used with
+            ``scheduler`` or ``executor``.
+        scheduler: address of a Dask scheduler (``tcp://HOST:PORT``) whose workers run the runs.
+        connect_timeout: seconds to wait for that scheduler to answer.
+        executor: any ``concurrent.futures.Executor`` the caller opened (an MPI pool on a cluster,
+            a ``ThreadPoolExecutor``); every run is submitted to it at once, and it is left open.
+        progress: ``progress(done, total)``: for a batch, runs, called once before any run
+            (``done`` counts the runs a resumed folder already holds) and then as each finishes;
+            for a single run (``rerun`` of a run folder), weeks.
+        command: the command line that started the batch, recorded in its folder's manifest so
+            that a refusal can say how to resume it.
+
+    Raises:
+        RumahanInputError: a value the runs cannot execute with (its name, the value and what is
+            accepted).
+    """
+
+    jobs: int = 1
+    scheduler: str | None = None
+    connect_timeout: float = CONNECT_TIMEOUT_S
+    executor: cf.Executor | None = None
+    progress: Progress | None = None
+    command: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_jobs(self.jobs)
+        if self.scheduler is not None:
+            object.__setattr__(self, "scheduler", check_scheduler_address(self.scheduler))
+        timeout = self.connect_timeout
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not (math.isfinite(timeout)
+                                                                                      and timeout > 0):
+            raise RumahanInputError(f"connect_timeout = {timeout!r} is not a number of seconds > 0")
+        if self.executor is not None and not isinstance(self.executor, cf.Executor):
+            raise RumahanInputError(f"executor = {self.executor!r:.60} is not a concurrent.futures.Executor")
+        if self.executor is not None and self.scheduler is not None:
+            raise RumahanInputError("give an executor or a Dask scheduler address, not both")
+        if self.progress is not None and not callable(self.progress):
+            raise RumahanInputError(f"progress = {self.progress!r:.60} is not a function of (done, total)")
+
+    @property
+    def local_processes(self) -> int | None:
+        """How many runs execute side by side on this machine (``jobs``), or ``None`` when they
+        execute elsewhere (a scheduler's or an executor's workers)."""
+        return None if self.scheduler is not None or self.executor is not None else self.jobs
+
+    def report(self, done: int, total: int) -> None:
+        """Tell ``progress`` (if any) that ``done`` of ``total`` are done."""
+        if self.progress is not None:
+            self.progress(done, total)
+
+    @contextmanager
+    def open(self) -> Iterator[ExecutorHandle]:
+        """The executor: the caller's (left open), the Dask scheduler's or ``jobs`` local ones
+        (``open_executor``)."""
+        if self.executor is not None:
+            kind = type(self.executor)
+            yield ExecutorHandle(self.executor, sys.maxsize,
+                                 {"kind": "executor", "class": f"{kind.__module__}.{kind.__qualname__}"})
+            return
+        with open_executor(self.jobs, self.scheduler, self.connect_timeout) as handle:
+            yield handle
 
 
 @contextmanager

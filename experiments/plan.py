@@ -20,6 +20,7 @@ from experiments.scenarios import WEEK_PARAMETERS, Scenario, ScenarioError, warn
 from experiments.seeds import check_seed, replicate_seeds
 from experiments.tasks import RunTask
 from model import params as registry
+from model.errors import RumahanInputError
 
 
 @dataclass
@@ -127,9 +128,9 @@ MAX_RUNS = 1_000_000
 
 
 def check_batch_size(runs: int, detail: str) -> int:
-    """``runs`` if at most ``MAX_RUNS``, else ``ValueError`` saying how the count arose (``detail``)."""
+    """``runs`` if at most ``MAX_RUNS``, else ``RumahanInputError`` saying how the count arose (``detail``)."""
     if runs > MAX_RUNS:
-        raise ValueError(
+        raise RumahanInputError(
             f"a batch of {runs:,} runs ({detail}) is more than one batch may hold ({MAX_RUNS:,}); "
             "use fewer levels, points or replicates, or split it into several sweeps"
         )
@@ -137,9 +138,9 @@ def check_batch_size(runs: int, detail: str) -> int:
 
 
 def check_count(value: Any, what: str, low: int = 1) -> int:
-    """``value`` as an int >= ``low``, or ``ValueError`` naming ``what``."""
+    """``value`` as an int >= ``low``, or ``RumahanInputError`` naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ValueError(f"{what} = {value!r} is not a whole number >= {low}")
+        raise RumahanInputError(f"{what} = {value!r} is not a whole number >= {low}")
     return int(value)
 
 

@@ -24,6 +24,7 @@ from experiments.compare import t_half_width
 from experiments.records import PARAM_PREFIX
 from model import params as registry
 from model.calendar import START_YEAR, WEEKS_PER_YEAR
+from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 from model.power_cube import LEVEL_METRICS, SPACE_METRICS
 
@@ -304,7 +305,7 @@ def _column(runs: pd.DataFrame, name: str) -> str:
         return name
     if f"param.{name}" in runs.columns:
         return f"param.{name}"
-    raise ValueError(f"column '{name}' is not in the runs table")
+    raise RumahanInputError(f"column '{name}' is not in the runs table")
 
 
 #: Heatmap cells per axis above which tick labels are thinned (a grid sweep rarely has more).

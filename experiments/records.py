@@ -57,11 +57,6 @@ def param_column(name: str) -> str:
     return PARAM_PREFIX + name
 
 
-def parameter_columns(frame: pd.DataFrame) -> list[str]:
-    """The ``param.*`` columns of a runs table, in registry order."""
-    return [param_column(p.name) for p in registry.PARAMETERS if param_column(p.name) in frame.columns]
-
-
 def run_row(task: RunTask, output: RunOutput) -> dict[str, Any]:
     """The runs-table row of a finished run."""
     row: dict[str, Any] = {

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from experiments import plots, storage
 from experiments.compare import comparison_table
+from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
 #: Outcomes shown in printed tables and the time-series and bar figures.
@@ -36,7 +37,6 @@ def save_figure(fig: Figure, path: Path) -> Path:
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
-    path.parent.mkdir(parents=True, exist_ok=True)
     storage.atomic_write_bytes(path, buffer.getvalue())
     return path
 
@@ -45,7 +45,7 @@ def choose_baseline(scenarios: Sequence[str], wanted: str | None = None) -> str:
     """``wanted`` if given (it must be one of ``scenarios``), else ``status_quo`` if present, else the first."""
     if wanted is not None:
         if wanted not in scenarios:
-            raise ValueError(f"baseline '{wanted}' is not among the scenarios ({', '.join(scenarios)})")
+            raise RumahanInputError(f"baseline '{wanted}' is not among the scenarios ({', '.join(scenarios)})")
         return wanted
     return "status_quo" if "status_quo" in scenarios else scenarios[0]
 

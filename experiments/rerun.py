@@ -38,10 +38,12 @@ import numpy as np
 import pandas as pd
 
 from experiments import storage
+from experiments.executors import Execution
 from experiments.provenance import model_fingerprint, package_versions
 from experiments.records import ID_COLUMNS, OUTCOME_NAMES, SERIES_TYPES, param_column
 from experiments.scenarios import Scenario, ScenarioError, ScheduleWarning, scenario_from_dict
 from model import params as registry
+from model.errors import RumahanInputError
 from model.metrics import METRIC_NAMES
 
 #: Packages whose version is compared with the manifest's (a change is reported, not refused).
@@ -200,7 +202,7 @@ def _rerun_single(folder: storage.OutputFolder, progress: Callable[[int, int], N
     try:
         result = run_simulation(manifest["parameters"], seed=manifest["seed"], weeks=manifest["weeks"],
                                 schedule=schedule, progress=progress)
-    except (registry.ParameterError, ValueError) as exc:
+    except RumahanInputError as exc:  # ParameterError is one; a bug is not the folder's fault
         raise storage.OutputError(f"{folder.path / storage.MANIFEST} describes a run that cannot be built: {exc}") from None
     run_id = str(folder.runs["run_id"].iloc[0])
     stored = folder.timeseries[list(METRIC_NAMES)].reset_index(drop=True)
@@ -249,7 +251,7 @@ def rebuild_plan(folder: storage.OutputFolder):
             weeks=plan_record["weeks"], root_seed=plan_record["root_seed"],
             keep_timeseries=bool(manifest.get("timeseries", True)),
         )
-    except (registry.ParameterError, ValueError) as exc:
+    except RumahanInputError as exc:
         raise storage.OutputError(f"{folder.path / storage.MANIFEST} describes runs that cannot be built: {exc}") from None
     if plan.identity() != manifest.get("identity"):
         raise storage.OutputError(
@@ -259,8 +261,7 @@ def rebuild_plan(folder: storage.OutputFolder):
     return plan
 
 
-def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, jobs: int, scheduler: str | None,
-                 show_progress: bool) -> RerunReport:
+def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, execution: Execution) -> RerunReport:
     from experiments.batch import run_batch
 
     plan = rebuild_plan(folder)
@@ -272,7 +273,7 @@ def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, jo
         raise storage.OutputError(f"no finished run {unknown[0]!r} in {folder.path}; its runs are {known}")
     chosen = set(wanted)
     subset = replace(plan, tasks=[t for t in plan.tasks if t.run_id in chosen])
-    result = run_batch(subset, None, jobs=jobs, scheduler=scheduler, show_progress=show_progress)
+    result = run_batch(subset, None, execution)
     stored_runs = folder.runs.set_index("run_id", drop=False)
     new_runs = result.runs.set_index("run_id", drop=False)
     columns = [c for c in (*ID_COLUMNS, *(param_column(p.name) for p in registry.PARAMETERS), *OUTCOME_NAMES)
@@ -299,11 +300,7 @@ def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, jo
 def rerun(
     path: str | Path,
     run_ids: Sequence[str] | None = None,
-    *,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    show_progress: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    execution: Execution | None = None,
 ) -> RerunReport:
     """Rerun the output folder at ``path`` (the folder or its ``manifest.json``) and compare.
 
@@ -311,13 +308,13 @@ def rerun(
         path: a folder written by ``rumahan run``, ``sweep``, ``compare``, ``sensitivity`` or
             ``robustness``, or its manifest.
         run_ids: for a batch, the runs to repeat (default: every finished run).
-        jobs, scheduler: where a batch's runs execute (as for ``rumahan sweep``).
-        show_progress: a progress bar for a batch.
-        progress: ``progress(week, weeks)`` for a single run.
+        execution: where a batch's runs execute (``run_batch``); its ``progress`` hears of runs
+            done for a batch, of weeks done for a single run.
 
     Raises:
         storage.OutputError: not a readable output folder, or a manifest that cannot be rerun.
     """
+    execution = execution or Execution()
     folder = storage.load_output(path)
     if folder.runs is None or folder.runs.empty:
         raise storage.OutputError(f"{folder.path} has no finished runs to rerun")
@@ -326,8 +323,8 @@ def rerun(
         if folder.kind == "run":
             if run_ids:
                 raise storage.OutputError(f"{folder.path} holds a single run; --run picks runs of a batch")
-            return _rerun_single(folder, progress)
-        return _rerun_batch(folder, run_ids, jobs, scheduler, show_progress)
+            return _rerun_single(folder, execution.progress)
+        return _rerun_batch(folder, run_ids, execution)
 
 
 __all__ = ["Difference", "RerunReport", "first_series_difference", "rebuild_plan", "rerun"]

@@ -14,7 +14,7 @@ A robust policy has low regret everywhere: ``regret_max`` (minimax regret, Savag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +23,10 @@ import pandas as pd
 
 from experiments import storage
 from experiments.batch import run_batch
-from experiments.executors import CONNECT_TIMEOUT_S
+from experiments.executors import Execution
 from experiments.spec import SweepSpec, outcome_directions
 from model import params as registry
+from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
 DEFAULT_OUTCOMES = {
@@ -57,7 +58,7 @@ def regret_table(runs: pd.DataFrame, outcomes: Mapping[str, str], policy: str = 
     frames = []
     for outcome, direction in outcomes.items():
         if direction not in ("max", "min"):
-            raise ValueError(f"outcome '{outcome}' direction {direction!r} must be 'max' or 'min'")
+            raise RumahanInputError(f"outcome '{outcome}' direction {direction!r} must be 'max' or 'min'")
         best = means.groupby(state)[outcome].transform("max" if direction == "max" else "min")
         regret = best - means[outcome] if direction == "max" else means[outcome] - best
         frames.append(pd.DataFrame({
@@ -111,17 +112,17 @@ def robustness_spec(
 
 
 def check_robustness_spec(spec: SweepSpec) -> None:
-    """Refuse (``ValueError``) a spec that is not a robustness analysis: fewer than 2 policies
+    """Refuse (``RumahanInputError``) a spec that is not a robustness analysis: fewer than 2 policies
     (scenarios), no states of the world (no ``[sample]`` or ``[grid]``), or states that vary a
     lever (levers are what the policies set)."""
     if len(spec.scenarios) < 2:
-        raise ValueError("a robustness analysis needs at least 2 policies (scenarios) to compare")
+        raise RumahanInputError("a robustness analysis needs at least 2 policies (scenarios) to compare")
     varied = [*spec.grid, *(spec.sample["parameters"] if spec.sample else [])]
     if not varied:
-        raise ValueError("a robustness analysis needs states of the world: a [sample] (or [grid]) of uncertainties")
+        raise RumahanInputError("a robustness analysis needs states of the world: a [sample] (or [grid]) of uncertainties")
     levers = [name for name in varied if registry.get(name).role == "lever"]
     if levers:
-        raise ValueError(f"states of the world vary uncertainties, and {', '.join(levers)} "
+        raise RumahanInputError(f"states of the world vary uncertainties, and {', '.join(levers)} "
                          f"{'is a lever' if len(levers) == 1 else 'are levers'}: set levers in the policies "
                          "(scenarios) instead")
 
@@ -129,21 +130,15 @@ def check_robustness_spec(spec: SweepSpec) -> None:
 def run_robustness(
     spec: SweepSpec,
     out: str | Path | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
+    execution: Execution | None = None,
 ) -> RobustnessResult:
-    """Run every policy (scenario) in every state of the world (design point) of ``spec`` and
-    compute regret; with ``out`` write ``regret.parquet``, ``robustness.parquet``/``.csv`` and
+    """Run every policy (scenario) in every state of the world (design point) of ``spec``, where
+    ``execution`` says (``run_batch``), and compute regret; with ``out`` write ``regret.parquet``, ``robustness.parquet``/``.csv`` and
     ``figures/regret.png`` there too."""
     outcomes = spec.outcomes or DEFAULT_OUTCOMES
     check_robustness_spec(spec)
     plan = spec.plan(kind="robustness")
-    result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
-                       show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+    result = run_batch(plan, out, execution)
     regret = regret_table(result.runs, outcomes)
     summary = robustness_summary(regret)
     if result.folder is not None:

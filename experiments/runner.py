@@ -21,6 +21,7 @@ from experiments.scenarios import warn_if_schedule_after_end
 from experiments.seeds import check_seed
 from model import PuttingOutModel
 from model.calendar import WEEKS_PER_YEAR
+from model.errors import RumahanInputError
 from model.metrics import METRIC_NAMES
 from model.params import estimate_memory
 
@@ -116,10 +117,10 @@ def run_simulation(
         snapshot_size: about how many workers the sample holds (whole subcontractor pools).
     """
     if isinstance(weeks, bool) or not isinstance(weeks, numbers.Integral) or weeks < 1:
-        raise ValueError(f"weeks = {weeks!r} is not a whole number >= 1")
+        raise RumahanInputError(f"weeks = {weeks!r} is not a whole number >= 1")
     weeks = int(weeks)
     if params is not None and not isinstance(params, Mapping):
-        raise ValueError(f"params = {params!r:.60} is not a mapping of parameter name to value")
+        raise RumahanInputError(f"params = {params!r:.60} is not a mapping of parameter name to value")
     if seed is not None:
         seed = check_seed(seed)
     warn_if_schedule_after_end(schedule, weeks, parameters=params)

@@ -33,6 +33,7 @@ from typing import Any
 
 from experiments.seeds import MAX_SEED
 from model import params as registry
+from model.errors import RumahanInputError
 from model.model import check_schedule
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
@@ -43,7 +44,7 @@ PINNED = (
 )
 
 
-class ScenarioError(ValueError):
+class ScenarioError(RumahanInputError):
     """A scenario that cannot be found or does not validate (one-line message)."""
 
 
@@ -206,7 +207,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     return scenario_from_dict(data, path=path, default_name=path.stem)
 
 
-def read_toml_file(path: Path, what: str, error: type[ValueError], expected: str) -> dict[str, Any]:
+def read_toml_file(path: Path, what: str, error: type[RumahanInputError], expected: str) -> dict[str, Any]:
     """The TOML table in ``path``, or ``error`` in one line: a folder, a missing file, bytes that
     are not UTF-8, a TOML mistake (with its line). A byte-order mark (Windows Notepad) is dropped.
     ``what`` names the file in the message ("scenario file"), ``expected`` says what to give."""

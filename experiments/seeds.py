@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.errors import RumahanInputError
 from model.params import MAX_SEED, check_seed
 
 __all__ = ["MAX_SEED", "check_seed", "design_rng", "replicate_seeds"]
@@ -37,7 +38,7 @@ def replicate_seeds(root_seed: int, n: int) -> list[int]:
     """
     root = _check_root(root_seed)
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-        raise ValueError(f"number of replicates {n!r} is not a whole number >= 0")
+        raise RumahanInputError(f"number of replicates {n!r} is not a whole number >= 0")
     children = np.random.SeedSequence(root).spawn(int(n))
     return [int(child.generate_state(1, dtype=np.uint64)[0]) for child in children]
 

@@ -16,7 +16,7 @@ Runs needed: Morris ``samples x (D + 1)`` (``samples`` trajectories, D parameter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,13 @@ from experiments import storage
 from experiments.batch import run_batch
 from experiments.compare import as_scenario
 from experiments.design import sampling_bounds, uncertainties, values_frame
-from experiments.executors import CONNECT_TIMEOUT_S
+from experiments.executors import Execution
 from experiments.plan import Plan, build_plan, check_batch_size, check_count
 from experiments.records import unknown_outcomes
 from experiments.scenarios import Scenario
 from experiments.seeds import design_rng
 from model import params as registry
+from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
 METHODS = ("morris", "sobol")
@@ -94,16 +95,16 @@ def draw_sample(method: str, problem: dict[str, Any], samples: int, root_seed: i
 
         check_count(levels, "levels", low=2)
         if levels % 2:  # Morris's trajectories step by levels / (2 (levels - 1)): an odd grid is sampled unevenly
-            raise ValueError(f"levels = {levels} for Morris must be an even number (e.g. 4, 6, 8); SALib samples "
+            raise RumahanInputError(f"levels = {levels} for Morris must be an even number (e.g. 4, 6, 8); SALib samples "
                              "an odd grid unevenly")
         return morris.sample(problem, samples, num_levels=levels, seed=design_rng(root_seed))
     if method == "sobol":
         if samples & (samples - 1):
-            raise ValueError(f"samples = {samples} for Sobol must be a power of 2 (e.g. 8, 16, 64, 256)")
+            raise RumahanInputError(f"samples = {samples} for Sobol must be a power of 2 (e.g. 8, 16, 64, 256)")
         from SALib.sample import sobol
 
         return sobol.sample(problem, samples, calc_second_order=False, seed=design_rng(root_seed))
-    raise ValueError(f"unknown method '{method}'; choose {' or '.join(METHODS)}")
+    raise RumahanInputError(f"unknown method '{method}'; choose {' or '.join(METHODS)}")
 
 
 def sensitivity_plan(
@@ -192,42 +193,31 @@ def run_sensitivity(
     root_seed: int = 1,
     levels: int = 4,
     keep_timeseries: bool = False,
-    out: str | Path | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
     span: str = "plausible",
     ranges: Mapping[str, Sequence[float]] | None = None,
+    *,
+    out: str | Path | None = None,
+    execution: Execution | None = None,
 ) -> SensitivityResult:
-    """Run a Morris or Sobol analysis over ``span`` ranges (see ``problem_for``); with ``out``,
-    write ``indices.parquet``/``.csv``, ``sample.parquet`` (SALib's sample) and
-    ``figures/sensitivity.png`` there too. The same as ``run_sensitivity_plan`` of
-    ``sensitivity_plan``'s plan and sample."""
+    """Run a Morris or Sobol analysis over ``span`` ranges (see ``problem_for``) where
+    ``execution`` says (``run_batch``); with ``out``, write ``indices.parquet``/``.csv``,
+    ``sample.parquet`` (SALib's sample) and ``figures/sensitivity.png`` there too. The same as
+    ``run_sensitivity_plan`` of ``sensitivity_plan``'s plan and sample."""
     plan, _, sample = sensitivity_plan(method, samples, parameters, scenario, overrides, replicates, weeks,
                                        root_seed, levels, keep_timeseries, outcomes, span, ranges)
-    return run_sensitivity_plan(plan, sample, out=out, jobs=jobs, scheduler=scheduler, progress=progress,
-                                show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+    return run_sensitivity_plan(plan, sample, out, execution)
 
 
 def run_sensitivity_plan(
     plan: Plan,
     sample: np.ndarray,
     out: str | Path | None = None,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
+    execution: Execution | None = None,
 ) -> SensitivityResult:
-    """Run the batch of a ``sensitivity_plan`` and analyse it: the method, problem, outcomes and
-    levels are the ones the plan's settings record."""
+    """Run the batch of a ``sensitivity_plan`` where ``execution`` says (``run_batch``) and
+    analyse it: the method, problem, outcomes and levels are the ones the plan's settings record."""
     settings = plan.settings
-    result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
-                       show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+    result = run_batch(plan, out, execution)
     y = outcomes_by_point(result.runs, settings["outcomes"], plan.points)
     indices = analyze(settings["method"], settings["problem"], sample, y, plan.root_seed, settings["levels"])
     if result.folder is not None:

@@ -92,7 +92,6 @@ def save_run(out: Path, scenario: Scenario, result: RunResult, started: str | No
     from experiments.report import KEY_OUTCOMES, save_figure
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     scenario = scenario.with_run(seed=result.seed, weeks=result.weeks)
     run_id = f"{scenario.name}-seed{result.seed}"
     series = result.timeseries.reset_index(drop=True)[list(METRIC_NAMES)].astype(SERIES_TYPES)

@@ -45,6 +45,7 @@ from experiments.plan import Plan, build_plan, check_batch_size
 from experiments.records import unknown_outcomes
 from experiments.scenarios import Scenario, ScenarioError, load_scenario, read_toml_file
 from model import params as registry
+from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
 SECTIONS = {"sweep", "parameters", "grid", "sample", "robustness"}
@@ -52,7 +53,7 @@ SWEEP_KEYS = {"name", "description", "scenarios", "replicates", "weeks", "seed",
 SAMPLE_KEYS = {"size", "parameters", "span", "bounds"}
 
 
-class SpecError(ValueError):
+class SpecError(RumahanInputError):
     """A sweep spec that cannot be read or does not validate (one-line message naming the file)."""
 
 
@@ -172,11 +173,11 @@ def spec_from_dict(data: Mapping[str, Any], path: Path | None = None, where: str
     try:  # before the design is drawn: a huge [sample] size would take all memory
         check_batch_size(len(scenarios) * points * spec.replicates,
                          f"{len(scenarios)} scenario(s) x {points:,} point(s) x {spec.replicates} replicate(s)")
-    except ValueError as exc:
+    except RumahanInputError as exc:
         raise SpecError(f"{where}: {exc}") from None
     try:
         spec.design()
-    except (registry.ParameterError, ValueError) as exc:
+    except RumahanInputError as exc:  # ParameterError is one
         raise SpecError(f"{where}: {exc}") from None
     return spec
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -39,12 +40,13 @@ from experiments.records import (
     jsonable,
     runs_frame,
 )
+from model.errors import RumahanInputError
 from model.metrics import METRIC_NAMES
+from model.params import MAX_SEED
 
 FORMAT = "rumahan-output"
 FORMAT_VERSION = 1
 KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison")
-BATCH_KINDS = ("sweep", "sensitivity", "robustness", "comparison")
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
@@ -69,13 +71,16 @@ TABLE_KEY = b"rumahan.table"
 ROW_GROUP_ROWS = 200_000
 
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-#: Permissions of written files: read-write for everyone, less the process's umask.
-FILE_MODE = 0o666 & ~_UMASK
+#: Permissions asked for when a file or folder is created: read-write (and, for folders, enter) for
+#: everyone. The operating system takes the process's umask off, as for any file a program writes,
+#: so Rumahan never reads the umask: reading it means setting it, process-wide, which races with
+#: other threads creating files (a Streamlit server is multi-threaded).
+FILE_MODE = 0o666
+FOLDER_MODE = 0o777
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
-class OutputError(ValueError):
+class OutputError(RumahanInputError):
     """A path that is not a readable Rumahan output folder, or a folder that cannot be used (one line)."""
 
 
@@ -83,19 +88,32 @@ class OutputError(ValueError):
 def make_folder(out: Path) -> None:
     """Create the output folder ``out`` (and its parents), or ``OutputError`` saying why it cannot be."""
     try:
-        Path(out).mkdir(parents=True, exist_ok=True)
+        Path(out).mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=".write-test.", suffix=".tmp")  # noqa: SIM115
         probe.close()
     except OSError as exc:
         raise OutputError(f"cannot write the output folder {out} ({exc.strerror or exc}); choose another with --out") from None
 
 
+def _new_temporary(path: Path) -> tuple[int, Path]:
+    """Create and open a temporary file ``.<name>.<random>.tmp`` next to ``path``, with mode
+    ``FILE_MODE`` less the umask (``tempfile.mkstemp`` would make it 0600)."""
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, _NEW_FILE, FILE_MODE), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name next to {path}")
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename; the
+    folder is created if missing."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    fd, tmp = _new_temporary(path)
     try:
-        os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600; give the files the usual permissions
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -195,7 +213,7 @@ def _check_manifest_fields(path: Path, manifest: Mapping[str, Any]) -> None:
     if not all(isinstance(r, dict) and "run_id" in r for r in manifest.get("runs") or []):
         raise OutputError(f"{path} is damaged: \"runs\" must list one object with a run_id per run")
     seed = manifest.get("seed")
-    if seed is not None and not 0 <= seed <= 2**64 - 1:
+    if seed is not None and not 0 <= seed <= MAX_SEED:
         raise OutputError(f"{path} is damaged: \"seed\" = {seed} is not from 0 to 2**64 - 1")
 
 
@@ -211,9 +229,7 @@ def part_path(folder: Path, index: int) -> Path:
 
 def write_part(folder: Path, index: int, part: bytes) -> None:
     """Store a finished run: the part file a worker built (``records.part_bytes``)."""
-    path = part_path(folder, index)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, part)
+    atomic_write_bytes(part_path(folder, index), part)
 
 
 def read_part_record(path: Path) -> dict[str, Any]:

@@ -7,11 +7,10 @@ table and figures (``experiments.report``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from experiments.batch import BatchResult, run_batch
-from experiments.executors import CONNECT_TIMEOUT_S
+from experiments.executors import Execution
 from experiments.report import choose_baseline, write_comparison
 from experiments.spec import SweepSpec
 
@@ -19,22 +18,17 @@ from experiments.spec import SweepSpec
 def run_sweep(
     spec: SweepSpec,
     out: str | Path,
-    jobs: int = 1,
-    scheduler: str | None = None,
+    execution: Execution | None = None,
+    *,
     baseline: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    show_progress: bool = False,
-    invocation: str | None = None,
     report: bool = True,
-    connect_timeout: float = CONNECT_TIMEOUT_S,
 ) -> BatchResult:
-    """Run (or resume) the sweep ``spec`` into ``out``; then write ``comparison.csv``/``.parquet``
-    and ``figures/`` unless ``report`` is false. ``baseline`` defaults to ``status_quo`` if the
-    sweep has it, else its first scenario."""
+    """Run (or resume) the sweep ``spec`` into ``out`` where ``execution`` says (``run_batch``);
+    then write ``comparison.csv``/``.parquet`` and ``figures/`` unless ``report`` is false.
+    ``baseline`` defaults to ``status_quo`` if the sweep has it, else its first scenario."""
     plan = spec.plan(kind="sweep")
     chosen = choose_baseline([s.name for s in spec.scenarios], baseline)
-    result = run_batch(plan, out, jobs=jobs, scheduler=scheduler, progress=progress,
-                       show_progress=show_progress, invocation=invocation, connect_timeout=connect_timeout)
+    result = run_batch(plan, out, execution)
     if report and result.folder is not None:
         write_comparison(result.folder, result.runs, result.timeseries, result.events, chosen, plan.design,
                          grid=list(spec.grid))

@@ -50,6 +50,7 @@ from experiments.provenance import REPO_ROOT
 from experiments.report import save_figure
 from model import params as registry
 from model.calendar import START_YEAR, WEEKS_PER_YEAR
+from model.errors import RumahanRunError
 from model.metrics import OUTPUT_BY_NAME
 
 TEMPLATE = REPO_ROOT / "docs" / "tutorial.template.md"
@@ -68,7 +69,7 @@ SOBOL_PARAMETERS = 4
 Q5_NAMED = ("reservation_hourly_median", "volunteer_hours_per_member", "hours_per_recruitment", "leave_rate")
 
 
-class TutorialError(RuntimeError):
+class TutorialError(RumahanRunError):
     """A tutorial command failed, or the template cannot be filled."""
 
 

@@ -23,12 +23,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from model.errors import RumahanInputError
+
 Role = Literal["lever", "uncertainty"]
 Kind = Literal["float", "int", "bool"]
 
 
-class ParameterError(ValueError):
-    """A parameter name, value or combination that the model does not accept (one-line message)."""
+class ParameterError(RumahanInputError):
+    """A parameter name, value or combination that the model does not accept (one-line message).
+
+    A ``ValueError`` (DESIGN §6), through ``RumahanInputError``."""
 
 
 @dataclass(frozen=True)
@@ -721,12 +725,12 @@ MAX_SEED = 2**64 - 1
 
 def check_seed(value: object, what: str = "seed", largest: int | None = MAX_SEED) -> int:
     """``value`` as an int from 0 to ``largest`` (``None``: no upper limit, as numpy's
-    ``SeedSequence`` takes any size; a fresh one has 128 bits), or ``ValueError`` naming ``what``
+    ``SeedSequence`` takes any size; a fresh one has 128 bits), or ``RumahanInputError`` naming ``what``
     and the range."""
     too_big = largest is not None and isinstance(value, numbers.Integral) and value > largest
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0 or too_big:
         accepted = "a whole number >= 0" if largest is None else f"a whole number from 0 to 2**64 - 1 ({largest:,})"
-        raise ValueError(f"{what} = {value!r} is not {accepted}")
+        raise RumahanInputError(f"{what} = {value!r} is not {accepted}")
     return int(value)
 
 

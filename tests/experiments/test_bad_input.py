@@ -153,3 +153,76 @@ def test_debug_shows_the_traceback(tmp_path):
 
     with pytest.raises(ScenarioError):
         main(["run", "--scenario", "utopia", "--out", str(tmp_path / "r"), "--debug"])
+
+
+def _raises(exc: BaseException):
+    def runner(*args, **kwargs):
+        raise exc
+
+    return runner
+
+
+@pytest.mark.parametrize("raised,code,one_line", [
+    (ValueError("boom"), 1, False),
+    (KeyError("scenario"), 1, False),
+    (TypeError("run_sweep() got an unexpected keyword argument 'jobz'"), 1, False),
+    (RuntimeError("internal"), 1, False),
+    ("input", 2, True),
+    ("run", 1, True),
+    (OSError(28, "No space left on device"), 1, True),
+], ids=["ValueError", "KeyError", "TypeError", "RuntimeError", "input-error", "run-error", "OSError"])
+def test_errors_say_whose_fault_they_are(cli, tmp_path, tiny_spec, monkeypatch, raised, code, one_line):
+    """A bug (any exception Rumahan does not raise on purpose, a bare ValueError included) keeps its
+    traceback, exits 1 and asks for a report; it is not reported as bad input. Bad input is one
+    line and exit 2; a failure while running (or of the machine) one line and exit 1."""
+    import experiments.sweep
+    from model.errors import RumahanInputError, RumahanRunError
+
+    if raised == "input":
+        raised = RumahanInputError("replicates = 0 is not a whole number >= 1")
+    elif raised == "run":
+        raised = RumahanRunError("a worker process died; 3 of 16 runs are saved")
+    monkeypatch.setattr(experiments.sweep, "run_sweep", _raises(raised))
+    got, _, err = cli("sweep", tiny_spec, "--out", tmp_path / "o", "--quiet")
+    if one_line:
+        assert _one_line_error(got, err, expected_code=code) == f"rumahan sweep: error: {raised}"
+        return
+    assert got == 1
+    assert "Traceback (most recent call last)" in err and f"{type(raised).__name__}: " in err
+    assert "rumahan sweep: error:" not in err  # not the one line of bad input
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"rumahan sweep: internal error ({type(raised).__name__}): this is a bug in Rumahan")
+    assert f"please report it with the command (`rumahan sweep {tiny_spec} --out" in last and "traceback" in last
+
+
+def test_the_error_classes_say_whose_fault():
+    """Every error for bad input is a RumahanInputError (and so a ValueError, as DESIGN pins for
+    parameters); failures while running are RumahanRunErrors; both are RumahanErrors."""
+    from dashboard.run_config import ConfigError
+    from experiments.batch import BatchError
+    from experiments.cli import CliError
+    from experiments.executors import ExecutorError
+    from experiments.scenarios import ScenarioError
+    from experiments.spec import SpecError
+    from experiments.storage import OutputError
+    from experiments.tutorial import TutorialError
+    from model.errors import RumahanError, RumahanInputError, RumahanRunError
+    from model.params import ParameterError
+
+    for bad_input in (ParameterError, ScenarioError, SpecError, OutputError, CliError, ConfigError):
+        assert issubclass(bad_input, RumahanInputError) and issubclass(bad_input, ValueError), bad_input
+    for failure in (BatchError, ExecutorError, TutorialError):
+        assert issubclass(failure, RumahanRunError) and not issubclass(failure, ValueError), failure
+    assert issubclass(RumahanInputError, RumahanError) and issubclass(RumahanRunError, RumahanError)
+
+
+def test_the_model_imports_its_errors_without_the_experiments():
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    probe = ("import sys, model.params, model.errors\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('experiments', 'dashboard')))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr

@@ -68,11 +68,100 @@ def test_external_dask_scheduler_and_workers_match_in_process(cli, tmp_path, inl
 
 def test_comparison_in_memory_matches_the_saved_one(tmp_path):
     from experiments.compare import compare_scenarios
+    from experiments.executors import Execution
 
     settings = {"replicates": 2, "weeks": 20, "overrides": {"n_workers": 80}, "root_seed": 2}
     memory = compare_scenarios(["status_quo", "end_reframing"], **settings)
-    saved = compare_scenarios(["status_quo", "end_reframing"], **settings, out=tmp_path / "c", jobs=2)
+    saved = compare_scenarios(["status_quo", "end_reframing"], **settings, out=tmp_path / "c",
+                              execution=Execution(jobs=2))
     pd.testing.assert_frame_equal(memory.runs.drop(columns="wall_time_s"), saved.runs.drop(columns="wall_time_s"))
     pd.testing.assert_frame_equal(memory.timeseries, saved.timeseries)
     pd.testing.assert_frame_equal(memory.table, saved.table)
     assert memory.folder is None and saved.folder == tmp_path / "c"
+
+
+@pytest.fixture(scope="module")
+def pool_sweep(tmp_path_factory, inline_sweep):
+    """The tiny sweep's plan, run by ``run_batch`` on the local pool of 2 processes: the reference."""
+    from experiments.batch import run_batch
+    from experiments.executors import Execution
+    from experiments.spec import load_spec
+
+    plan = load_spec(inline_sweep[0]).plan(kind="sweep")
+    out = tmp_path_factory.mktemp("pool") / "out"
+    run_batch(plan, out, Execution(jobs=2))
+    return plan, out
+
+
+@pytest.mark.parametrize("kind", ["threads", "processes"])
+def test_any_executor_passed_in_matches_the_local_pool(tmp_path, pool_sweep, kind):
+    """``run_batch`` takes any ``concurrent.futures.Executor`` (an MPI pool on a cluster): the result
+    files are byte-identical to the local pool's, the manifest names the executor's class, and the
+    executor is left open for whoever opened it."""
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from experiments.batch import run_batch
+    from experiments.executors import Execution, pool_context
+
+    plan, reference = pool_sweep
+    opened = (ThreadPoolExecutor(max_workers=2) if kind == "threads"
+              else ProcessPoolExecutor(max_workers=2, mp_context=pool_context()))
+    with opened as executor:
+        result = run_batch(plan, tmp_path / "out", Execution(executor=executor))
+        assert executor.submit(abs, -3).result() == 3  # still open
+    assert result.computed == len(plan.tasks) == 16
+    _same_results(reference, tmp_path / "out")
+    assert _executor(tmp_path / "out") == {"kind": "executor", "class": f"{type(opened).__module__}."
+                                                                        f"{type(opened).__qualname__}"}
+
+
+def test_an_executor_passed_in_runs_in_memory_too_and_reports_progress_only(pool_sweep, capsys):
+    """In memory, a thread pool gives the local pool's numbers; ``progress`` hears (done, total)
+    once before any run and after each one, and the library prints nothing (plan lines are the CLI's)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from experiments.batch import run_batch
+    from experiments.executors import Execution
+
+    plan, reference = pool_sweep
+    heard: list[tuple[int, int]] = []
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        result = run_batch(plan, None, Execution(executor=executor, progress=lambda d, t: heard.append((d, t))))
+    stored = load_output(reference)
+    pd.testing.assert_frame_equal(result.runs.drop(columns="wall_time_s"), stored.runs.drop(columns="wall_time_s"))
+    pd.testing.assert_frame_equal(result.timeseries, stored.timeseries)
+    assert heard == [(done, 16) for done in range(17)]
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("settings,message", [
+    ({"jobs": 0}, "jobs = 0 is not a whole number >= 1"),
+    ({"jobs": 2.5}, "jobs = 2.5 is not a whole number >= 1"),
+    ({"scheduler": "127.0.0.1 8786"}, "scheduler address '127.0.0.1 8786' is not of the form tcp://HOST:PORT"),
+    ({"connect_timeout": 0}, "connect_timeout = 0 is not a number of seconds > 0"),
+    ({"connect_timeout": float("nan")}, "connect_timeout = nan is not a number of seconds > 0"),
+    ({"executor": "pool"}, "executor = 'pool' is not a concurrent.futures.Executor"),
+    ({"scheduler": "tcp://127.0.0.1:8786", "executor": "threads"}, "an executor or a Dask scheduler address, not both"),
+    ({"progress": 3}, "progress = 3 is not a function of (done, total)"),
+])
+def test_an_execution_refuses_what_it_cannot_run_with(settings, message):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from experiments.executors import Execution
+    from model.errors import RumahanInputError
+
+    if settings.get("executor") == "threads":
+        settings = {**settings, "executor": ThreadPoolExecutor(max_workers=1)}
+    with pytest.raises(RumahanInputError) as info:
+        Execution(**settings)
+    assert message in str(info.value)
+
+
+def test_the_cli_announces_a_batch_once_its_folder_is_accepted(cli, tmp_path, inline_sweep):
+    spec, _ = inline_sweep
+    code, _, err = cli("sweep", spec, "--out", tmp_path / "o", "--jobs", 1, "--no-report")
+    assert code == 0, err
+    assert err.splitlines()[0] == ("sweep tiny: 16 runs (2 scenario(s) x 4 point(s) x 2 replicate(s)), "
+                                   "30 weeks each")
+    code, _, err = cli("sweep", spec, "--out", tmp_path / "o", "--jobs", 1, "--no-report")
+    assert code == 0 and err.splitlines()[0].endswith("30 weeks each (all done already)"), err

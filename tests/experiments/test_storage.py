@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -12,6 +16,8 @@ from experiments.batch import run_batch
 from experiments.plan import build_plan
 from experiments.scenarios import load_scenario
 from experiments.storage import OutputError, load_output
+
+from .conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +100,34 @@ def test_atomic_writes_leave_no_temporary_files(tmp_path):
     assert storage.read_table(tmp_path / "t.parquet", "design")["a"].tolist() == [1, 2]
     with pytest.raises(OutputError, match="holds a 'design' table, expected 'runs'"):
         storage.read_table(tmp_path / "t.parquet", "runs")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and the umask are POSIX")
+@pytest.mark.parametrize("umask,file_mode,folder_mode", [(0o022, 0o644, 0o755), (0o077, 0o600, 0o700)],
+                         ids=["umask-022", "umask-077"])
+def test_written_files_get_the_usual_permissions_less_the_umask(tmp_path, umask, file_mode, folder_mode):
+    """Files and folders are created with read-write for everyone less the umask, like any program's
+    (tempfile.mkstemp alone would make every file 0600)."""
+    before = os.umask(umask)
+    try:
+        storage.write_json(tmp_path / "new" / "a.json", {"y": 1})
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "new" / "a.json").stat().st_mode) == file_mode
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == folder_mode
+
+
+def test_importing_storage_leaves_the_umask_alone():
+    """Reading the umask means setting it, process-wide: a Streamlit server's other threads would
+    create files meanwhile with no umask. Importing the experiments modules must not touch it."""
+    probe = (
+        "import os\n"
+        "calls = []\n"
+        "real = os.umask\n"
+        "os.umask = lambda mask: calls.append(mask) or real(mask)\n"
+        "import experiments.storage, experiments.batch, experiments.single, experiments.report\n"
+        "print(calls)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -100,13 +100,13 @@ def test_a_sweep_run_that_differs_is_named(folders, tmp_path) -> None:
     row = series.index[(series["run_id"] == "status_quo-p1-r0") & (series["week"] == 7)][0]
     series.loc[row, "piece_rate_mean"] += 1e-9
     storage.write_table(folder / "timeseries.parquet", series, "timeseries")
-    report = rerun(folder, jobs=1)
+    report = rerun(folder)
     assert [(d.run_id, d.week, d.metric) for d in report.differences] == [("status_quo-p1-r0", 7, "piece_rate_mean")]
     assert len(report.runs) == 8
 
 
 def test_a_sensitivity_analysis_is_rebuilt_from_its_design(folders) -> None:
-    report = rerun(folders["sensitivity"], jobs=1)
+    report = rerun(folders["sensitivity"])
     assert report.identical and len(report.runs) == 6  # 2 trajectories x (2 parameters + 1)
 
 
