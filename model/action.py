@@ -37,7 +37,7 @@ def collective_action(workers: WorkerColumns, subcontractors: SubcontractorColum
     share of all workers who act."""
     p, w, subs = params, workers, subcontractors
     available = w.blacklisted_until <= week
-    active = w.member & available
+    active = w.member & available & p["channel_cascade"]
     if not active.any():
         w.participating[:] = False
         subs.participation[:] = 0.0

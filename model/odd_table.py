@@ -14,21 +14,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from model import params as registry
 from model.params import PARAMETERS, Parameter, format_number
 
 ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
 
-GROUP_TITLES = {
-    "scale": "Scale",
-    "social_graph": "Kampung social graph",
-    "home_worker": "Home workers",
-    "principal": "Principal firms (the environment)",
-    "subcontractor": "Subcontractors",
-    "network": "The workers' network",
-    "state": "The state",
-    "calendar": "Calendar and input data",
-}
+GROUP_TITLES = registry.GROUP_TITLES
 
 
 def _cell(text: str) -> str:

@@ -615,6 +615,34 @@ PARAMETERS: tuple[Parameter, ...] = (
        "inspection probability a regulation won under pressure brings",
        "assumption [brief §6]", role="lever"),
 
+    # --- Causal channels (switches for mechanism ablation) --------------------------------------
+    _p("channel_entitlement", True, (False, True), "switch", "channels",
+       "a worker's consciousness raises her own reservation rate (entitlement_weight); off: it does not",
+       "analysis switch: which mechanism carries an effect [brief §3.4]", kind="bool", sampled=False),
+    _p("channel_agreements", True, (False, True), "switch", "channels",
+       "the network puts collective demands to subcontractors and signs agreements; off: no talks",
+       "analysis switch [brief §4.9, SF10]", kind="bool", sampled=False),
+    _p("channel_floor", True, (False, True), "switch", "channels",
+       "a legal piece-rate floor binds and is enforced (compliance, fines, principals' pass-through); "
+       "off: no floor takes effect, whatever the policy", "analysis switch [brief §6]", kind="bool",
+       sampled=False),
+    _p("channel_retaliation", True, (False, True), "switch", "channels",
+       "subcontractors retaliate against demands and blacklist organizers, and the risk deters "
+       "action; off: retaliation propensities are 0", "analysis switch [brief SF11]", kind="bool",
+       sampled=False),
+    _p("channel_cascade", True, (False, True), "switch", "channels",
+       "members take part in collective action (the threshold cascade); off: nobody acts",
+       "analysis switch [brief §4.1-§4.3]", kind="bool", sampled=False),
+    _p("channel_framing", True, (False, True), "switch", "channels",
+       "the state's micro-entrepreneur framing erodes consciousness and stiffens its resistance; "
+       "off: framing has no effect", "analysis switch [brief §3.4b]", kind="bool", sampled=False),
+    _p("channel_tokenism", True, (False, True), "switch", "channels",
+       "tokenistic invited spaces absorb advocacy and demobilize members; off: tokenism has no "
+       "effect", "analysis switch [brief §3.4a]", kind="bool", sampled=False),
+    _p("channel_exit", True, (False, True), "switch", "channels",
+       "subcontractors move orders away from a required rate above their alternative cost; off: "
+       "they do not", "analysis switch [brief §4.8]", kind="bool", sampled=False),
+
     # --- Calendar -------------------------------------------------------------------------------
     _p("ump_growth", 0.05, (0.0, 0.15), "1/year", "calendar",
        "annual growth of the Jakarta UMP after 2026",
@@ -637,7 +665,10 @@ GROUP_TITLES: dict[str, str] = {
     "principal": "Principal firms: orders and prices",
     "social_graph": "Kampung social ties",
     "calendar": "Calendar: minimum wage and poverty line",
+    "channels": "Causal channels (switches for ablation)",
 }
+#: The causal channels ``rumahan ablate`` switches off one at a time (all on by default).
+CHANNELS: tuple[str, ...] = tuple(p.name for p in PARAMETERS if p.group == "channels")
 EFFORT_PARAMETERS: tuple[str, ...] = (
     "effort_consciousness", "effort_organizing", "effort_bargaining",
     "effort_advocacy", "effort_alternatives", "effort_alliances",

@@ -63,11 +63,11 @@ class Policy:
         counted = levers["statistics_inclusion"]
         floor_share = levers["floor_share"]
         floor = 0.0
-        if recognition and floor_share > 0:
+        if recognition and floor_share > 0 and params["channel_floor"]:
             floor = piece_rate_floor(week, floor_share, levers["floor_reference_productivity"], params["ump_growth"])
         return cls(
-            framing_intensity=levers["framing_intensity"],
-            tokenism=levers["tokenism"],
+            framing_intensity=levers["framing_intensity"] * params["channel_framing"],
+            tokenism=levers["tokenism"] * params["channel_tokenism"],
             recognition=recognition,
             statistics_inclusion=counted,
             c177_ratified=c177,

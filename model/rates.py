@@ -92,7 +92,8 @@ def reservation_rates(workers: WorkerColumns, params: Mapping[str, Any], week: i
     """
     w, p = workers, params
     index = price_index(week, p["price_growth"])
-    hourly = w.reservation_hourly * index * (1.0 + p["entitlement_weight"] * w.consciousness)
+    entitlement = p["entitlement_weight"] * p["channel_entitlement"]
+    hourly = w.reservation_hourly * index * (1.0 + entitlement * w.consciousness)
     if during_talks:
         hourly = hourly * (1.0 + p["coop_disagreement_uplift"] * w.coop)
     return hourly / w.productivity + p["cost_per_piece"] * index + p["defect_rate"] * p["defect_penalty"]
@@ -205,7 +206,8 @@ def _negotiate(w: WorkerColumns, subs: SubcontractorColumns, pools: Pools, polic
     ``agreement_weeks``. Members of pools that sign gain consciousness (a win).
     """
     agreed = subs.has_agreement(week)
-    free = network.negotiation_slots - int(agreed.sum()) if network.active else 0
+    talks = network.active and p["channel_agreements"]
+    free = network.negotiation_slots - int(agreed.sum()) if talks else 0
     if free <= 0:
         return
     open_to_talks = ~agreed & (subs.negotiation_blocked_until <= week)
@@ -248,7 +250,7 @@ def _move_orders(subs: SubcontractorColumns, required: NDArray[np.float64], c_al
     (required - c_alt) / c_alt`` of its orders away this week. Moved orders (by exit or
     retaliation) return at ``order_recovery`` a week while it does not exit."""
     excess = np.maximum(required - c_alt, 0.0) / np.maximum(c_alt, 1e-9)
-    exit_share = np.minimum(1.0, p["exit_elasticity"] * excess)
+    exit_share = np.minimum(1.0, p["exit_elasticity"] * p["channel_exit"] * excess)
     subs.order_share[:] = np.where(
         exit_share > 0,
         subs.order_share * (1.0 - exit_share),

@@ -111,12 +111,12 @@ class State(mesa.Agent):
         remaining = [lever for lever in LADDER if not levers[lever]]
         if not remaining or self.pressure <= 0:
             return
-        p = self.params
+        p, policy = self.params, self.policy(week)
         hazard = (
             p["state_responsiveness"]
             * self.pressure
-            * (1.0 - p["framing_resistance"] * levers["framing_intensity"])
-            * (1.0 + p["c177_obligation"] * levers["c177_ratified"])
+            * (1.0 - p["framing_resistance"] * policy.framing_intensity)
+            * (1.0 + p["c177_obligation"] * policy.c177_ratified)
         )
         if rng.random() >= -np.expm1(-max(hazard, 0.0)):
             return

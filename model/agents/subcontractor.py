@@ -84,6 +84,7 @@ def draw_subcontractors(
     relocation_cost = params["relocation_cost"] * rng.gamma(shape, 1.0 / shape, size=m)
     r, k = params["retaliation_propensity"], params["retaliation_concentration"]
     retaliation = rng.beta(k * r + 1e-9, k * (1 - r) + 1e-9, size=m) if 0 < r < 1 else np.full(m, r)
+    retaliation = retaliation * params["channel_retaliation"]  # drawn either way: the stream stays
     stationary_sd = params["order_shock_sd"] / np.sqrt(1.0 - params["order_shock_persistence"] ** 2)
     zeros = np.zeros(m)
     return SubcontractorColumns(
