@@ -45,10 +45,10 @@ tutorial: $(STAMP)
 	$(BIN)/python -m experiments.tutorial
 
 odd: $(STAMP)
-	$(BIN)/python -m model.odd_table --write
+	$(BIN)/python -m tools.odd_table --write
 
 lint: $(STAMP)
-	$(BIN)/ruff check model experiments dashboard benchmarks tests
+	$(BIN)/ruff check model experiments dashboard benchmarks tools tests
 
 # Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
 browser:

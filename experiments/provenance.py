@@ -62,8 +62,7 @@ def git_state(repo: Path = REPO_ROOT) -> dict[str, Any] | None:
 @functools.cache
 def model_fingerprint() -> str:
     """SHA-256 (first 16 hex digits) of the code that decides a run's results: every ``.py`` file of
-    the ``model`` package but the ODD table's writer, and the experiments modules that run and
-    summarise a model. Two runs
+    the ``model`` package, and the experiments modules that run and summarise a model. Two runs
     with the same parameters and seed give the same results when this is the same.
 
     Computed once per process, when first asked (``experiments.runner`` asks when it imports the
@@ -72,8 +71,7 @@ def model_fingerprint() -> str:
 
     digest = hashlib.sha256()
     model_dir = Path(model.__file__).resolve().parent
-    # odd_table.py writes the ODD's parameter table and plays no part in a run
-    files = sorted(f for f in model_dir.rglob("*.py") if f.name != "odd_table.py")
+    files = sorted(model_dir.rglob("*.py"))
     here = Path(__file__).resolve().parent
     files += [here / name for name in ("runner.py", "worker.py", "records.py")]
     for path in files:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from model import odd_table
 from model.params import PARAMETERS
+from tools import odd_table
 
 
 def test_odd_parameter_table_is_current():

@@ -1,8 +1,8 @@
 """Generate the parameter table of docs/ODD.md from the registry (model/params.py).
 
-    python -m model.odd_table            # print the table
-    python -m model.odd_table --write    # replace the table between the markers in docs/ODD.md
-    python -m model.odd_table --check    # exit 1 if docs/ODD.md's table is stale
+    python -m tools.odd_table            # print the table
+    python -m tools.odd_table --write    # replace the table between the markers in docs/ODD.md
+    python -m tools.odd_table --check    # exit 1 if docs/ODD.md's table is stale
 
 The table sits between ``<!-- parameters:begin -->`` and ``<!-- parameters:end -->``; a test fails
 when it differs from what the registry generates, so the ODD never drifts from the code.
@@ -17,7 +17,7 @@ from pathlib import Path
 from model import params as registry
 from model.params import PARAMETERS, Parameter, format_number
 
-ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+ODD_PATH = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
 
 GROUP_TITLES = registry.GROUP_TITLES
@@ -66,7 +66,7 @@ def parameter_table() -> str:
         lines.append("")
     missing = {p.group for p in PARAMETERS} - set(GROUP_TITLES)
     if missing:
-        raise ValueError(f"parameter groups without a title in model/odd_table.py: {sorted(missing)}")
+        raise ValueError(f"parameter groups without a title in tools/odd_table.py: {sorted(missing)}")
     return "\n".join(lines).rstrip() + "\n"
 
 
