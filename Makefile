@@ -42,7 +42,7 @@ bench-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks --smoke
 
 tutorial: $(STAMP)
-	$(BIN)/python -m experiments.tutorial
+	$(BIN)/python -m tools.tutorial
 
 odd: $(STAMP)
 	$(BIN)/python -m tools.odd_table --write

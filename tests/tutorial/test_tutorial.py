@@ -1,7 +1,8 @@
 """The tutorial (docs/tutorial.md) cannot drift from the code: its commands are run here at a
-reduced size (`python -m experiments.tutorial --quick`), every placeholder of its template must be
-filled, every output must have the documented shape, and the committed tutorial must show the
-commands `experiments/tutorial.py` runs at full size, with every checked statement holding."""
+reduced size (`python -m tools.tutorial --quick`), every placeholder of its template must be
+filled by the questions' results and every value they fill must be used, every output must have
+the documented shape, and the committed tutorial must show the commands `tools/tutorial/steps.py`
+runs at full size, with every checked statement holding."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ import pandas as pd
 import pytest
 
 from experiments import storage
-from experiments import tutorial as tut
 from experiments.design import uncertainties
+from model import enforcement
 from model import params as registry
+from tools.tutorial import build, q3_recommendations, q5_sensitivity, steps
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "docs" / "tutorial.md"
@@ -32,13 +34,13 @@ def commands_in(markdown: str) -> list[str]:
 
 
 def expected_commands(markdown: str, out: str, quick: bool) -> list[str]:
-    """The commands of ``tutorial.STEPS`` for the study folder ``out``, with the Sobol parameters
+    """The commands of ``steps.STEPS`` for the study folder ``out``, with the Sobol parameters
     the page shows (they come from the Morris results)."""
     sobol = next(c for c in commands_in(markdown) if "--method sobol" in c).split()
     start = sobol.index("--parameters") + 1
     top = sobol[start:next(i for i in range(start, len(sobol)) if sobol[i].startswith("--"))]
     context = {"top_parameters": ["--parameters", *top]}
-    return [" ".join(["rumahan", *tut.step_argv(step, out, quick=quick, context=context)]) for step in tut.STEPS]
+    return [" ".join(["rumahan", *steps.step_argv(step, out, quick=quick, context=context)]) for step in steps.STEPS]
 
 
 # --- the reduced study: every command run, the template rendered ----------------------------------------
@@ -46,14 +48,14 @@ def expected_commands(markdown: str, out: str, quick: bool) -> list[str]:
 def quick(tmp_path_factory) -> tuple[Path, Path, str]:
     root = tmp_path_factory.mktemp("tutorial")
     out, docs = root / "study", root / "docs"
-    assert tut.main(["--quick", "--out", str(out), "--docs", str(docs)]) == 0
+    assert build.main(["--quick", "--out", str(out), "--docs", str(docs)]) == 0
     return out, docs, (docs / "tutorial.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
 def test_every_command_ran_and_wrote_a_complete_output_folder(quick):
     out, _, _ = quick
-    for step in tut.STEPS:
+    for step in steps.STEPS:
         folder = storage.load_output(out / step.key)
         assert folder.complete, step.key
         assert folder.kind == KINDS[step.args[0]], step.key
@@ -66,13 +68,25 @@ def test_every_placeholder_is_filled_and_every_figure_exists(quick):
     _, docs, text = quick
     assert "{{" not in text and "}}" not in text
     figures = FIGURE.findall(text)
-    assert len(figures) == len(tut.ANALYSES)
+    assert len(figures) == len(build.QUESTIONS)
     for figure in figures:
         assert (docs / figure).is_file() and (docs / figure).stat().st_size > 10_000, figure
     # the commands shown are the ones that ran, at the reduced size
     shown = commands_in(text)
     for expected in expected_commands(text, str(quick[0]), quick=True):
         assert expected in shown, expected
+
+
+@pytest.mark.slow
+def test_the_questions_fill_every_result_placeholder_and_nothing_else(quick, tmp_path):
+    out = quick[0]
+    template = set(build.PLACEHOLDER.findall(build.TEMPLATE.read_text(encoding="utf-8")))
+    filled = set(build.placeholders(build.analyse(out, tmp_path)))
+    study = set(build.run_placeholders(build.run_study(out, quick=True, log=lambda _: None)))
+    study |= set(build.study_provenance(out)) | {"study.size", "claims", "claims.held"}
+    assert not filled & study
+    assert sorted(template - filled - study) == [], "placeholders of the template that nothing fills"
+    assert sorted((filled | study) - template) == [], "values the template never uses"
 
 
 @pytest.mark.slow
@@ -88,7 +102,7 @@ def test_outputs_have_the_documented_shape(quick):
     assert sorted(q2.runs["param.tokenism"].unique()) == [0.0, 0.4, 0.8]
     assert q2.runs["invisible_power_loss"].notna().all() and q2.runs["advocacy_absorbed"].notna().all()
     q3 = load("q3_recommendations")
-    assert set(q3.runs["scenario"]) == set(tut.Q3_SCENARIOS) and len(q3.runs) == 5 * 2
+    assert set(q3.runs["scenario"]) == set(q3_recommendations.SCENARIOS) and len(q3.runs) == 5 * 2
     enforcement = load("q3_enforcement")
     assert len(enforcement.runs) == 7 * 2 * 2
     assert enforcement.runs["param.recognition"].all() and set(enforcement.runs["param.statistics_inclusion"]) == {
@@ -105,8 +119,8 @@ def test_outputs_have_the_documented_shape(quick):
     problem = morris.manifest["plan"]["problem"]
     assert problem["names"] == uncertainties() and problem["span"] == "plausible"
     assert [tuple(b) for b in problem["bounds"]] == registry.sampled_bounds(uncertainties())
-    assert set(morris.tables["indices"]["outcome"]) == set(tut.Q5_OUTCOMES)
-    top = tut.top_parameters(morris.tables["indices"])
+    assert set(morris.tables["indices"]["outcome"]) == set(steps.Q5_OUTCOMES)
+    top = q5_sensitivity.top_parameters(morris.tables["indices"])
     assert sorted(sobol.tables["indices"]["parameter"].unique()) == sorted(top)
     assert len(sobol.runs) == 8 * (len(top) + 2)
 
@@ -114,8 +128,8 @@ def test_outputs_have_the_documented_shape(quick):
 @pytest.mark.slow
 def test_a_second_run_reuses_every_finished_run(quick, capsys):
     out, docs, text = quick
-    assert tut.main(["--quick", "--out", str(out), "--docs", str(docs)]) == 0
-    assert capsys.readouterr().out.count("(finished before: reused)") == len(tut.STEPS)
+    assert build.main(["--quick", "--out", str(out), "--docs", str(docs)]) == 0
+    assert capsys.readouterr().out.count("(finished before: reused)") == len(steps.STEPS)
     # same results, same text (the figures are redrawn from the same numbers)
     assert (docs / "tutorial.md").read_text(encoding="utf-8") == text
 
@@ -124,7 +138,7 @@ def test_a_second_run_reuses_every_finished_run(quick, capsys):
 def test_committed_tutorial_shows_the_full_size_commands():
     text = COMMITTED.read_text(encoding="utf-8")
     shown = commands_in(text)
-    for expected in expected_commands(text, str(tut.FULL_OUT), quick=False):
+    for expected in expected_commands(text, str(build.FULL_OUT), quick=False):
         assert expected in shown, f"docs/tutorial.md does not show `{expected}`: run `make tutorial`"
 
 
@@ -135,18 +149,18 @@ def test_committed_tutorial_is_filled_and_its_statements_hold():
         assert (COMMITTED.parent / figure).is_file(), figure
     assert "✗" not in text, "a statement of docs/tutorial.md does not hold for its numbers"
     assert "reduced (`--quick`)" not in text, "docs/tutorial.md was rendered from the quick study"
-    template = tut.TEMPLATE.read_text(encoding="utf-8")
-    used = set(tut.PLACEHOLDER.findall(template))
-    assert {f"cmd.{s.key}" for s in tut.STEPS} <= used
+    template = build.TEMPLATE.read_text(encoding="utf-8")
+    used = set(build.PLACEHOLDER.findall(template))
+    assert {f"cmd.{s.key}" for s in steps.STEPS} <= used
 
 
 # --- the pieces -------------------------------------------------------------------------------------------
 def test_quick_commands_are_the_full_ones_with_smaller_sizes():
     context = {"top_parameters": ["--parameters", "a"]}
     size_flags = {"--set", "--weeks", "--replicates", "--samples"}
-    for step in tut.STEPS:
-        full = tut.step_argv(step, "OUT", quick=False, context=context)
-        small = tut.step_argv(step, "OUT", quick=True, context=context)
+    for step in steps.STEPS:
+        full = steps.step_argv(step, "OUT", quick=False, context=context)
+        small = steps.step_argv(step, "OUT", quick=True, context=context)
 
         def strip(argv: list[str]) -> list[str]:
             kept, skip = [], False
@@ -165,33 +179,47 @@ def test_quick_commands_are_the_full_ones_with_smaller_sizes():
 
 def test_with_options_replaces_a_flag_or_the_same_parameter_and_appends_the_rest():
     args = ["sweep", "spec.toml", "--replicates", "5", "--set", "n_workers=1000"]
-    assert tut.with_options(args, [("--replicates", "2"), ("--set", "n_workers=200"), ("--weeks", "78")]) == [
+    assert steps.with_options(args, [("--replicates", "2"), ("--set", "n_workers=200"), ("--weeks", "78")]) == [
         "sweep", "spec.toml", "--replicates", "2", "--set", "n_workers=200", "--weeks", "78"]
-    assert tut.with_options(args, [("--set", "tokenism=0.1")])[-2:] == ["--set", "tokenism=0.1"]
+    assert steps.with_options(args, [("--set", "tokenism=0.1")])[-2:] == ["--set", "tokenism=0.1"]
 
 
 def test_shell_command_round_trips():
     argv = ["sensitivity", "--method", "morris", "--parameters", *[f"p{i}_long_parameter_name" for i in range(30)],
             "--out", "results/x y", "--jobs", "2"]
-    text = tut.shell_command(argv)
+    text = steps.shell_command(argv)
     assert all(len(line) <= 110 for line in text.splitlines())
     assert shlex.split(text.replace("\\\n", " ")) == ["rumahan", *argv]
 
 
-def test_deterred_share_is_the_lognormal_tail():
-    # expected fine x risk >= 1: at an expected fine of exactly 1, half the subcontractors (median risk 1)
-    assert tut.deterred_share(1 / 104, 1.0, 2, 52) == pytest.approx(0.5)
-    assert tut.deterred_share(0.0, 1.0, 2, 52) == 0.0
+def test_the_deterred_share_is_the_models_closed_form_of_its_draws():
+    # the tutorial calls model.enforcement.deterred_share with the registry's dispersion; that closed
+    # form is the share of subcontractors whose risk perception, exp(dispersion * N(0, 1)) as the model
+    # draws it, makes the expected fine reach 1
+    dispersion = registry.get("risk_perception_dispersion").default
+    assert enforcement.deterred_share(1 / 104, 1.0, 2, 52, dispersion) == pytest.approx(0.5)
+    assert enforcement.deterred_share(0.0, 1.0, 2, 52, dispersion) == 0.0
     rng = np.random.default_rng(0)
-    risk = np.exp(tut.RISK_PERCEPTION_LOG_SD * rng.standard_normal(200_000))
+    risk = np.exp(dispersion * rng.standard_normal(200_000))
     p = 0.02
-    assert tut.deterred_share(p, 0.3, 2, 52) == pytest.approx(np.mean(p * 0.3 * 2 * 52 * risk >= 1), abs=0.005)
+    assert enforcement.deterred_share(p, 0.3, 2, 52, dispersion) == pytest.approx(
+        np.mean(p * 0.3 * 2 * 52 * risk >= 1), abs=0.005)
+    assert not hasattr(q3_recommendations, "RISK_PERCEPTION_LOG_SD")
 
 
-def test_render_fills_placeholders_and_names_the_missing_ones():
-    assert tut.render("a {{ x.y }} b {{z}}", {"x.y": "1", "z": "2"}) == "a 1 b 2"
-    with pytest.raises(tut.TutorialError, match=r"q9\.missing"):
-        tut.render("{{ q9.missing }}", {})
+@pytest.mark.parametrize("undeterred", [0.5, 0.1, 0.01])
+def test_compliance_probability_inverts_the_models_deterred_share(undeterred):
+    dispersion = registry.get("risk_perception_dispersion").default
+    p = q3_recommendations.compliance_probability(undeterred, 0.3, 2, 52, dispersion)
+    assert enforcement.deterred_share(p, 0.3, 2, 52, dispersion) == pytest.approx(1 - undeterred)
+
+
+def test_render_fills_placeholders_and_names_the_missing_and_the_unused_ones():
+    assert build.render("a {{ x.y }} b {{z}}", {"x.y": "1", "z": "2"}) == "a 1 b 2"
+    with pytest.raises(steps.TutorialError, match=r"without values: q9\.missing"):
+        build.render("{{ q9.missing }}", {})
+    with pytest.raises(steps.TutorialError, match=r"never uses: q9\.unused"):
+        build.render("{{ x }}", {"x": "1", "q9.unused": "2"})
 
 
 def test_top_parameters_weighs_outcomes_alike():
@@ -199,10 +227,10 @@ def test_top_parameters_weighs_outcomes_alike():
         "method": "morris", "outcome": ["a"] * 3 + ["b"] * 3, "parameter": ["x", "y", "z"] * 2,
         "mu_star": [100.0, 50.0, 1.0, 0.001, 0.002, 0.010],
     })
-    assert tut.top_parameters(indices, k=2) == ["x", "z"]
+    assert q5_sensitivity.top_parameters(indices, k=2) == ["x", "z"]
 
 
 def test_morris_screens_every_sampled_uncertainty_over_its_plausible_range():
-    argv = tut.step_argv(tut.STEP_BY_KEY["q5_morris"], "OUT", quick=False, context={})
+    argv = steps.step_argv(steps.STEP_BY_KEY["q5_morris"], "OUT", quick=False, context={})
     assert argv[:3] == ["sensitivity", "--method", "morris"]
     assert not {"--parameters", "--span", "--range"} & set(argv)

@@ -1,0 +1,242 @@
+"""Statements of the tutorial's text whose direction depends on the numbers, each checked against
+the questions' results; the rendered page ends with the list and whether each holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tools.tutorial import q3_recommendations
+from tools.tutorial.q1_network import Q1
+from tools.tutorial.q2_state import Q2
+from tools.tutorial.q3_recommendations import Q3
+from tools.tutorial.q4_mix import Q4
+from tools.tutorial.q5_sensitivity import Q5
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Every question's results: what the claims read."""
+
+    q1: Q1
+    q2: Q2
+    q3: Q3
+    q4: Q4
+    q5: Q5
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement the tutorial's text makes, and the test of it on the results."""
+
+    text: str
+    holds: Callable[[Findings], bool]
+
+
+#: The organizing parameters of the Sobol step (Q5's text reads their indices for earnings together).
+ORGANIZING = ("volunteer_hours_per_member", "hours_per_recruitment", "leave_rate")
+
+
+def _none_detectable(q: Q3, scenario: str) -> bool:
+    return all(q.effect(scenario, m).includes_zero() for m in q3_recommendations.METRICS)
+
+
+def _rises(q: Q5, parameter: str, metric: str, sign: int = 1) -> bool:
+    """Whether ``metric``'s mean rises (``sign=-1``: falls) from the low to the middle to the top
+    third of ``parameter``'s range in the Sobol runs."""
+    low, middle, top = (sign * q.third(parameter, metric, t) for t in ("low", "middle", "top"))
+    return low < middle < top
+
+
+def _overlap(q: Q5, parameters: Sequence[str], outcome: str) -> bool:
+    """Whether the 95% intervals of the parameters' Morris mu* share a common stretch."""
+    spans = [(q.morris(p, outcome).mu_star - q.morris(p, outcome).mu_star_conf,
+              q.morris(p, outcome).mu_star + q.morris(p, outcome).mu_star_conf) for p in parameters]
+    return max(lo for lo, _ in spans) <= min(hi for _, hi in spans)
+
+
+def _wide_and_interacting(q: Q5, parameter: str, outcome: str) -> bool:
+    m = q.morris(parameter, outcome)
+    return m.mu_star_conf >= 0.5 * m.mu_star and m.sigma >= 0.8 * m.mu_star
+
+
+def _st(q: Q5, parameter: str, outcome: str, capped: bool = False) -> float:
+    return (q.sobol_capped if capped else q.sobol)[parameter, outcome].ST
+
+
+CLAIMS: tuple[Claim, ...] = (
+    # Q1
+    Claim("Q1: with the network the piece rate and earnings against the UMP are higher, and the share below "
+          "the poverty line lower (95% intervals exclude 0).",
+          lambda f: f.q1["piece_rate_mean"].effect.above_zero() and f.q1["earnings_to_ump"].effect.above_zero()
+          and f.q1["below_poverty_share"].effect.below_zero()),
+    Claim("Q1: power within and power with exist only with the network; power over is lower with it.",
+          lambda f: f.q1["power_within"].no_network.mean == 0 and f.q1["power_with"].no_network.mean == 0
+          and f.q1["power_within"].status_quo.mean > 0 and f.q1["power_with"].status_quo.mean > 0
+          and f.q1["power_over"].effect.below_zero()),
+    Claim("Q1: power to stays small with the network (below 0.1), and agreements cover under a quarter of the "
+          "workers.",
+          lambda f: f.q1["power_to"].status_quo.mean < 0.1 and f.q1["coverage_rate"].status_quo.mean < 0.25),
+    Claim("Q1: membership differs a lot between replicates (the largest is more than 1.5 times the smallest).",
+          lambda f: f.q1.membership_max > 1.5 * f.q1.membership_min),
+    # Q2
+    Claim("Q2: framing lowers the piece rate, membership and power with (95% intervals exclude 0).",
+          lambda f: f.q2["piece_rate_mean"].framing.below_zero() and f.q2["membership_rate"].framing.below_zero()
+          and f.q2["power_with"].framing.below_zero()),
+    Claim("Q2: the effects of tokenism on the piece rate and on membership have 95% intervals that include 0.",
+          lambda f: f.q2["piece_rate_mean"].tokenism.includes_zero()
+          and f.q2["membership_rate"].tokenism.includes_zero()),
+    Claim("Q2: framing costs more than tokenism in piece rate, membership, power within and power to.",
+          lambda f: all(f.q2.worse(m) == "framing" for m in ("piece_rate_mean", "membership_rate", "power_to"))
+          and f.q2["power_within"].framing.mean < f.q2["power_within"].tokenism.mean),
+    Claim("Q2: framing removes consciousness (invisible_power_loss > 0 with it, 0 without) and power within is "
+          "higher without it; tokenism absorbs advocacy and lowers the pressure on the state.",
+          lambda f: f.q2["invisible_power_loss"].status_quo > 0 and f.q2["invisible_power_loss"].no_framing == 0
+          and f.q2["power_within"].no_framing > f.q2["power_within"].status_quo
+          and f.q2["advocacy_absorbed"].status_quo > 0 and f.q2["pressure"].tokenism.below_zero()),
+    Claim("Q2: without tokenism, the network still wins less than one policy rung on average.",
+          lambda f: f.q2["policy_level"].no_tokenism < 1),
+    Claim("Q2: framing does not change earnings against the UMP detectably, raises the pieces made and lowers "
+          "the labour share.",
+          lambda f: f.q2["earnings_to_ump"].framing.includes_zero() and f.q2["pieces_produced"].framing.above_zero()
+          and f.q2["labour_share"].framing.below_zero()),
+    Claim("Q2: without the network, framing's effect on the piece rate is under a fifth of its effect with it.",
+          lambda f: abs(f.q2["piece_rate_mean"].framing_without_network.mean)
+          < 0.2 * abs(f.q2["piece_rate_mean"].framing.mean)),
+    # Q3
+    Claim("Q3: alone, c177 and statistics change none of the tabulated outcomes detectably (every 95% interval "
+          "of the difference includes 0).",
+          lambda f: _none_detectable(f.q3, "c177") and _none_detectable(f.q3, "statistics")),
+    Claim("Q3: national_regulation alone raises the piece rate, covers under half of the workers and loses orders.",
+          lambda f: f.q3.effect("national_regulation", "piece_rate_mean").above_zero()
+          and f.q3.level("national_regulation", "coverage_rate") < 0.5
+          and f.q3.effect("national_regulation", "order_share_mean").below_zero()),
+    Claim("Q3: together the recommendations raise the piece rate and earnings, lower poverty, and keep at least "
+          "99% of orders.",
+          lambda f: f.q3.effect("recommendations", "piece_rate_mean").above_zero()
+          and f.q3.effect("recommendations", "earnings_to_ump").above_zero()
+          and f.q3.effect("recommendations", "below_poverty_share").below_zero()
+          and f.q3.level("recommendations", "order_share_mean") >= 0.99),
+    Claim("Q3: the recommendations together do more than the sum of their effects alone (interaction > 0 for the "
+          "piece rate and earnings).",
+          lambda f: f.q3.synergy["piece_rate_mean"].interaction.above_zero()
+          and f.q3.synergy["earnings_to_ump"].interaction.above_zero()),
+    Claim("Q3: with statistics the floor binds (coverage >= 0.8) at a lower inspection probability than without.",
+          lambda f: f.q3.with_statistics.binds() is not None
+          and (f.q3.without_statistics.binds() is None
+               or f.q3.with_statistics.binds().inspection_probability
+               < f.q3.without_statistics.binds().inspection_probability)),
+    Claim("Q3: at 2% weekly inspections, coverage is higher with statistics; with statistics but without C177 "
+          "less than 95% of orders stay, against at least 99% with all three recommendations.",
+          lambda f: f.q3.with_statistics.at(0.02)["coverage_rate"] > f.q3.without_statistics.at(0.02)["coverage_rate"]
+          and f.q3.with_statistics.at(0.02)["order_share_mean"] < 0.95
+          and f.q3.level("recommendations", "order_share_mean") >= 0.99),
+    Claim("Q3: without statistics, fines peak at an intermediate inspection probability.",
+          lambda f: f.q3.without_statistics.fines_peak_is_interior()),
+    # Q4
+    Claim("Q4: mix_grassroots has the lowest maximum regret for membership and for poverty, and is best for "
+          "both in the most states.",
+          lambda f: all(getattr(f.q4[o], reading) == "mix_grassroots" for reading in ("often", "robust")
+                        for o in ("membership_rate", "below_poverty_share"))),
+    Claim("Q4: the mixes' mean earnings against the UMP differ by less than a quarter of the 5-95% range the "
+          "states of the world give the status quo.",
+          lambda f: f.q4["earnings_to_ump"].spread() < 0.25 * (f.q4["earnings_to_ump"].policies["status_quo"].p95
+                                                              - f.q4["earnings_to_ump"].policies["status_quo"].p05)),
+    Claim("Q4: for earnings, the status quo mix is best in the most states, and another mix has the lowest "
+          "maximum regret.",
+          lambda f: f.q4["earnings_to_ump"].often == "status_quo" and f.q4["earnings_to_ump"].robust != "status_quo"),
+    Claim("Q4: the best mix for earnings differs between the low and the high half of principal_price.",
+          lambda f: f.q4.best_by_half["principal_price", "earnings_to_ump", "low"]
+          != f.q4.best_by_half["principal_price", "earnings_to_ump", "high"]),
+    Claim("Q4: mix_bargaining is best in no state for any outcome and has the lowest mean power_to.",
+          lambda f: all(o.policies["mix_bargaining"].best_share == 0 for o in f.q4.outcomes.values())
+          and f.q4["power_to"].lowest_mean() == "mix_bargaining"),
+    Claim("Q4: mix_advocacy has the lowest maximum regret for power_to, wins the most policy rungs on average, "
+          "is best for power_to in some states, and has the lowest median power_to and the lowest mean "
+          "membership.",
+          lambda f: f.q4["power_to"].robust == "mix_advocacy" and f.q4["power_to"].policies["mix_advocacy"].best_share > 0
+          and max(f.q4.policies, key=lambda p: (f.q4.policy_level[p], p)) == "mix_advocacy"
+          and f.q4["power_to"].lowest_median() == "mix_advocacy"
+          and f.q4["membership_rate"].lowest_mean() == "mix_advocacy"),
+    Claim("Q4: mix_grassroots's mean membership is above 0.8.",
+          lambda f: f.q4["membership_rate"].policies["mix_grassroots"].mean > 0.8),
+    # Q5
+    Claim("Q5: both steps sample plausible ranges, and few runs collapse: in the screening under 10% end with no "
+          "work and under 15% with (almost) no members, in the Sobol sample under 5% each.",
+          lambda f: f.q5.morris_design.span == f.q5.sobol_design.span == "plausible"
+          and f.q5.morris_design.no_work < 0.1 and f.q5.morris_design.no_members < 0.15
+          and f.q5.sobol_design.no_work < 0.05 and f.q5.sobol_design.no_members < 0.05),
+    Claim("Q5: the screening ranks reservation_hourly_median first for earnings, and its effect changes sign "
+          "(|mu| is under half of mu*).",
+          lambda f: f.q5.order("earnings_to_ump")[0] == "reservation_hourly_median"
+          and abs(f.q5.morris("reservation_hourly_median", "earnings_to_ump").mu)
+          < 0.5 * f.q5.morris("reservation_hourly_median", "earnings_to_ump").mu_star),
+    Claim("Q5: in the Sobol runs, from the low to the middle to the top third of reservation_hourly_median's "
+          "range, the piece rate rises and the pieces made fall, and earnings are highest in the middle third.",
+          lambda f: _rises(f.q5, "reservation_hourly_median", "piece_rate_mean")
+          and _rises(f.q5, "reservation_hourly_median", "pieces_produced", sign=-1)
+          and max(("low", "middle", "top"),
+                  key=lambda t: f.q5.third("reservation_hourly_median", "earnings_to_ump", t)) == "middle"),
+    Claim("Q5: the five largest mu* for earnings are, in order, reservation_hourly_median, hours_available_mean, "
+          "principal_price, family_helpers_mean and productivity_median, and the 95% intervals of the first "
+          "three overlap.",
+          lambda f: f.q5.order("earnings_to_ump")[:5] == ["reservation_hourly_median", "hours_available_mean",
+                                                          "principal_price", "family_helpers_mean",
+                                                          "productivity_median"]
+          and _overlap(f.q5, f.q5.order("earnings_to_ump")[:3], "earnings_to_ump")),
+    Claim("Q5: the five largest mu* for membership are volunteer_hours_per_member, hours_per_recruitment, "
+          "leave_rate, alliance_pressure and framing_erosion (four about organizing, one the state's framing); "
+          "each has a confidence half-width of at least half its mu*, and sigma at least 0.8 times mu*.",
+          lambda f: set(f.q5.order("membership_rate")[:5]) == {"volunteer_hours_per_member", "hours_per_recruitment",
+                                                               "leave_rate", "alliance_pressure", "framing_erosion"}
+          and all(_wide_and_interacting(f.q5, p, "membership_rate") for p in f.q5.order("membership_rate")[:5])),
+    Claim("Q5: in the screening's runs, membership ranges from almost none to almost all (5th percentile below "
+          "0.05, 95th above 0.9).",
+          lambda f: f.q5.morris_design.p05["membership_rate"] < 0.05
+          and f.q5.morris_design.p95["membership_rate"] > 0.9),
+    Claim("Q5: in the Sobol sample, the total indices for membership rank volunteer_hours_per_member, leave_rate, "
+          "hours_per_recruitment, then reservation_hourly_median (below 0.1); membership is higher in the top "
+          "third of volunteer hours than in the low third; the first-order indices add up to between 0.5 and 1.",
+          lambda f: sorted(f.q5.top, key=lambda p: -_st(f.q5, p, "membership_rate"))
+          == ["volunteer_hours_per_member", "leave_rate", "hours_per_recruitment", "reservation_hourly_median"]
+          and _st(f.q5, "reservation_hourly_median", "membership_rate") < 0.1
+          and _rises(f.q5, "volunteer_hours_per_member", "membership_rate")
+          and 0.5 < f.q5.s1_sum["membership_rate"] <= 1),
+    Claim("Q5: for earnings, reservation_hourly_median has S1 and ST above 0.8; the three organizing parameters "
+          "have S1 below 0.1 and a larger ST, with a half-width of at least half of it; leave_rate's half-width "
+          "is at least 0.9 times its ST.",
+          lambda f: f.q5.sobol["reservation_hourly_median", "earnings_to_ump"].S1 > 0.8
+          and f.q5.sobol["reservation_hourly_median", "earnings_to_ump"].ST > 0.8
+          and all(f.q5.sobol[p, "earnings_to_ump"].S1 < 0.1 < f.q5.sobol[p, "earnings_to_ump"].ST
+                  and f.q5.sobol[p, "earnings_to_ump"].ST_conf >= 0.5 * f.q5.sobol[p, "earnings_to_ump"].ST
+                  for p in ORGANIZING)
+          and f.q5.sobol["leave_rate", "earnings_to_ump"].ST_conf >= 0.9 * f.q5.sobol["leave_rate", "earnings_to_ump"].ST),
+    Claim("Q5: the 5% of Sobol runs with the highest earnings have a median membership above 0.9, higher than "
+          "all the runs'; with earnings capped at their 95th percentile, leave_rate's total index for earnings "
+          "falls below half of its value.",
+          lambda f: f.q5.members_median_highest > 0.9 and f.q5.members_median_highest > f.q5.members_median_all
+          and _st(f.q5, "leave_rate", "earnings_to_ump", capped=True) < 0.5 * _st(f.q5, "leave_rate", "earnings_to_ump")),
+    Claim("Q5: the screening's second and third parameters for earnings are not among the Sobol step's four.",
+          lambda f: not set(f.q5.order("earnings_to_ump")[1:3]) & set(f.q5.top)),
+)
+
+
+def check_claims(findings: Findings, claims: Sequence[Claim] = CLAIMS) -> list[tuple[Claim, bool]]:
+    """Each claim and whether it holds (a claim that cannot be evaluated, say about a parameter the
+    reduced study's Sobol step did not vary, does not hold)."""
+    checked = []
+    for claim in claims:
+        try:
+            ok = bool(claim.holds(findings))
+        except (KeyError, TypeError, ValueError, IndexError):
+            ok = False
+        checked.append((claim, ok))
+    return checked
+
+
+def claims_section(checked: Sequence[tuple[Claim, bool]]) -> str:
+    """The claims as a Markdown list: ✓ holds, ✗ does not."""
+    if not checked:
+        return "(no statements are checked)"
+    return "\n".join(f"- {'✓' if ok else '✗ **does not hold for these numbers:**'} {claim.text}"
+                     for claim, ok in checked)
