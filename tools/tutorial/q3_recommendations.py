@@ -99,6 +99,7 @@ class Q3:
     fine_multiple: float
     back_pay_weeks: float
     unregistered_detection: float
+    risk_perception_dispersion: float  # log-sd of the subcontractors' risk perception (the runs' parameter)
     floor_rate: float  # mean final-year floor (Rp/piece)
     without_statistics: EnforcementCurve
     with_statistics: EnforcementCurve
@@ -161,7 +162,7 @@ def analyse(out: Path, figures: Path) -> Q3:
             compliance_probability(0.1, detection, fine, back_pay, dispersion), tuple(points)))
     path = figures / "q3_recommendations.png"
     q = Q3(scenarios, int(runs.groupby("scenario").size().min()), len(runs), synergy, fine, back_pay, unregistered,
-           float(er["floor_rate"].mean()), *curves, int(er.groupby("point").size().min()), len(er), path)
+           dispersion, float(er["floor_rate"].mean()), *curves, int(er.groupby("point").size().min()), len(er), path)
     _draw(q, table, path)
     return q
 
@@ -199,6 +200,7 @@ def placeholders(q: Q3) -> dict[str, str]:
         "q3.fine_multiple": f"{q.fine_multiple:g}",
         "q3.back_pay_weeks": f"{q.back_pay_weeks:g}",
         "q3.unregistered_detection": f"{q.unregistered_detection:g}",
+        "q3.risk_perception_dispersion": f"{q.risk_perception_dispersion:g}",
         "q3.enforcement_table": markdown_table(
             ["weekly inspection probability", "subcontractors the rule deters", label("coverage_rate"),
              label("piece_rate_mean"), label("order_share_mean"), label("fines_paid")], e_rows),
