@@ -2,7 +2,7 @@
 
 This registry drives validation, ``PuttingOutModel``'s keyword arguments, the CLI's ``--set`` and
 ``--help``, the dashboard's widgets, sweep and sensitivity bounds, and the parameter table of
-``docs/ODD.md`` (regenerate with ``python -m model.odd_table``).
+``docs/ODD.md`` (regenerate with ``make odd``, ``tools/odd_table.py``).
 
 Sources cite the project's domain brief as ``[brief §N]`` (or a stylized fact as ``[brief SF N]``);
 a value the brief does not give is an ``assumption:`` with the reason. ``role`` follows the XLRM
