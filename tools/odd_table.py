@@ -66,7 +66,7 @@ def parameter_table() -> str:
         lines.append("")
     missing = {p.group for p in PARAMETERS} - set(GROUP_TITLES)
     if missing:
-        raise ValueError(f"parameter groups without a title in tools/odd_table.py: {sorted(missing)}")
+        raise ValueError(f"parameter groups without a title in GROUP_TITLES (model/params.py): {sorted(missing)}")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -205,9 +205,9 @@ def test_the_error_classes_say_whose_fault():
     from experiments.scenarios import ScenarioError
     from experiments.spec import SpecError
     from experiments.storage import OutputError
-    from experiments.tutorial import TutorialError
     from model.errors import RumahanError, RumahanInputError, RumahanRunError
     from model.params import ParameterError
+    from tools.tutorial.steps import TutorialError
 
     for bad_input in (ParameterError, ScenarioError, SpecError, OutputError, CliError, ConfigError):
         assert issubclass(bad_input, RumahanInputError) and issubclass(bad_input, ValueError), bad_input
