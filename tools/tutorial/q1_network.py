@@ -10,11 +10,10 @@ import numpy as np
 import pandas as pd
 
 from experiments import plots
-from experiments.compare import comparison_table
 from experiments.report import save_figure
 from tools.tutorial.figures import band, new_figure, year_axis
 from tools.tutorial.intervals import Interval
-from tools.tutorial.steps import load
+from tools.tutorial.steps import load_comparison
 from tools.tutorial.text import fmt, fmt_ci, label, markdown_table, pct, star
 
 METRICS = (
@@ -54,9 +53,8 @@ class Q1:
 
 def analyse(out: Path, figures: Path) -> Q1:
     """The comparison's numbers, and its figure (piece rate and earnings over time, the four powers)."""
-    folder = load(out / "q1_network")
+    folder, table = load_comparison(out / "q1_network", "no_network", METRICS)
     runs = folder.runs
-    table = comparison_table(runs, "no_network", metrics=list(METRICS))
     outcomes = {}
     for metric in METRICS:
         part = table[table["metric"] == metric].set_index("scenario")

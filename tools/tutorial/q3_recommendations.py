@@ -13,12 +13,12 @@ import pandas as pd
 from scipy import stats
 
 from experiments import plots
-from experiments.compare import comparison_table, t_half_width
+from experiments.compare import t_half_width
 from experiments.report import save_figure
 from model import enforcement
 from tools.tutorial.figures import new_figure
 from tools.tutorial.intervals import Interval, paired_difference
-from tools.tutorial.steps import load
+from tools.tutorial.steps import load, load_comparison
 from tools.tutorial.text import fmt, fmt_ci, label, markdown_table, pct, star
 
 SCENARIOS = ("status_quo", "c177", "statistics", "national_regulation", "recommendations")
@@ -124,17 +124,17 @@ def compliance_probability(undeterred: float, detection: float, fine_multiple: f
     return median * math.exp(-stats.norm.ppf(undeterred) * dispersion)
 
 
+def _scenario(table: pd.DataFrame, scenario: str) -> Scenario:
+    part = table[table["scenario"] == scenario].set_index("metric")
+    return Scenario({m: Interval.of(part.loc[m]) for m in METRICS},
+                    {m: Interval.of(part.loc[m], "diff") for m in METRICS} if scenario != "status_quo" else {})
+
+
 def analyse(out: Path, figures: Path) -> Q3:
     """The recommendations' comparison, their interaction, the enforcement sweep, and the figure."""
-    folder = load(out / "q3_recommendations")
+    folder, table = load_comparison(out / "q3_recommendations", "status_quo", METRICS)
     runs = folder.runs
-    table = comparison_table(runs, "status_quo", metrics=list(METRICS))
-    scenarios = {}
-    for scenario in SCENARIOS:
-        part = table[table["scenario"] == scenario].set_index("metric")
-        scenarios[scenario] = Scenario(
-            {m: Interval.of(part.loc[m]) for m in METRICS},
-            {m: Interval.of(part.loc[m], "diff") for m in METRICS} if scenario != "status_quo" else {})
+    scenarios = {scenario: _scenario(table, scenario) for scenario in SCENARIOS}
     synergy = {}
     for metric in SYNERGY_METRICS:
         by = {s: runs[runs["scenario"] == s].set_index("seed")[metric].astype(float) for s in SCENARIOS}

@@ -63,7 +63,10 @@ class StateRange:
 
 @dataclass(frozen=True)
 class Q4:
-    """The strategy mixes over the states of the world."""
+    """The strategy mixes over the states of the world; ``q4[outcome]`` is one outcome's."""
+
+    def __getitem__(self, outcome: str) -> Outcome:
+        return self.outcomes[outcome]
 
     outcomes: Mapping[str, Outcome]  # in the analysis's order
     policies: tuple[str, ...]
@@ -74,9 +77,6 @@ class Q4:
     replicates: int
     runs: int
     figure: Path
-
-    def __getitem__(self, outcome: str) -> Outcome:
-        return self.outcomes[outcome]
 
 
 def analyse(out: Path, figures: Path) -> Q4:

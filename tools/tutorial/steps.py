@@ -11,7 +11,10 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from experiments import storage
+from experiments.compare import comparison_table
 from experiments.provenance import REPO_ROOT
 from model.errors import RumahanRunError
 
@@ -172,3 +175,10 @@ def load(folder: Path) -> storage.OutputFolder:
     if not loaded.complete:
         raise TutorialError(f"{folder} is not complete; rerun the study to finish it")
     return loaded
+
+
+def load_comparison(folder: Path, baseline: str, metrics: Sequence[str]) -> tuple[storage.OutputFolder, pd.DataFrame]:
+    """A finished ``rumahan compare`` folder and its comparison table against ``baseline`` (a row per
+    scenario and metric: mean and 95% interval, and the paired difference from the baseline)."""
+    loaded = load(folder)
+    return loaded, comparison_table(loaded.runs, baseline, metrics=list(metrics))
