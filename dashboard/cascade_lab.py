@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import NDArray
+from scipy.sparse.csgraph import dijkstra
 from scipy.stats import poisson
 
 from dashboard.run_config import PAGE_KEY_PREFIX
@@ -135,11 +136,15 @@ class LabSettings:
 
     # --- the URL ----------------------------------------------------------------------------
     def to_query(self) -> dict[str, str]:
-        """The settings as ``lab.NAME`` query parameters: the graph, its size, the threshold rule
-        and the organizers always, the others where they differ from the defaults."""
+        """The settings as ``lab.NAME`` query parameters: the graph, its size, the threshold rule,
+        the organizers, and the mean, degree and number of organizers where they apply; the
+        others where they differ from the defaults."""
         default = LabSettings()
+        named = {*ALWAYS_IN_LINKS, *(("mean",) if self.rule != "ladder" else ()),
+                 *(("degree",) if self.graph in ("ring", "random") else ()),
+                 *(("organizers",) if self.seeding in ("random", "best") else ())}
         return {f"{PREFIX}{f.name}": _text(getattr(self, f.name)) for f in fields(self)
-                if f.name in ALWAYS_IN_LINKS or getattr(self, f.name) != getattr(default, f.name)}
+                if f.name in named or getattr(self, f.name) != getattr(default, f.name)}
 
     @classmethod
     def read_query(cls, query: Mapping[str, Any]) -> tuple[LabSettings, list[str]]:
@@ -446,24 +451,47 @@ def model_parameters(settings: LabSettings) -> dict[str, Any]:
 
 
 # --- layouts for the drawing --------------------------------------------------------------------
-def positions(graph: LabGraph) -> NDArray[np.float64]:
-    """Where to draw each node: RT clusters on a grid for a kampung graph (each RT a small disc,
-    in the order of the kampung), otherwise a circle in node order (a ring lattice shows as a
-    ring; a complete or random graph's ties cross it)."""
+def positions(graph: LabGraph, seeds: NDArray[np.bool_], kind: str) -> NDArray[np.float64]:
+    """Where to draw each node. A kampung graph: its RTs on a grid (each a small disc, in the
+    kampung's order, snaking row by row, so that neighbouring RTs touch). A random graph: rings
+    by the number of steps from the nearest organizer (from person 0 without organizers), each
+    node next to the one it is reached from; people out of reach on an outer ring. Otherwise a
+    circle in node order (a ring lattice shows as a ring)."""
     n = graph.adjacency.shape[0]
-    if graph.rt is None:
-        angle = 2 * np.pi * np.arange(n) / max(n, 1)
-        return np.column_stack([np.cos(angle), np.sin(angle)])
-    n_rt = int(graph.rt.max()) + 1
+    if graph.rt is not None:
+        return _rt_grid(graph.rt)
+    if kind == "random" and n:
+        return _rings_from(graph.adjacency, seeds if seeds.any() else np.arange(n) == 0)
+    angle = 2 * np.pi * np.arange(n) / max(n, 1)
+    return np.column_stack([np.cos(angle), np.sin(angle)])
+
+
+def _rt_grid(rt: NDArray[np.int64]) -> NDArray[np.float64]:
+    n, n_rt = rt.size, int(rt.max()) + 1
     cols = math.ceil(math.sqrt(n_rt * 1.5))
-    rt_row, rt_col = np.divmod(graph.rt, cols)
-    rt_col = np.where(rt_row % 2 == 1, cols - 1 - rt_col, rt_col)  # snake, so that neighbouring RTs touch
-    first = np.searchsorted(graph.rt, graph.rt)  # nodes of an RT are consecutive
-    within = np.arange(n) - first
-    size = np.bincount(graph.rt)[graph.rt]
+    rt_row, rt_col = np.divmod(rt, cols)
+    rt_col = np.where(rt_row % 2 == 1, cols - 1 - rt_col, rt_col)
+    within = np.arange(n) - np.searchsorted(rt, rt)  # nodes of an RT are consecutive
+    size = np.bincount(rt)[rt]
     radius = 0.42 * np.sqrt((within + 0.5) / size)  # a sunflower disc
     turn = within * np.pi * (3 - math.sqrt(5))
     return np.column_stack([rt_col + radius * np.cos(turn), -(rt_row + radius * np.sin(turn))])
+
+
+def _rings_from(adjacency: sp.csr_array, start: NDArray[np.bool_]) -> NDArray[np.float64]:
+    n = adjacency.shape[0]
+    distance, parent, _ = dijkstra(adjacency, directed=False, unweighted=True, indices=np.flatnonzero(start),
+                                   min_only=True, return_predecessors=True)
+    reached = np.isfinite(distance)
+    ring = np.where(reached, distance, (distance[reached].max() if reached.any() else 0) + 1.5)
+    angle = np.zeros(n)
+    order = np.argsort(ring, kind="stable")
+    for value in np.unique(ring):
+        members = order[ring[order] == value]
+        if value > 0 and np.isfinite(value) and value == int(value):  # next to whoever reached them
+            members = members[np.argsort(angle[parent[members]], kind="stable")]
+        angle[members] = 2 * np.pi * (np.arange(members.size) + 0.5) / members.size
+    return np.column_stack([ring * np.cos(angle), ring * np.sin(angle)])
 
 
 # --- classroom exercises (docs/exercises.md) ----------------------------------------------------

@@ -20,6 +20,7 @@ from dashboard.cascade_lab import (
     GRAPHS,
     MAX_COMPLETE,
     MAX_NODES,
+    PREFIX,
     RULE_WORDS,
     SEED_RULES,
     THRESHOLD_RULES,
@@ -50,6 +51,15 @@ NOT_JOINED, WINDOW = "#b0b0b0", "#e69f00"
 STATUS = ("organizer (seed)", "joined", "not joined")
 SHAPES = ("diamond", "circle", "cross")
 SWEEPS = {"degree": "lab.sweep.degree", "mean": "lab.sweep.mean"}
+#: How each graph is laid out, under its picture.
+LAYOUTS = {
+    "complete": "People on a circle. Every pair is tied; the ties are not drawn.",
+    "ring": "People on a circle in order: each is tied to her nearest neighbours on both sides.",
+    "random": "Rings by distance: organizers in the middle, then the people one tie away, two ties away, and so "
+              "on, each placed next to the one she is reached from; people out of reach on the outer ring.",
+    "kampung": "Each small disc is an RT, in the kampung's order (a snake, row by row), so that neighbouring RTs "
+               "touch; most ties stay inside an RT or go to the next one.",
+}
 
 
 def widget_key(name: str) -> str:
@@ -74,10 +84,9 @@ def _read_widgets() -> LabSettings:
 
 def _settings_from_url() -> None:
     """A link (or an exercise) with ``lab.`` settings different from the page's loads them, once."""
-    query = {key: st.query_params.get_all(key) for key in st.query_params if key.startswith("lab.")}
+    query = {key: st.query_params.get_all(key)[-1] for key in st.query_params if key.startswith(PREFIX)}
     if not query or query == st.session_state.get(URL_SEEN):
         return
-    st.session_state[URL_SEEN] = query
     settings, problems = LabSettings.read_query(query)
     if problems:
         st.warning("Some of the link's lab settings could not be used and were left out: " + "; ".join(problems))
@@ -142,18 +151,19 @@ def threshold_controls(settings: LabSettings) -> None:
     if settings.rule in ("uniform", "normal"):
         st.slider("Spread (standard deviation)", *BOUNDS["spread"], step=0.01, key=widget_key("spread"),
                   help="Model parameter `threshold_sd` (0.12 by default).")
+    st.caption("Move one person's threshold by hand (person -1: nobody; people are numbered from 0):")
     cols = st.columns(2)
-    cols[0].number_input("Move one threshold: person", min_value=-1, max_value=settings.nodes - 1, step=1,
-                         key=widget_key("moved_node"), help="-1: nobody. People are numbered from 0.")
+    cols[0].number_input("Person", min_value=-1, max_value=settings.nodes - 1, step=1, key=widget_key("moved_node"),
+                         help="Granovetter moved person 1, who waited for 1 other, to wait for 2.")
     if settings.rule == "ladder":
-        cols[1].number_input(f"her threshold, in people of {settings.nodes - 1}", min_value=0,
+        cols[1].number_input(f"Her threshold (people of {settings.nodes - 1})", min_value=0,
                              max_value=settings.nodes - 1, step=1, key=MOVED_PEOPLE,
-                             help="On the ladder person i waits for i others; Granovetter moved person 1 to 2.")
+                             help="On the ladder person i waits for i others: her threshold is i/(N-1).")
     else:
-        cols[1].number_input("her threshold (share)", *BOUNDS["moved_threshold"], step=0.01, format="%.3f",
+        cols[1].number_input("Her threshold (share)", *BOUNDS["moved_threshold"], step=0.01, format="%.3f",
                              key=widget_key("moved_threshold"))
-    st.toggle("Derive thresholds from grievance and retaliation risk, as the model does", key=widget_key("derive"),
-              help="threshold = own threshold − grievance_weight × consciousness × hardship + risk_weight × "
+    st.toggle("Add grievance and risk", key=widget_key("derive"),
+              help="As the model does: threshold = own threshold − grievance_weight × consciousness × hardship + risk_weight × "
                    "retaliation ÷ (1 + savings in weeks); hardship = 1 − earnings ÷ UMP (model/collective.py, "
                    "`effective_thresholds`).")
     if settings.derive:
@@ -189,7 +199,7 @@ def seed_controls(settings: LabSettings) -> None:
 
 # --- the picture --------------------------------------------------------------------------------
 def _nodes(done: LabRun, shown: int) -> pd.DataFrame:
-    xy = positions(done.graph)
+    xy = positions(done.graph, done.seeds, done.settings.graph)
     joined = (done.rounds >= 0) & (done.rounds <= shown)
     status = np.where(done.seeds, STATUS[0], np.where(joined, STATUS[1], STATUS[2]))
     return pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "person": np.arange(done.n), "status": status,
@@ -207,7 +217,7 @@ def _edges(done: LabRun) -> tuple[pd.DataFrame, int]:
     if total > MAX_EDGES_DRAWN:
         pick = np.random.default_rng(0).choice(total, MAX_EDGES_DRAWN, replace=False)
         a, b = a[pick], b[pick]
-    xy = positions(done.graph)
+    xy = positions(done.graph, done.seeds, done.settings.graph)
     return pd.DataFrame({"x": xy[a, 0], "y": xy[a, 1], "x2": xy[b, 0], "y2": xy[b, 1]}), total
 
 
@@ -227,16 +237,26 @@ def graph_chart(done: LabRun, shown: int, description: str) -> alt.LayerChart:
         filled=True, size=size, stroke="#222222", strokeWidth=0.4, opacity=1).encode(
         x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), shape=shape, tooltip=tooltip,
         color=alt.Color("round:Q", scale=alt.Scale(scheme="viridis", domain=[0, max(done.last_round, 1)]),
-                        legend=alt.Legend(title="Round joined", orient="bottom", gradientLength=240)))
+                        legend=alt.Legend(title="Round joined", orient="bottom", gradientLength=160)))
+    width, height = _frame(nodes)
     return (alt.layer(ties, waiting, acting)
-            .properties(height=560, description=description)
+            .properties(width=width, height=height, description=description)
             .configure_view(stroke=None))
+
+
+def _frame(nodes: pd.DataFrame, longest: int = 540) -> tuple[int, int]:
+    """Width and height of the picture in pixels, keeping the layout's proportions."""
+    dx = float(np.ptp(nodes["x"])) if len(nodes) else 1.0
+    dy = float(np.ptp(nodes["y"])) if len(nodes) else 1.0
+    scale = longest / max(dx, dy, 1e-9)
+    return max(int(dx * scale), 200), max(int(dy * scale), 200)
 
 
 def rounds_chart(done: LabRun, shown: int) -> alt.LayerChart:
     table = done.per_round()
     table["percent"] = (100 * table["share"]).round(1)
-    base = alt.Chart(table).encode(x=alt.X("round:Q", title="Round", axis=alt.Axis(tickMinStep=1)))
+    base = alt.Chart(table).encode(x=alt.X("round:Q", title="Round", axis=alt.Axis(tickMinStep=1),
+                                           scale=alt.Scale(domain=[-0.5, done.last_round + 0.5], nice=False)))
     bars = base.mark_bar().encode(
         y=alt.Y("joined:Q", title="People"),
         color=alt.Color("round:Q", scale=alt.Scale(scheme="viridis", domain=[0, max(done.last_round, 1)]), legend=None),
@@ -290,14 +310,11 @@ def picture(done: LabRun) -> None:
                 f"({done.participants / done.n:.0%}) after {done.last_round} round{'s' if done.last_round != 1 else ''}.")
     cols = st.columns([3, 2])
     with cols[0]:
-        st.altair_chart(graph_chart(done, shown, text), width="stretch")
+        st.altair_chart(graph_chart(done, shown, text), width="content")
         _, total = _edges(done)
-        if done.settings.graph == "complete":
-            st.caption("Every pair of people is tied; the ties are not drawn.")
-        elif total > MAX_EDGES_DRAWN:
+        if done.settings.graph != "complete" and total > MAX_EDGES_DRAWN:
             st.caption(f"{MAX_EDGES_DRAWN:,} of the {total:,} ties are drawn (a random sample); every person is.")
-        if done.settings.graph == "kampung":
-            st.caption("Each small disc is an RT, in the order of the kampung (a snake, row by row).")
+        st.caption(LAYOUTS[done.settings.graph])
     with cols[1]:
         st.altair_chart(rounds_chart(done, shown), width="stretch")
         st.markdown("**What is on screen**")
@@ -311,10 +328,9 @@ def sweep_chart(summary: pd.DataFrame, runs: pd.DataFrame, name: str, title: str
     percent = alt.Axis(format="%")
     layers = []
     if window:
-        frame = pd.DataFrame([{"from": a, "to": b, "label": "Watts's cascade window"} for a, b in window])
+        frame = pd.DataFrame([{"from": a, "to": b} for a, b in window])
         layers.append(alt.Chart(frame).mark_rect(color=WINDOW, opacity=0.18).encode(x=alt.X("from:Q"), x2="to:Q"))
-        layers.append(alt.Chart(frame).mark_text(align="left", dx=4, dy=8, baseline="top", color="#8a5a00").encode(
-            x="from:Q", y=alt.value(0), text="label:N"))
+    shaded = ("Shaded: Watts's cascade window, " + ", ".join(f"{a:g} to {b:g}" for a, b in window)) if window else ""
     base = alt.Chart(summary).encode(x=x)
     layers += [
         base.mark_area(opacity=0.3, color="#56b4e9").encode(
@@ -326,7 +342,10 @@ def sweep_chart(summary: pd.DataFrame, runs: pd.DataFrame, name: str, title: str
             y="mean:Q", tooltip=[f"{name}:Q", alt.Tooltip("mean:Q", format=".1%", title="mean"),
                                  alt.Tooltip("global_share:Q", format=".0%", title="global cascades")]),
     ]
-    return alt.layer(*layers).properties(height=340, description=description)
+    return alt.layer(*layers).properties(
+        height=340, description=description,
+        title=alt.TitleParams("Line: mean · band: middle 80% of replicates · dots: single runs", subtitle=shaded,
+                              fontSize=12, fontWeight="normal", subtitleColor="#8a5a00", anchor="start"))
 
 
 def _sweep_block(settings: LabSettings, name: str) -> None:
@@ -433,7 +452,7 @@ def render() -> None:
     _settings_from_url()
     _fill_widgets(st.session_state.get(SETTINGS, LabSettings()), overwrite=False)
     exercises()
-    cols = st.columns(3, gap="large")
+    cols = st.columns([1, 1.3, 1], gap="large")
     settings = _read_widgets()
     with cols[0]:
         graph_controls(settings)
@@ -447,7 +466,8 @@ def render() -> None:
         st.error(f"These settings cannot be run: {exc}")
         return
     st.session_state[SETTINGS] = settings
-    session.set_page_query(PAGE, settings.to_query())
+    st.session_state[URL_SEEN] = settings.to_query()  # the URL the page writes is no news to it
+    session.set_page_query(PAGE, st.session_state[URL_SEEN])
     cols = st.columns([1, 1, 2])
     if cols[0].button("Run", type="primary", icon=":material/play_arrow:", width="stretch"):
         _run(settings, to_round=None)
