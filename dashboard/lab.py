@@ -97,6 +97,8 @@ def load(settings: LabSettings) -> None:
     """Make ``settings`` the page's set-up and run it."""
     _fill_widgets(settings, overwrite=True)
     st.session_state[SETTINGS] = settings
+    for key in SWEEPS.values():  # an earlier set-up's sweeps would only confuse
+        st.session_state.pop(key, None)
     _run(settings, to_round=None)
 
 
@@ -226,16 +228,18 @@ def graph_chart(done: LabRun, shown: int, description: str) -> alt.LayerChart:
     edges, _ = _edges(done)
     size = float(np.clip(24_000 / max(done.n, 1), 12, 160))
     axis = alt.Axis(title=None, labels=False, ticks=False, domain=False, grid=False)
+    x = alt.X("x:Q", axis=axis, scale=alt.Scale(domain=_span(nodes["x"]), nice=False, zero=False))
+    y = alt.Y("y:Q", axis=axis, scale=alt.Scale(domain=_span(nodes["y"]), nice=False, zero=False))
     ties = alt.Chart(edges).mark_rule(color="#c8c8c8", strokeWidth=0.5, opacity=0.6).encode(
-        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), x2="x2:Q", y2="y2:Q")
+        x=x, y=y, x2="x2:Q", y2="y2:Q")
     shape = alt.Shape("status:N", scale=alt.Scale(domain=list(STATUS), range=list(SHAPES)),
                       legend=alt.Legend(title="Who", orient="bottom"))
     tooltip = ["person:Q", "status:N", "round:Q", "threshold:Q", "ties:Q"]
     waiting = alt.Chart(nodes[nodes["round"] < 0]).mark_point(filled=True, size=size * 0.7, color=NOT_JOINED).encode(
-        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), shape=shape, tooltip=tooltip)
+        x=x, y=y, shape=shape, tooltip=tooltip)
     acting = alt.Chart(nodes[nodes["round"] >= 0]).mark_point(
         filled=True, size=size, stroke="#222222", strokeWidth=0.4, opacity=1).encode(
-        x=alt.X("x:Q", axis=axis), y=alt.Y("y:Q", axis=axis), shape=shape, tooltip=tooltip,
+        x=x, y=y, shape=shape, tooltip=tooltip,
         color=alt.Color("round:Q", scale=alt.Scale(scheme="viridis", domain=[0, max(done.last_round, 1)]),
                         legend=alt.Legend(title="Round joined", orient="bottom", gradientLength=160)))
     width, height = _frame(nodes)
@@ -244,7 +248,14 @@ def graph_chart(done: LabRun, shown: int, description: str) -> alt.LayerChart:
             .configure_view(stroke=None))
 
 
-def _frame(nodes: pd.DataFrame, longest: int = 540) -> tuple[int, int]:
+def _span(values: pd.Series) -> list[float]:
+    """The values' range with a margin of 4% on each side (room for the marks)."""
+    low, high = float(values.min()), float(values.max())
+    margin = 0.04 * max(high - low, 1e-9)
+    return [low - margin, high + margin]
+
+
+def _frame(nodes: pd.DataFrame, longest: int = 440) -> tuple[int, int]:
     """Width and height of the picture in pixels, keeping the layout's proportions."""
     dx = float(np.ptp(nodes["x"])) if len(nodes) else 1.0
     dy = float(np.ptp(nodes["y"])) if len(nodes) else 1.0

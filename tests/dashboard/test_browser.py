@@ -199,3 +199,11 @@ def test_collective_action_lab(page: Page, streamlit_url: str, screenshots: Path
     no_exception(page)
     _lab_screenshot(page, screenshots / "lab_watts_1280.png", 1280)
     _lab_screenshot(page, screenshots / "lab_watts_1920.png", 1920)
+
+    # 4. The kampung graph of exercise 4 (2,000 people, thresholds moved by grievance and risk).
+    page.get_by_role("button", name="Set up").nth(3).click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("of 2,000 take part")).to_be_visible()
+    expect(page.get_by_text("Grievance lowers every threshold by 0.075; retaliation risk raises it by 0.300")).to_be_visible()
+    no_exception(page)
+    _lab_screenshot(page, screenshots / "lab_kampung_1280.png", 1280)
