@@ -51,6 +51,16 @@ NOT_JOINED, WINDOW = "#b0b0b0", "#e69f00"
 STATUS = ("organizer (seed)", "joined", "not joined")
 SHAPES = ("diamond", "circle", "cross")
 SWEEPS = {"degree": "lab.sweep.degree", "mean": "lab.sweep.mean"}
+#: The sliders of "Add grievance and risk": setting, label, step, help.
+GRIEVANCE_AND_RISK = (
+    ("consciousness", "Consciousness", 0.05, "Her consciousness c (power within); in the model it changes week by week."),
+    ("earnings_to_ump", "Earnings ÷ UMP", 0.05, "Monthly net earnings ÷ the minimum wage; hardship is 1 minus this "
+                                                "(at least 0)."),
+    ("retaliation", "Retaliation risk", 0.05, "Model: `retaliation_propensity` × (1 − legal backing) × hidden power."),
+    ("savings_weeks", "Savings (weeks)", 0.5, "Savings in weeks of the poverty line: thin savings make the risk bite."),
+    ("grievance_weight", "Grievance weight", 0.05, "Model parameter `grievance_weight`."),
+    ("risk_weight", "Risk weight", 0.05, "Model parameter `risk_weight`."),
+)
 #: How each graph is laid out, under its picture.
 LAYOUTS = {
     "complete": "People on a circle. Every pair is tied; the ties are not drawn.",
@@ -170,18 +180,8 @@ def threshold_controls(settings: LabSettings) -> None:
                    "`effective_thresholds`).")
     if settings.derive:
         cols = st.columns(2)
-        cols[0].slider("Consciousness", *BOUNDS["consciousness"], step=0.05, key=widget_key("consciousness"),
-                       help="Her consciousness c (power within); in the model it changes week by week.")
-        cols[1].slider("Earnings ÷ UMP", *BOUNDS["earnings_to_ump"], step=0.05, key=widget_key("earnings_to_ump"),
-                       help="Monthly net earnings ÷ the minimum wage; hardship is 1 minus this (at least 0).")
-        cols[0].slider("Retaliation risk", *BOUNDS["retaliation"], step=0.05, key=widget_key("retaliation"),
-                       help="Model: `retaliation_propensity` × (1 − legal backing) × hidden power.")
-        cols[1].slider("Savings (weeks)", *BOUNDS["savings_weeks"], step=0.5, key=widget_key("savings_weeks"),
-                       help="Savings in weeks of the poverty line: thin savings make the risk bite.")
-        cols[0].slider("Grievance weight", *BOUNDS["grievance_weight"], step=0.05, key=widget_key("grievance_weight"),
-                       help="Model parameter `grievance_weight`.")
-        cols[1].slider("Risk weight", *BOUNDS["risk_weight"], step=0.05, key=widget_key("risk_weight"),
-                       help="Model parameter `risk_weight`.")
+        for i, (name, label, step, note) in enumerate(GRIEVANCE_AND_RISK):
+            cols[i % 2].slider(label, *BOUNDS[name], step=step, key=widget_key(name), help=note)
         lowered, raised = threshold_shift(settings)
         st.caption(f"Grievance lowers every threshold by {lowered:.3f}; retaliation risk raises it by {raised:.3f} "
                    f"(net {raised - lowered:+.3f}).")
