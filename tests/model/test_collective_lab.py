@@ -67,9 +67,9 @@ def test_effective_thresholds_are_the_models_own_bit_for_bit(monkeypatch):
     inner = action.cascade_csr
 
     def spy(transpose, degree, thresholds, seeds, active):
-        w, p, week = model.workers, model.params, model.week
-        exposure = (model.subcontractors.retaliation * (1.0 - model.state.legal_backing)
-                    * model.state.hidden_power_factor)
+        world, policy = model.world, model.policy
+        w, p, week = world.workers, world.params, world.week
+        exposure = world.subcontractors.retaliation * (1.0 - policy.legal_backing) * policy.hidden_power_factor
         weekly_need = poverty_line_monthly(week, p["poverty_line_growth"]) / WEEKS_PER_MONTH
         derived = effective_thresholds(
             w.threshold, w.consciousness, w.net * WEEKS_PER_MONTH / ump_monthly(week, p["ump_growth"]),
