@@ -241,10 +241,12 @@ def graph_chart(done: LabRun, shown: int, description: str) -> alt.LayerChart:
         filled=True, size=size, stroke="#222222", strokeWidth=0.4, opacity=1).encode(
         x=x, y=y, shape=shape, tooltip=tooltip,
         color=alt.Color("round:Q", scale=alt.Scale(scheme="viridis", domain=[0, max(done.last_round, 1)]),
-                        legend=alt.Legend(title="Round joined", orient="bottom", gradientLength=160)))
+                        legend=alt.Legend(title="Round joined", orient="bottom", gradientLength=160, format="d",
+                                          tickMinStep=1)))
     width, height = _frame(nodes)
     return (alt.layer(ties, waiting, acting)
-            .properties(width=width, height=height, description=description)
+            .properties(width=width, height=height, description=description,
+                        autosize=alt.AutoSizeParams(type="pad"))  # keep the plot's proportions; legends add
             .configure_view(stroke=None))
 
 
