@@ -19,6 +19,7 @@ PAGES = (
     ("compare.py", "Compare scenarios", ":material/compare_arrows:", "compare"),
     ("batch.py", "Batch results", ":material/folder_open:", "batch"),
     ("learn.py", "Learn the model", ":material/school:", "learn"),
+    ("lab.py", "Collective action lab", ":material/hub:", "lab"),
     ("share.py", "Share and reproduce", ":material/share:", "share"),
 )
 
@@ -40,7 +41,7 @@ def main() -> None:
         logging.getLogger("rumahan.dashboard").exception("page %s failed", page.title)
         st.error(f"Something went wrong on this page ({type(exc).__name__}: {exc}). Earlier results are kept; "
                  "please report this with the link of this page.")
-    session.write_url()
+    session.write_url(page.url_path)
 
 
 main()

@@ -24,6 +24,9 @@ RUN_KEYS = ("scenario", "seed", "weeks", "schedule")
 SIZE_KEYS = ("n_workers", "n_subcontractors")
 #: Query parameters Streamlit itself uses; ignored.
 STREAMLIT_KEYS = ("embed", "embed_options")
+#: Prefix of query parameters that belong to a page, not to the run (the collective-action
+#: lab's ``lab.graph=ring``); the run configuration ignores them.
+PAGE_KEY_PREFIX = "lab."
 #: Longest run the dashboard offers (50 years of weeks); the CLI has no such limit.
 MAX_WEEKS = 2600
 #: Largest whole number a browser's number box holds exactly: JavaScript numbers are doubles.
@@ -222,7 +225,7 @@ class RunConfig:
                     problems.append(f"{key} = {number} is not a whole number from {low:,} to {high:,}")
         values: dict[str, Any] = {}
         for key in query:
-            if key in RUN_KEYS or key in STREAMLIT_KEYS:
+            if key in RUN_KEYS or key in STREAMLIT_KEYS or key.startswith(PAGE_KEY_PREFIX):
                 continue
             try:
                 values[key] = registry.parse_value(key, text(key))

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.parameter_widgets import forget_all
-from dashboard.run_config import RunConfig
+from dashboard.run_config import PAGE_KEY_PREFIX, RunConfig
 from experiments.runner import RunResult
 
 CONFIG = "config"
@@ -23,6 +23,7 @@ RUN = "run"
 RUN_ERROR = "run_error"
 COMPARISON = "comparison"
 COMPARE_ERROR = "compare_error"
+PAGE_QUERY = "page_query"
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,26 @@ def set_config(new: RunConfig, *, reset_widgets: bool = False) -> None:
     write_url()
 
 
-def write_url() -> None:
-    """Mirror the current configuration in the page's query parameters."""
+def write_url(page: str | None = None) -> None:
+    """Mirror the current configuration in the page's query parameters, with the settings of
+    ``page`` (its URL path) if that page gave some with ``set_page_query`` in this run. Without
+    ``page`` (before a page has run), the URL's own page settings are kept as they are."""
     wanted = config().to_query()
     current = {key: st.query_params.get(key) for key in st.query_params}
+    if page is None:
+        wanted.update({key: value for key, value in current.items() if key.startswith(PAGE_KEY_PREFIX)})
+    else:
+        owner, extra = st.session_state.pop(PAGE_QUERY, (None, {}))
+        if owner == page:
+            wanted.update(extra)
     if current != wanted:
         st.query_params.from_dict(wanted)
+
+
+def set_page_query(page: str, query: dict[str, str]) -> None:
+    """Settings of the page at URL path ``page`` to keep in the URL (keys starting with
+    ``run_config.PAGE_KEY_PREFIX``) at the end of this run, next to the run configuration."""
+    st.session_state[PAGE_QUERY] = (page, dict(query))
 
 
 def take_url_problem() -> str | None:

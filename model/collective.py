@@ -149,3 +149,83 @@ def _edge_positions(indptr: NDArray, rows: NDArray[np.int64]) -> NDArray[np.int6
     if total == 0:
         return np.zeros(0, dtype=np.int64)
     return np.arange(total) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+
+
+def cascade_rounds(
+    adjacency: ArrayLike | sp.sparray | sp.spmatrix,
+    thresholds: ArrayLike,
+    seeds: ArrayLike,
+    active: ArrayLike | None = None,
+) -> NDArray[np.int64]:
+    """The round in which each node joins the cascade of ``threshold_cascade``: 0 for the seeds,
+    ``r`` for a node that joins in synchronous round ``r``, and -1 for a node that never joins.
+
+    The same cascade as ``threshold_cascade`` (same arguments, same checks), seen round by round,
+    for teaching (the dashboard's collective-action lab steps through it). ``rounds >= 0`` is
+    exactly ``threshold_cascade``'s result: only its participants are followed, and each one's
+    exposure is the same sum, added in the same order, as in ``cascade_csr``. Round ``r`` tests
+    every follower still waiting against the participants of rounds ``< r`` (round 1 also admits
+    nodes whose threshold is <= 0 without any participant around them).
+
+    Granovetter's ladder (100 people, thresholds 0, 1/99, ..., 99/99, no seeds) joins one person
+    per round: person ``i`` in round ``i + 1``.
+    """
+    final = threshold_cascade(adjacency, thresholds, seeds, active)  # checks the inputs
+    a = sp.csr_array(adjacency, dtype=float)
+    n = a.shape[0]
+    theta = np.asarray(thresholds, dtype=float)
+    seed_mask = _as_mask(seeds, n, "seeds")
+    transpose, degree = a.T.tocsr(), a.sum(axis=1)
+    rounds = np.where(seed_mask, 0, -1).astype(np.int64)
+    waiting = np.flatnonzero(final & ~seed_mask)
+    exposure = np.zeros(n)
+    newly = np.flatnonzero(seed_mask)
+    round_ = 0
+    while waiting.size:
+        round_ += 1
+        if newly.size:
+            neighbours, weights = _rows(transpose, newly)
+            exposure += np.bincount(neighbours, weights=weights, minlength=n)
+        share = np.zeros(waiting.size)
+        np.divide(exposure[waiting], degree[waiting], out=share, where=degree[waiting] > 0)
+        joins = share >= theta[waiting]
+        if not joins.any():  # cannot happen while the two agree; stop rather than loop
+            break
+        newly = waiting[joins]
+        rounds[newly] = round_
+        waiting = waiting[~joins]
+    return rounds
+
+
+def effective_thresholds(
+    base: ArrayLike,
+    consciousness: ArrayLike,
+    earnings_to_ump: ArrayLike,
+    retaliation_exposure: ArrayLike,
+    savings_weeks: ArrayLike,
+    grievance_weight: float,
+    risk_weight: float,
+) -> NDArray[np.float64]:
+    """A member's effective participation threshold, as the model's collective-action phase
+    derives it from her own threshold, grievance and retaliation risk [brief §4.1-§4.5]::
+
+        theta_eff = base - grievance_weight * G + risk_weight * R
+        G = consciousness * hardship,   hardship = clip(1 - earnings_to_ump, 0, 1)
+        R = retaliation_exposure / (1 + max(savings_weeks, 0))
+
+    Args:
+        base: her own threshold (``threshold_mean`` + ``threshold_sd`` x a standard normal draw).
+        consciousness: c in [0, 1].
+        earnings_to_ump: monthly net earnings divided by the month's UMP.
+        retaliation_exposure: her subcontractor's retaliation propensity x (1 - legal backing)
+            x the state's hidden power factor.
+        savings_weeks: her savings in weeks of the poverty line (thin savings make risk bite).
+        grievance_weight, risk_weight: the parameters of the same names.
+
+    Everything broadcasts. Computed in the order of ``model.action.collective_action``, so the
+    two give the same numbers bit for bit (tests/model/test_collective_lab.py checks it).
+    """
+    hardship = np.clip(1.0 - np.asarray(earnings_to_ump, dtype=float), 0.0, 1.0)
+    grievance = np.asarray(consciousness, dtype=float) * hardship
+    risk = np.asarray(retaliation_exposure, dtype=float) / (1.0 + np.maximum(np.asarray(savings_weeks, dtype=float), 0.0))
+    return np.asarray(base, dtype=float) - grievance_weight * grievance + risk_weight * risk

@@ -141,3 +141,69 @@ def test_newcomer_walkthrough(page: Page, streamlit_url: str, sweep_folder: Path
     expect(page.get_by_role("heading", name="5. Where the numbers come from")).to_be_visible()
     no_exception(page)
     full_screenshot(page, screenshots / "learn.png")
+
+
+def _lab_screenshot(page: Page, path: Path, width: int) -> None:
+    """A full-page screenshot of the lab at ``width`` pixels."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.wait_for_timeout(500)
+    height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
+    page.set_viewport_size({"width": width, "height": int(height) + 80})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_collective_action_lab(page: Page, streamlit_url: str, screenshots: Path) -> None:
+    """Granovetter's ladder tips everyone; moving one threshold leaves only the instigator; the
+    degree sweep draws Watts's window."""
+    page.set_default_timeout(60_000)
+    page.goto(streamlit_url + "/lab")
+    wait_for_app_run(page)
+    expect(page.get_by_role("heading", name="Collective action lab", level=1)).to_be_visible(timeout=90_000)
+    no_exception(page)
+
+    # 1. Granovetter's ladder, set up from its exercise, then run.
+    page.get_by_text("Classroom exercises").click()
+    page.get_by_role("button", name="Set up").first.click()
+    wait_for_app_run(page)
+    page.get_by_role("button", name="Run", exact=True).click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("100 of 100 take part")).to_be_visible()
+    query = parse_qs(urlparse(page.url).query)
+    assert query["lab.rule"] == ["ladder"] and query["lab.graph"] == ["complete"]
+    no_exception(page)
+    _lab_screenshot(page, screenshots / "lab_ladder_1280.png", 1280)
+
+    # 2. Person 1 now waits for 2 others: only the instigator (person 0) acts.
+    person = page.get_by_role("spinbutton", name="Person")
+    person.fill("1")
+    person.press("Enter")
+    wait_for_app_run(page)
+    people = page.get_by_role("spinbutton", name="Her threshold (people of 99)")
+    people.fill("2")
+    people.press("Enter")
+    wait_for_app_run(page)
+    page.get_by_role("button", name="Run", exact=True).click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("1 of 100 take part")).to_be_visible()
+    expect(page.get_by_text("person 1's set by hand to 0.020")).to_be_visible()
+    no_exception(page)
+
+    # 3. Watts's window: one organizer on random graphs of growing mean degree.
+    page.get_by_role("button", name="Set up").nth(1).click()
+    wait_for_app_run(page)
+    page.get_by_role("button", name="Run the degree sweep").click()
+    wait_for_app_run(page, timeout=120_000)
+    expect(page.get_by_text("Watts's cascade window (shaded) runs 1.05 to 5.75")).to_be_visible()
+    no_exception(page)
+    _lab_screenshot(page, screenshots / "lab_watts_1280.png", 1280)
+    _lab_screenshot(page, screenshots / "lab_watts_1920.png", 1920)
+
+    # 4. The kampung graph of exercise 4 (2,000 people, thresholds moved by grievance and risk).
+    page.get_by_role("button", name="Set up").nth(3).click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("of 2,000 take part")).to_be_visible()
+    expect(page.get_by_text("Grievance lowers every threshold by 0.075; retaliation risk raises it by 0.300")).to_be_visible()
+    no_exception(page)
+    _lab_screenshot(page, screenshots / "lab_kampung_1280.png", 1280)
