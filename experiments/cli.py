@@ -88,13 +88,16 @@ def parameter_listing(with_meaning: bool = False, group: str | None = None, role
             lines.append(line.rstrip())
             if with_meaning:
                 lines.extend(textwrap.wrap(p.meaning, 100, initial_indent=" " * 6, subsequent_indent=" " * 6))
+                lines.extend(textwrap.wrap(f"source: {p.source}", 100, initial_indent=" " * 6,
+                                           subsequent_indent=" " * 8, break_on_hyphens=False))
     return "\n".join(lines)
 
 
 PARAMS_HEADER = (
     "Parameters (set with --set NAME=VALUE; name, unit, default, bounds, L = lever (policy or\n"
     "strategy), U = uncertainty, and the plausible range that sensitivity and robustness sample by\n"
-    "default; meanings and sources: `rumahan params`, docs/ODD.md):\n"
+    "default; meanings and sources: `rumahan params`; full references: `rumahan params --sources`,\n"
+    "docs/sources.md):\n"
 )
 
 
@@ -269,7 +272,27 @@ def cmd_params(args: argparse.Namespace) -> int:
         raise CliError(f"unknown group '{args.group}'; groups: {', '.join(registry.groups())}")
     print(PARAMS_HEADER)
     print(parameter_listing(with_meaning=not args.short, group=args.group, role=args.role))
+    if args.sources:
+        print(source_listing(group=args.group, role=args.role))
     return 0
+
+
+def source_listing(group: str | None = None, role: str | None = None) -> str:
+    """The reference-list entries (docs/sources.md) that the listed parameters cite, each once."""
+    from experiments.sources import SOURCES_FILE, SOURCES_PATH, plain_text, reference_list, references_for
+    from model import params as registry
+
+    cited = {ref.key: ref for p in registry.PARAMETERS
+             if (group is None or p.group == group) and (role is None or p.role == role)
+             for ref in references_for(p.source)}
+    if not SOURCES_FILE.is_file():
+        return f"\nThe full references are in {SOURCES_PATH} in Rumahan's repository (not found next to this copy)."
+    lines = [f"\nReferences cited above ({len(cited)} entries of {SOURCES_PATH}):"]
+    order = list(reference_list())
+    for ref in sorted(cited.values(), key=lambda r: order.index(r.key)):
+        lines += ["", f"  {ref.title}  [{ref.link}]", plain_text(ref.text, 100, indent="    ")]
+    lines.append(f"\nThe whole reference list, with every label the model uses: {SOURCES_PATH}")
+    return "\n".join(lines)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -558,11 +581,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenarios", help="list the named scenarios with one-line descriptions")
     p.add_argument("--long", action="store_true", help="whole descriptions, with their sources")
 
-    p = sub.add_parser("params", help="list the parameters: unit, default, bounds, role, meaning",
+    p = sub.add_parser("params", help="list the parameters: unit, default, bounds, role, meaning, source",
                        formatter_class=raw)
     p.add_argument("--group", help="only this group (e.g. state, network, home_worker)")
     p.add_argument("--role", choices=("lever", "uncertainty"), help="only levers or only uncertainties")
-    p.add_argument("--short", action="store_true", help="without meanings")
+    p.add_argument("--short", action="store_true", help="without meanings and sources")
+    p.add_argument("--sources", action="store_true",
+                   help="also print the full references the listed parameters cite (from docs/sources.md)")
 
     p = sub.add_parser("run", help="run one scenario and write timeseries.parquet, summary.json, manifest.json",
                        formatter_class=raw, epilog=PARAMS_HEADER + parameter_listing())
