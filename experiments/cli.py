@@ -300,7 +300,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from experiments.scenarios import load_scenario
     from experiments.single import run_scenario
 
-    scenario = load_scenario(args.scenario).with_overrides(parse_sets(args.set))
+    scenario = load_scenario(args.scenario).with_changes(parse_sets(args.set))
     with _progress_bar(args, "week", scenario.name) as progress:
         result = run_scenario(scenario, args.out, seed=args.seed, weeks=args.weeks, progress=progress,
                               invocation=args.invocation)
