@@ -59,7 +59,7 @@ PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 #: Final-year numbers shown first: outcome, short title, how to show the value, how to show a
 #: difference, and whether a rise is good for the workers (the colour of a change).
 KEY_NUMBERS: tuple[tuple[str, str, str, str, bool], ...] = (
-    ("piece_rate_mean", "Piece rate", "Rp {:,.0f}", "Rp {:+,.0f}", True),
+    ("piece_rate_mean", "Piece rate", "Rp {:,.0f}", "Rp {:+,.1f}", True),
     ("earnings_to_ump", "Earnings ÷ UMP", "{:.0%}", "{:+.1f} points", True),
     ("membership_rate", "Network members", "{:.0%}", "{:+.1f} points", True),
     ("coverage_rate", "Covered", "{:.0%}", "{:+.1f} points", True),
@@ -197,7 +197,7 @@ def key_numbers(summary: dict[str, float], unchanged: dict[str, float] | None = 
 
 def outcome_panels(result, events: pd.DataFrame, reference=None) -> None:
     if reference is not None:
-        st.caption("Solid lines: this run. Faint dashed lines: the scenario as it is, with the same seed.")
+        st.caption("Solid lines: this run. Faint dotted lines: the scenario as it is, with the same seed.")
     cols = st.columns(2)
     for i, (title, metrics, note) in enumerate(PANELS):
         with cols[i % 2]:
@@ -252,7 +252,7 @@ def show_noise_check(table: pd.DataFrame, changed: str, seeds: int) -> None:
                      f"{verdict}.")
         out.append({"outcome": metric_title(name), "as it is": shown.format(r["mean"] - r["diff"]),
                     "with the change": shown.format(r["mean"]), "difference": difference_text(name, r["diff"]),
-                    "95% interval": interval, "verdict": verdict})
+                    "95% interval": interval, "against the seeds' spread": "larger" if larger else "within"})
     st.markdown(f"Over {seeds} seeds, each run with and without the change (differences paired by seed):")
     st.markdown("\n".join(lines))
     st.dataframe(pd.DataFrame(out), hide_index=True, width="stretch")

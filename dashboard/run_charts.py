@@ -66,9 +66,9 @@ def timeseries_chart(
         tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("year:Q"), alt.Tooltip("outcome:N"),
                  alt.Tooltip("value:Q", format=",.3~f"), alt.Tooltip("run:N")],
         **({} if reference is None else {
-            "strokeDash": alt.StrokeDash("run:N", title=None, sort=list(runs),
-                                         scale=alt.Scale(domain=list(runs), range=[[1, 0], [4, 3]]),
-                                         legend=alt.Legend(orient="bottom", symbolStrokeColor="#555")),
+            # told apart by the caption above the panels: a second legend would not fit beside the first
+            "strokeDash": alt.StrokeDash("run:N", sort=list(runs), legend=None,
+                                         scale=alt.Scale(domain=list(runs), range=[[1, 0], [2, 2]])),
             "opacity": alt.Opacity("run:N", sort=list(runs), legend=None,
                                    scale=alt.Scale(domain=list(runs), range=[1.0, 0.4])),
         }),

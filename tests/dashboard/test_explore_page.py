@@ -126,7 +126,7 @@ def test_a_changed_run_is_shown_beside_the_unchanged_scenario(open_app) -> None:
     members = next(m for m in at.metric if m.label == "Network members")
     change = (shown["membership_rate"] - unchanged["membership_rate"]) * 100
     assert members.delta == f"{change:+.1f} points"
-    assert any("Faint dashed lines: the scenario as it is" in c.value for c in at.caption)
+    assert any("Faint dotted lines: the scenario as it is" in c.value for c in at.caption)
     assert len(at.get("vega_lite_chart")) == 8
 
 
