@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.dashboard.test_browser import no_exception, wait_for_app_run  # (python -m pytest puts the repository on the path)
+# `python -m pytest` puts the repository on the path
+from tests.dashboard.test_browser import no_exception, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 

@@ -36,7 +36,7 @@ def test_a_sweep_prints_its_measured_estimate_before_it_starts(cli, tmp_path, ti
 
 def test_past_an_hour_a_batch_needs_yes(cli, tmp_path, tiny_spec, monkeypatch) -> None:
     monkeypatch.setattr(experiments.estimate, "CONFIRM_ABOVE_S", 0.0)
-    code, out, err = cli("sweep", tiny_spec, "--out", tmp_path / "s", "--jobs", "1", "--no-report")
+    code, _, err = cli("sweep", tiny_spec, "--out", tmp_path / "s", "--jobs", "1", "--no-report")
     assert code == 2 and not (tmp_path / "s").exists()
     assert err.splitlines()[-1].startswith("rumahan sweep: error: 16 runs, about ") and err.rstrip().endswith(
         "add --yes to start it")
