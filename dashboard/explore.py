@@ -252,7 +252,7 @@ def show_noise_check(table: pd.DataFrame, changed: str, seeds: int) -> None:
                      f"{verdict}.")
         out.append({"outcome": metric_title(name), "as it is": shown.format(r["mean"] - r["diff"]),
                     "with the change": shown.format(r["mean"]), "difference": difference_text(name, r["diff"]),
-                    "95% interval": interval, "against the seeds' spread": "larger" if larger else "within"})
+                    "95% interval": interval, "vs. seeds": "larger" if larger else "within"})
     st.markdown(f"Over {seeds} seeds, each run with and without the change (differences paired by seed):")
     st.markdown("\n".join(lines))
     st.dataframe(pd.DataFrame(out), hide_index=True, width="stretch")
