@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.run_config import RunConfig
 from experiments.compare import compare_scenarios
+from experiments.executors import Execution
 from experiments.runner import RunResult, run_simulation
 from experiments.scenarios import Scenario
 
@@ -77,7 +78,7 @@ def seed_comparison(
                  for name, params, schedule in zip(names, parameters, schedules, strict=True)]
     with progress_bar("Running seeds: run {done} of {total}") as report:
         comparison = compare_scenarios(scenarios, replicates=replicates, weeks=weeks, root_seed=root_seed,
-                                       baseline=names[0], progress=report)
+                                       baseline=names[0], execution=Execution(progress=report))
     return comparison.table, comparison.runs
 
 
