@@ -1,5 +1,9 @@
 """Explore a run: pick a scenario, change levers and uncertainties, run, and look at the outcomes
-over time, the money flows, the kampung network, the Power Cube and the events."""
+over time, the money flows, the kampung network, the Power Cube and the events.
+
+A changed run is shown beside the unchanged scenario with the same seed, and one click runs a few
+seeds of both to tell an effect from chance (``experiments.compare``'s paired differences). Results
+whose inputs have since been changed are marked out of date until Run is pressed."""
 
 from __future__ import annotations
 
@@ -8,13 +12,14 @@ import streamlit as st
 
 from dashboard import figures, session
 from dashboard.kampung_picture import COLOUR_BY, layout
-from dashboard.labels import metric_label, metric_meaning
+from dashboard.labels import metric_label, metric_meaning, metric_title, scenario_heading, scenario_option
 from dashboard.parameter_widgets import (
     TOP_ROW,
     fill_missing,
     parameter_groups,
     parameter_input,
     read_values,
+    widget_key,
 )
 from dashboard.run_charts import (
     MARKED_EVENTS,
@@ -25,13 +30,18 @@ from dashboard.run_charts import (
     timeseries_chart,
 )
 from dashboard.run_config import MAX_SEED, MAX_WEEKS, ConfigError, RunConfig, format_value
-from dashboard.runs import simulate_config
+from dashboard.runs import compare_seeds, simulate_config
 from experiments.scenarios import available, changes_after_end, load_scenario
 from model import params as registry
 from model.calendar import START_YEAR, WEEKS_PER_YEAR
 from model.power_cube import LEVEL_METRICS, SPACE_METRICS
 
 SCENARIO_KEY, WEEKS_KEY, SEED_KEY = "run.scenario", "run.weeks", "run.seed"
+RUN_BUTTON, SEEDS_KEY, SEEDS_BUTTON = "explore.run", "explore.noise_seeds", "explore.noise_run"
+#: Where the last seed comparison is kept: (changed configuration, seeds, table).
+NOISE = "explore.noise"
+#: Seeds the noise check runs by default: at 2,000 workers x 520 weeks, 10 runs of about a second.
+NOISE_SEEDS = 5
 
 #: The time-series panels: title, outcomes, what to look for.
 PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -46,14 +56,17 @@ PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("The four powers (Rowlands)", ("power_within", "power_with", "power_to", "power_over"),
      "Each index is between 0 and 1; the Learn page explains them."),
 )
-#: Final-year numbers shown first: outcome, short title, how to show the value.
-KEY_NUMBERS: tuple[tuple[str, str, str], ...] = (
-    ("piece_rate_mean", "Piece rate", "Rp {:,.0f}"),
-    ("earnings_to_ump", "Earnings ÷ UMP", "{:.0%}"),
-    ("membership_rate", "Network members", "{:.0%}"),
-    ("coverage_rate", "Covered", "{:.0%}"),
-    ("power_over", "Power over", "{:.2f}"),
+#: Final-year numbers shown first: outcome, short title, how to show the value, how to show a
+#: difference, and whether a rise is good for the workers (the colour of a change).
+KEY_NUMBERS: tuple[tuple[str, str, str, str, bool], ...] = (
+    ("piece_rate_mean", "Piece rate", "Rp {:,.0f}", "Rp {:+,.1f}", True),
+    ("earnings_to_ump", "Earnings ÷ UMP", "{:.0%}", "{:+.1f} points", True),
+    ("membership_rate", "Network members", "{:.0%}", "{:+.1f} points", True),
+    ("coverage_rate", "Covered", "{:.0%}", "{:+.1f} points", True),
+    ("power_over", "Power over", "{:.2f}", "{:+.3f}", False),
 )
+#: Shares are shown in %, so their differences in percentage points.
+POINTS = {name for name, _, shown, _, _ in KEY_NUMBERS if shown.endswith("%}")}
 CUBE_SPACES, CUBE_LEVELS = SPACE_METRICS, LEVEL_METRICS
 CUBE_FORMS = ("visible_power_acts", "hidden_power_acts", "invisible_power_loss")
 
@@ -80,7 +93,7 @@ def _fill_widgets(config: RunConfig) -> None:
 def scenario_picker(config: RunConfig) -> None:
     names = list(available())
     st.selectbox(
-        "Scenario", names, key=SCENARIO_KEY, on_change=_scenario_changed,
+        "Scenario", names, key=SCENARIO_KEY, on_change=_scenario_changed, format_func=scenario_option,
         help="A scenario is a named set of parameter values and policy changes (experiments/scenarios/). "
              "Choosing one resets the inputs below to its values and runs it.",
     )
@@ -96,9 +109,10 @@ def scenario_picker(config: RunConfig) -> None:
 
 
 def setup_form(config: RunConfig) -> RunConfig | None:
-    """The form; returns the submitted configuration, or ``None`` when not submitted or invalid
-    (then the message is shown and kept)."""
-    with st.form("explore_setup", border=True):
+    """The inputs and the Run button; returns the configuration to run when it is pressed, or
+    ``None`` (also when the inputs are invalid: then the message is shown and kept). The inputs are
+    not in an ``st.form``, so the page sees each change at once and can mark the results stale."""
+    with st.container(border=True):
         cols = st.columns([1, 1, 1.3, 1])
         with cols[0]:
             st.number_input("Weeks to simulate", min_value=1, max_value=MAX_WEEKS, step=52, key=WEEKS_KEY,
@@ -111,7 +125,12 @@ def setup_form(config: RunConfig) -> RunConfig | None:
                 parameter_input(registry.get(name))
         with cols[3]:
             st.write("")
-            submitted = st.form_submit_button("Run simulation", type="primary", width="stretch")
+            submitted = st.button("Run simulation", type="primary", width="stretch", key=RUN_BUTTON)
+        finished = session.finished_run()
+        pending = pending_changes(finished.config) if finished else []
+        if pending and not submitted:
+            st.warning("Inputs changed since the results below were run (" + "; ".join(pending) + "): press "
+                       "**Run simulation** to see their results.", icon=":material/update:")
         st.markdown("**Levers**: choices of the state, the network and the scenario. The ? icon next to "
                     "each says what it means and where its value comes from.")
         if config.changes:
@@ -132,6 +151,15 @@ def setup_form(config: RunConfig) -> RunConfig | None:
         return None
 
 
+def pending_changes(shown: RunConfig) -> list[str]:
+    """The inputs whose widgets now differ from the run shown: ``tokenism 0.8 → 0.2``."""
+    widgets = {WEEKS_KEY: ("weeks", shown.weeks), SEED_KEY: ("seed", shown.seed)}
+    widgets.update({widget_key(p.name): (p.name, shown.value_of(p.name)) for p in registry.PARAMETERS})
+    return [f"{name} {format_value(old)} → {format_value(st.session_state[key])}"
+            for key, (name, old) in widgets.items()
+            if key in st.session_state and st.session_state[key] != old]
+
+
 def run(config: RunConfig) -> None:
     """Run ``config`` (or take it from the cache); a failure keeps the earlier results."""
     try:
@@ -148,21 +176,88 @@ def _positions(snapshot: pd.DataFrame, ties: pd.DataFrame) -> dict[int, tuple[fl
     return layout(snapshot, ties)
 
 
-def key_numbers(summary: dict[str, float]) -> None:
-    """The final year's headline outcomes, with their full label and meaning as help."""
-    st.caption("Final-year means (the last 52 weeks):")
+def difference_text(name: str, difference: float) -> str:
+    """A difference as the page shows it: ``Rp +12``, ``+4.8 points``, ``+0.012``."""
+    shown = next(diff for metric, _, _, diff, _ in KEY_NUMBERS if metric == name)
+    return shown.format(difference * (100 if name in POINTS else 1))
+
+
+def key_numbers(summary: dict[str, float], unchanged: dict[str, float] | None = None) -> None:
+    """The final year's headline outcomes, with their full label and meaning as help, and the
+    change from the unchanged scenario (same seed) under each."""
+    st.caption("Final-year means (the last 52 weeks)" + (
+        "; under each, the change from the scenario as it is with the same seed:" if unchanged else ":"))
     cols = st.columns(len(KEY_NUMBERS))
-    for col, (name, title, shown) in zip(cols, KEY_NUMBERS, strict=True):
-        col.metric(title, shown.format(summary[name]), help=f"{metric_label(name)}: {metric_meaning(name)}.")
+    for col, (name, title, shown, _, rise_is_good) in zip(cols, KEY_NUMBERS, strict=True):
+        delta = None if unchanged is None else difference_text(name, summary[name] - unchanged[name])
+        col.metric(title, shown.format(summary[name]), delta=delta, delta_color="normal" if rise_is_good else "inverse",
+                   help=f"{metric_label(name)}: {metric_meaning(name)}." + (
+                       f" The scenario as it is: {shown.format(unchanged[name])}." if unchanged else ""))
 
 
-def outcome_panels(result, events: pd.DataFrame) -> None:
+def outcome_panels(result, events: pd.DataFrame, reference=None) -> None:
+    if reference is not None:
+        st.caption("Solid lines: this run. Faint dotted lines: the scenario as it is, with the same seed.")
     cols = st.columns(2)
     for i, (title, metrics, note) in enumerate(PANELS):
         with cols[i % 2]:
             st.markdown(f"**{title}**")
-            st.altair_chart(timeseries_chart(result.timeseries, metrics, events), width="stretch")
+            st.altair_chart(timeseries_chart(result.timeseries, metrics, events,
+                                             reference=None if reference is None else reference.timeseries),
+                            width="stretch")
             st.caption(note)
+
+
+def noise_check(config: RunConfig, unchanged: RunConfig | None) -> None:
+    """One click: a few seeds of the changed and the unchanged configuration, and whether the
+    difference is larger than the spread between seeds (paired 95% intervals of
+    ``experiments.compare.comparison_table``)."""
+    st.subheader("Effect or chance?")
+    if unchanged is None:
+        st.caption("Change a lever or an uncertainty and run: the page then shows the change next to the "
+                   "scenario as it is, and can check it against the spread between seeds.")
+        return
+    st.markdown(f"One run is one draw of chance: another seed gives other numbers. To see whether "
+                f"**{config.changed_name()}** really differs from **{config.scenario}**, run both with the same "
+                "few seeds and look at the difference and its 95% interval.")
+    cols = st.columns([1, 2, 3], vertical_alignment="bottom")
+    seeds = cols[0].number_input("Seeds", min_value=3, max_value=20, value=NOISE_SEEDS, key=SEEDS_KEY,
+                                 help="Runs of each configuration, with seeds drawn from this run's seed; "
+                                      "more seeds give a narrower interval.")
+    runs = 2 * int(seeds)
+    if cols[1].button(f"Run {int(seeds)} seeds of both ({runs} runs)", key=SEEDS_BUTTON):
+        try:
+            table, _ = compare_seeds(config, unchanged, int(seeds))
+        except Exception as exc:  # shown on the page; the run above stays
+            st.error(f"The seeds could not be run: {type(exc).__name__}: {exc}")
+            return
+        session.put(NOISE, (config, int(seeds), table))
+    kept = session.get(NOISE)
+    if kept is None or kept[0] != config:
+        cols[2].caption(f"About {runs} times as long as one run.")
+        return
+    _, n, table = kept
+    show_noise_check(table, config.changed_name(), n)
+
+
+def show_noise_check(table: pd.DataFrame, changed: str, seeds: int) -> None:
+    rows = table[(table["scenario"] == changed) & table["metric"].isin([k[0] for k in KEY_NUMBERS])].set_index("metric")
+    lines, out = [], []
+    for name, title, shown, _, _ in KEY_NUMBERS:
+        r = rows.loc[name]
+        larger = bool(r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0)
+        verdict = "larger than the spread of seeds" if larger else "within the spread of seeds"
+        interval = f"{difference_text(name, r['diff_ci_low'])} to {difference_text(name, r['diff_ci_high'])}"
+        lines.append(f"- **{title}**: {difference_text(name, r['diff'])} on average (95% interval {interval}): "
+                     f"{verdict}.")
+        out.append({"outcome": metric_title(name), "as it is": shown.format(r["mean"] - r["diff"]),
+                    "with the change": shown.format(r["mean"]), "difference": difference_text(name, r["diff"]),
+                    "95% interval": interval, "vs. seeds": "larger" if larger else "within"})
+    st.markdown(f"Over {seeds} seeds, each run with and without the change (differences paired by seed):")
+    st.markdown("\n".join(lines))
+    st.dataframe(pd.DataFrame(out), hide_index=True, width="stretch")
+    st.caption("Within the spread of seeds: the interval includes 0, so with this many seeds the change cannot be "
+               "told from chance; more seeds may narrow it. Larger than it: the interval excludes 0.")
 
 
 def money_flows(result) -> None:
@@ -218,18 +313,30 @@ def event_list(events: pd.DataFrame) -> None:
 
 def results(finished: session.FinishedRun, current: RunConfig) -> None:
     config, result = finished.config, finished.result
-    st.header("Results")
+    pending = pending_changes(config)
+    st.header("Results: out of date" if pending else "Results")
+    if pending:
+        st.warning("These results are out of date: the inputs above have changed since this run ("
+                   + "; ".join(pending) + "). Press **Run simulation** to update them.", icon=":material/update:")
     n_workers = result.params["n_workers"]
-    st.markdown(f"**{config.scenario}**, {n_workers:,} workers, {config.weeks} weeks, seed {config.seed} "
-                f"({result.wall_time_s:.1f} s). {config.describe_changes()}")
+    st.markdown(f"{scenario_heading(config.scenario)}, {n_workers:,} workers, {config.weeks} weeks, seed "
+                f"{config.seed} ({result.wall_time_s:.1f} s). {config.describe_changes()}")
     if config != current:
         st.caption("These are the results of an earlier configuration.")
+    unchanged = config.unchanged()
+    reference = None
+    if unchanged is not None:
+        try:
+            reference = simulate_config(unchanged)
+        except Exception:  # the comparison is extra: without it the run is still shown
+            unchanged = None
     late = changes_after_end(config.run_schedule(), config.weeks, config.parameters())
     if late:
         when = ", ".join(week_date(week) for week in late)
         st.warning(f"Scheduled policy changes at {when} fall after this run's last week ({config.weeks}) and do "
                    f"not happen in this run; simulate at least {late[-1]} weeks to see them.")
-    key_numbers(result.summary)
+    key_numbers(result.summary, None if reference is None else reference.summary)
+    noise_check(config, unchanged)
     events = events_frame(result.events)
     kinds = list(dict.fromkeys(events["kind"]))
     marked = st.multiselect(
@@ -238,7 +345,7 @@ def results(finished: session.FinishedRun, current: RunConfig) -> None:
         default=[k for k in kinds if k in MARKED_EVENTS], key=f"explore.marked_events.{config.scenario}",
         format_func=lambda k: events.loc[events["kind"] == k, "event"].iloc[0],
     )
-    outcome_panels(result, events[events["kind"].isin(marked)])
+    outcome_panels(result, events[events["kind"].isin(marked)], reference)
     money_flows(result)
     kampung_network(result)
     power_cube(result.summary)

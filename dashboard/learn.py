@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import figures
-from dashboard.labels import group_title, metric_label
+from dashboard.labels import GLOSSARY, group_title, metric_label
+from experiments.sources import SOURCES_FILE, SOURCES_PATH, cited_keys, reference_list, references_for
 from model import params as registry
 from model.calendar import POVERTY_LINE_BY_YEAR, UMP_BY_YEAR
 from model.metrics import OUTPUTS
@@ -56,6 +57,7 @@ def parameter_table() -> pd.DataFrame:
             "parameter": p.name, "agent": group_title(p.group), "role": p.role,
             "default": "automatic" if p.default is None else str(p.default), "unit": p.unit,
             "accepted": p.describe_bounds(), "meaning": p.meaning, "source": p.source,
+            "references (section 7)": "; ".join(ref.title for ref in references_for(p.source)),
         }
         for p in registry.PARAMETERS
     ])
@@ -126,7 +128,8 @@ def numbers() -> None:
     st.header("5. Where the numbers come from")
     st.markdown(
         "Every parameter is defined once, in the model's registry, with its unit, accepted range, meaning "
-        "and **source**: a section of the project's domain brief (`[brief §N]`), or `assumption:` with the "
+        "and **source**: a section of the project's domain brief (`[brief §N]`, a stylized fact `SF N`), "
+        "each with its full citations in [section 7](#sources), or `assumption:` with the "
         "reason when nobody has measured it. **Levers** are choices of the state, the network or a "
         "scenario; **uncertainties** are what nobody knows (those are the ones to vary in a sweep or "
         "sensitivity analysis). Input data, such as Jakarta's minimum wage (UMP) and the poverty line, "
@@ -171,16 +174,56 @@ def odd() -> None:
             st.markdown(ODD.read_text(encoding="utf-8"))
 
 
+def sources() -> None:
+    st.header("7. Sources", anchor="sources")
+    entries = reference_list()
+    if not entries:
+        st.info(f"The reference list ({SOURCES_PATH}) is not next to this copy of Rumahan.")
+        return
+    st.markdown(
+        f"Every label in a parameter's or a scenario's source points to an entry of the project's reference "
+        f"list, `{SOURCES_PATH}`: `[brief §2.14]` to the facts on law and policy and their citations, `SF9` to "
+        "a stylized fact the model should reproduce, `§8 Q3` to an open question nobody has measured. Type a "
+        "label, or a parameter's whole source, to read its entries."
+    )
+    asked = st.text_input("Look up a source label", key="learn.source", placeholder="e.g. §2.14, SF9, §8 Q3")
+    if asked:
+        text = asked if "[" in asked else f"[brief {asked}]" if "§" in asked else asked
+        found = [entries[k] for k in cited_keys(text) if k in entries]
+        if not found:
+            st.caption(f"No entry for '{asked}'; labels look like §2.14, §3.4a, SF9 or §8 Q3.")
+        for ref in found:
+            with st.container(border=True):
+                st.markdown(ref.text.replace("<a id=", "<span id=").replace("></a>", "></span>"),
+                            unsafe_allow_html=True)
+                st.caption(f"{SOURCES_PATH}#{ref.key}")
+    with st.expander(f"The whole reference list ({len(entries)} entries)"):
+        st.markdown(SOURCES_FILE.read_text(encoding="utf-8"), unsafe_allow_html=True)
+
+
+def glossary() -> None:
+    st.header("8. Glossary", anchor="glossary")
+    st.markdown("Words and abbreviations used on these pages. The source column says where to read more "
+                "(section 7).")
+    st.table(pd.DataFrame(
+        [{"term": term, "meaning": meaning, "source": source} for term, meaning, source in GLOSSARY]
+    ).set_index("term"))
+
+
 def render() -> None:
     st.title("Learn the model")
     st.markdown("Rumahan in plain language: what it simulates, who acts in it, how power is measured, "
-                "and where its numbers come from. No prior knowledge needed.")
+                "and where its numbers come from. No prior knowledge needed. New words (UMP, Pos UKK, JPRJ, "
+                "RT, tokenism, framing) are explained in the [glossary](#glossary); every source is in "
+                "the [reference list](#sources).")
     putting_out()
     agents()
     powers()
     power_cube()
     numbers()
     odd()
+    sources()
+    glossary()
 
 
 render()

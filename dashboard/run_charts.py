@@ -25,6 +25,8 @@ MARKED_EVENTS = (
     "policy_scheduled", "policy_conceded", "retaliation",
 )
 CHART_HEIGHT = 300
+#: How the shown run and the unchanged scenario (same seed) are told apart on the time axes.
+THIS_RUN, UNCHANGED_RUN = "this run", "scenario as it is (same seed)"
 
 
 def events_frame(events: Sequence[dict]) -> pd.DataFrame:
@@ -46,9 +48,13 @@ def timeseries_chart(
     metrics: Sequence[str],
     events: pd.DataFrame | None = None,
     y_title: str | None = None,
+    reference: pd.DataFrame | None = None,
 ) -> alt.LayerChart | alt.Chart:
-    """Weekly lines of ``metrics`` (one colour each), with the events as vertical rules."""
-    long = timeseries[["week", "year", *metrics]].melt(["week", "year"], var_name="metric", value_name="value")
+    """Weekly lines of ``metrics`` (one colour each), with the events as vertical rules and, when
+    ``reference`` (the unchanged scenario's weekly outcomes) is given, its lines faint and dashed."""
+    runs = {THIS_RUN: timeseries} if reference is None else {THIS_RUN: timeseries, UNCHANGED_RUN: reference}
+    long = pd.concat([frame[["week", "year", *metrics]].melt(["week", "year"], var_name="metric", value_name="value")
+                      .assign(run=run) for run, frame in runs.items()], ignore_index=True)
     long["outcome"] = [metric_label(m) for m in long["metric"]]
     time_axis = alt.X("time:Q", title=TIME_TITLE, axis=alt.Axis(format="d", tickMinStep=1),
                       scale=alt.Scale(nice=False))
@@ -58,7 +64,14 @@ def timeseries_chart(
         color=alt.Color("outcome:N", title=None, scale=alt.Scale(scheme=PALETTE),
                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=420)),
         tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("year:Q"), alt.Tooltip("outcome:N"),
-                 alt.Tooltip("value:Q", format=",.3~f")],
+                 alt.Tooltip("value:Q", format=",.3~f"), alt.Tooltip("run:N")],
+        **({} if reference is None else {
+            # told apart by the caption above the panels: a second legend would not fit beside the first
+            "strokeDash": alt.StrokeDash("run:N", sort=list(runs), legend=None,
+                                         scale=alt.Scale(domain=list(runs), range=[[1, 0], [2, 2]])),
+            "opacity": alt.Opacity("run:N", sort=list(runs), legend=None,
+                                   scale=alt.Scale(domain=list(runs), range=[1.0, 0.4])),
+        }),
     )
     chart: alt.Chart | alt.LayerChart = lines
     if events is not None and len(events):

@@ -14,7 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from experiments.scenarios import Scenario, ScenarioError, available, load_scenario, scenario_from_dict
+from experiments.scenarios import (
+    Scenario,
+    ScenarioError,
+    available,
+    changed_name,
+    load_scenario,
+    scenario_from_dict,
+)
 from model import params as registry
 from model.errors import RumahanInputError
 
@@ -108,6 +115,19 @@ class RunConfig:
         config = cls(scenario, tuple(sorted(changes.items())), seed, weeks, frozen)
         config.validate()
         return config
+
+    def unchanged(self) -> RunConfig | None:
+        """The same scenario, seed, weeks and size without the other changes (the run a change is
+        measured against), or ``None`` when nothing but the size was changed."""
+        same = replace(self, changes=tuple(c for c in self.changes if c[0] in SIZE_KEYS), schedule=None)
+        return None if same == self else same
+
+    def changed_name(self) -> str:
+        """``c177 + tokenism=0.2``: the scenario named for its changes (not the size; a schedule of
+        its own is said as such)."""
+        changes = {k: v for k, v in self.changes if k not in SIZE_KEYS}
+        name = changed_name(self.scenario, changes)
+        return name + (" + its own schedule" if self.schedule is not None else "")
 
     def with_seed_and_weeks(self, seed: int, weeks: int) -> RunConfig:
         return replace(self, seed=seed, weeks=weeks)

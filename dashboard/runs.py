@@ -12,7 +12,10 @@ from typing import Any
 import streamlit as st
 
 from dashboard.run_config import RunConfig
+from experiments.compare import compare_scenarios
+from experiments.executors import Execution
 from experiments.runner import RunResult, run_simulation
+from experiments.scenarios import Scenario
 
 #: Weeks between two pictures of the kampung network (plus week 0 and the last week).
 SNAPSHOT_EVERY = 13
@@ -61,3 +64,28 @@ def simulate(parameters: dict[str, Any], seed: int, weeks: int, schedule: list) 
 def simulate_config(config: RunConfig) -> RunResult:
     """Run (or fetch from the cache) what ``config`` describes."""
     return simulate(config.parameters(), config.seed, config.weeks, config.run_schedule())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def seed_comparison(
+    names: tuple[str, str], parameters: tuple[dict[str, Any], dict[str, Any]], schedules: tuple[list, list],
+    weeks: int, root_seed: int, replicates: int,
+) -> tuple[Any, Any]:
+    """``compare_scenarios`` of two configurations (the first is the baseline) over ``replicates``
+    seeds from ``root_seed``, paired by seed: its table and its runs, cached by their inputs."""
+    scenarios = [Scenario(name=name, description="", parameters=dict(params),
+                          schedule=tuple((int(w), dict(c)) for w, c in schedule))
+                 for name, params, schedule in zip(names, parameters, schedules, strict=True)]
+    with progress_bar("Running seeds: run {done} of {total}") as report:
+        comparison = compare_scenarios(scenarios, replicates=replicates, weeks=weeks, root_seed=root_seed,
+                                       baseline=names[0], execution=Execution(progress=report))
+    return comparison.table, comparison.runs
+
+
+def compare_seeds(changed: RunConfig, unchanged: RunConfig, replicates: int) -> tuple[Any, Any]:
+    """The changed configuration against the unchanged one over ``replicates`` seeds drawn from the
+    shown run's seed (the same seeds for both)."""
+    names = (unchanged.scenario, changed.changed_name())
+    return seed_comparison(names, (unchanged.parameters(), changed.parameters()),
+                           (unchanged.run_schedule(), changed.run_schedule()), changed.weeks, changed.seed,
+                           replicates)

@@ -88,13 +88,16 @@ def parameter_listing(with_meaning: bool = False, group: str | None = None, role
             lines.append(line.rstrip())
             if with_meaning:
                 lines.extend(textwrap.wrap(p.meaning, 100, initial_indent=" " * 6, subsequent_indent=" " * 6))
+                lines.extend(textwrap.wrap(f"source: {p.source}", 100, initial_indent=" " * 6,
+                                           subsequent_indent=" " * 8, break_on_hyphens=False))
     return "\n".join(lines)
 
 
 PARAMS_HEADER = (
     "Parameters (set with --set NAME=VALUE; name, unit, default, bounds, L = lever (policy or\n"
     "strategy), U = uncertainty, and the plausible range that sensitivity and robustness sample by\n"
-    "default; meanings and sources: `rumahan params`, docs/ODD.md):\n"
+    "default; meanings and sources: `rumahan params`; full references: `rumahan params --sources`,\n"
+    "docs/sources.md):\n"
 )
 
 
@@ -216,6 +219,22 @@ def _execution(args: argparse.Namespace, what: str, unit: str = "run") -> Iterat
                         progress=progress, command=args.invocation)
 
 
+def _estimate(plan, args: argparse.Namespace, command: str) -> str:
+    """"N runs, about T" for ``plan``, measured here (``experiments.estimate``), printed after the
+    plan line and before the batch starts; past an hour it asks to go on (or, not in a terminal,
+    refuses without ``--yes``)."""
+    from experiments.estimate import CONFIRM_ABOVE_S, estimate_plan, format_duration
+
+    estimate = estimate_plan(plan, 1 if args.scheduler else args.jobs)
+    _info(f"{command}: {estimate.summary()} ({estimate.basis()})", quiet=args.quiet)
+    if estimate.seconds > CONFIRM_ABOVE_S and not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError(f"{estimate.summary()} is more than {format_duration(CONFIRM_ABOVE_S)}; add --yes to start it")
+        if input(f"This will take about {format_duration(estimate.seconds)}. Start? [y/N] ").strip().lower() not in ("y", "yes"):
+            raise CliError("not started")
+    return f"about {format_duration(estimate.seconds)}"
+
+
 def _add_ranges(p: argparse.ArgumentParser) -> None:
     p.add_argument("--span", choices=("plausible", "bounds"), default=None,
                    help="sample each uncertainty over its plausible range (default; `rumahan params` shows it) "
@@ -269,7 +288,27 @@ def cmd_params(args: argparse.Namespace) -> int:
         raise CliError(f"unknown group '{args.group}'; groups: {', '.join(registry.groups())}")
     print(PARAMS_HEADER)
     print(parameter_listing(with_meaning=not args.short, group=args.group, role=args.role))
+    if args.sources:
+        print(source_listing(group=args.group, role=args.role))
     return 0
+
+
+def source_listing(group: str | None = None, role: str | None = None) -> str:
+    """The reference-list entries (docs/sources.md) that the listed parameters cite, each once."""
+    from experiments.sources import SOURCES_FILE, SOURCES_PATH, plain_text, reference_list, references_for
+    from model import params as registry
+
+    cited = {ref.key: ref for p in registry.PARAMETERS
+             if (group is None or p.group == group) and (role is None or p.role == role)
+             for ref in references_for(p.source)}
+    if not SOURCES_FILE.is_file():
+        return f"\nThe full references are in {SOURCES_PATH} in Rumahan's repository (not found next to this copy)."
+    lines = [f"\nReferences cited above ({len(cited)} entries of {SOURCES_PATH}):"]
+    order = list(reference_list())
+    for ref in sorted(cited.values(), key=lambda r: order.index(r.key)):
+        lines += ["", f"  {ref.title}  [{ref.link}]", plain_text(ref.text, 100, indent="    ")]
+    lines.append(f"\nThe whole reference list, with every label the model uses: {SOURCES_PATH}")
+    return "\n".join(lines)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -277,7 +316,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from experiments.scenarios import load_scenario
     from experiments.single import run_scenario
 
-    scenario = load_scenario(args.scenario).with_overrides(parse_sets(args.set))
+    scenario = load_scenario(args.scenario).with_changes(parse_sets(args.set))
     with _progress_bar(args, "week", scenario.name) as progress:
         result = run_scenario(scenario, args.out, seed=args.seed, weeks=args.weeks, progress=progress,
                               invocation=args.invocation)
@@ -329,6 +368,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     plan = spec.plan(kind="sweep")
     _announce(f"sweep {spec.name}: {len(plan.tasks)} runs ({len(plan.scenarios)} scenario(s) x {plan.points} "
               f"point(s) x {plan.replicates} replicate(s)), {plan.weeks} weeks each", plan, args.out, args.quiet)
+    _estimate(plan, args, "sweep")
     started = time.perf_counter()
     with _execution(args, "sweep") as execution:
         result = run_sweep(spec, args.out, execution, baseline=args.baseline, report=not args.no_report)
@@ -412,6 +452,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     _announce(f"{args.method}: {problem['num_vars']} uncertainties over their {_span_words(args.span, ranges)}, "
               f"{plan.points} points x {plan.replicates} replicate(s) = {len(plan.tasks)} runs of {plan.weeks} "
               "weeks", plan, args.out, args.quiet)
+    _estimate(plan, args, "sensitivity")
     started = time.perf_counter()
     with _execution(args, "sensitivity") as execution:
         result = run_sensitivity_plan(plan, sample, args.out, execution)
@@ -539,6 +580,28 @@ rerunning the same command resumes. Parameters, units and bounds: `rumahan param
 """
 
 
+YES_HELP = "start even when the measured estimate is more than an hour (otherwise it asks, or refuses when not in a terminal)"
+
+
+def sensitivity_epilog() -> str:
+    """``sensitivity --help``'s example, defaults and cost (the count of uncertainties from the registry)."""
+    from experiments.design import uncertainties
+
+    d = len(uncertainties())
+    return (
+        f"Runs: morris SAMPLES x (D+1), sobol SAMPLES x (D+2) (SAMPLES a power of 2), D = number of parameters\n"
+        f"(default: every sampled uncertainty, D = {d}; `rumahan params --role uncertainty`).\n\n"
+        "Defaults: --method morris, --levels 4, --scenario status_quo, the scenario's size (2,000 workers),\n"
+        "--weeks 520, --replicates 1, --seed 1, each uncertainty over its plausible range, a key set of outcomes.\n\n"
+        f"Cost: with all {d} uncertainties, --samples 10 is {10 * (d + 1):,} Morris runs; Sobol --samples 8 is "
+        f"{8 * (d + 2):,} runs.\nBefore it starts, the command times one run of the plan here and prints "
+        "\"N runs, about T\"; past an hour\nit asks to go on, or needs --yes when not in a terminal.\n\n"
+        "Example: screen 4 uncertainties quickly (4 x 5 = 20 runs of 1,000 workers over 5 years):\n"
+        "  rumahan sensitivity --samples 4 --parameters principal_price relocation_cost threshold_mean \\\n"
+        "      retaliation_propensity --set n_workers=1000 --weeks 260 --out results/morris --jobs 2"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="rumahan", description=__doc__.split("\n\n")[0],
                            formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -558,11 +621,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenarios", help="list the named scenarios with one-line descriptions")
     p.add_argument("--long", action="store_true", help="whole descriptions, with their sources")
 
-    p = sub.add_parser("params", help="list the parameters: unit, default, bounds, role, meaning",
+    p = sub.add_parser("params", help="list the parameters: unit, default, bounds, role, meaning, source",
                        formatter_class=raw)
     p.add_argument("--group", help="only this group (e.g. state, network, home_worker)")
     p.add_argument("--role", choices=("lever", "uncertainty"), help="only levers or only uncertainties")
-    p.add_argument("--short", action="store_true", help="without meanings")
+    p.add_argument("--short", action="store_true", help="without meanings and sources")
+    p.add_argument("--sources", action="store_true",
+                   help="also print the full references the listed parameters cite (from docs/sources.md)")
 
     p = sub.add_parser("run", help="run one scenario and write timeseries.parquet, summary.json, manifest.json",
                        formatter_class=raw, epilog=PARAMS_HEADER + parameter_listing())
@@ -581,6 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch_settings(p)
     p.add_argument("--baseline", help="scenario the report compares with (default: status_quo, else the first)")
     p.add_argument("--no-report", action="store_true", help="skip the comparison table and figures")
+    p.add_argument("--yes", action="store_true", help=YES_HELP)
 
     p = sub.add_parser("compare", help="tabulate and plot a sweep or comparison folder (or run a comparison)",
                        formatter_class=raw, epilog=(
@@ -595,9 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch_settings(p)
 
     p = sub.add_parser("sensitivity", help="SALib Morris screening or Sobol indices over the uncertainties",
-                       formatter_class=raw, epilog=(
-                           "Runs: morris SAMPLES x (D+1), sobol SAMPLES x (D+2) (SAMPLES a power of 2), D = number of "
-                           "parameters\n(default: every sampled uncertainty, `rumahan params --role uncertainty`)."))
+                       formatter_class=raw, epilog=sensitivity_epilog())
     p.add_argument("--method", choices=("morris", "sobol"), default="morris")
     p.add_argument("--samples", type=int, required=True, help="Morris trajectories or Sobol base sample size")
     p.add_argument("--outcomes", nargs="+", metavar="METRIC", help="outcomes to analyse (default: a key set)")
@@ -607,6 +671,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ranges(p)
     p.add_argument("--timeseries", action="store_true", help="keep weekly series (default: summaries only)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--yes", action="store_true", help=YES_HELP)
     _add_executor(p)
     _add_batch_settings(p)
 

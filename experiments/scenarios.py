@@ -83,6 +83,17 @@ class Scenario:
         merged = {k: checked[k] for k in merged}
         return replace(self, parameters=merged)
 
+    def with_changes(self, overrides: Mapping[str, Any]) -> Scenario:
+        """``with_overrides``, named and described for its changes: ``c177`` with ``tokenism=0.2``
+        becomes ``c177 + tokenism=0.2``, its description ending "Changed from c177: tokenism = 0.2."
+        (no changes: the scenario itself)."""
+        if not overrides:
+            return self
+        changed = self.with_overrides(overrides)
+        listed = ", ".join(f"{k} = {format_change(changed.parameters[k])}" for k in overrides)
+        return replace(changed, name=changed_name(self.name, {k: changed.parameters[k] for k in overrides}),
+                       description=f"{self.description.rstrip()} Changed from {self.name}: {listed}.")
+
     def with_run(self, seed: int | None = None, weeks: int | None = None) -> Scenario:
         """A copy whose ``[run]`` defaults are ``seed`` and ``weeks`` (``None`` keeps the current)."""
         _check_run({"seed": seed, "weeks": weeks}, "scenario")
@@ -112,6 +123,22 @@ class Scenario:
             if self.weeks is not None:
                 lines.append(f"weeks = {int(self.weeks)}")
         return "\n".join(lines) + "\n"
+
+
+def format_change(value: Any) -> str:
+    """A changed value as a name shows it: ``true``, ``0.2``, ``1,000`` -> ``1000``, ``auto``."""
+    if value is None:
+        return "auto"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def changed_name(base: str, changes: Mapping[str, Any]) -> str:
+    """The name of a scenario with changes: ``c177 + tokenism=0.2, n_workers=500``."""
+    if not changes:
+        return base
+    return f"{base} + " + ", ".join(f"{k}={format_change(v)}" for k, v in changes.items())
 
 
 def _toml_value(value: Any) -> str:

@@ -4,8 +4,9 @@ This registry drives validation, ``PuttingOutModel``'s keyword arguments, the CL
 ``--help``, the dashboard's widgets, sweep and sensitivity bounds, and the parameter table of
 ``docs/ODD.md`` (regenerate with ``make odd``, ``tools/odd_table.py``).
 
-Sources cite the project's domain brief as ``[brief §N]`` (or a stylized fact as ``[brief SF N]``);
-a value the brief does not give is an ``assumption:`` with the reason. ``role`` follows the XLRM
+Sources cite the project's domain brief as ``[brief §N]`` (or a stylized fact as ``[brief SF N]``),
+each label an entry with full citations in ``docs/sources.md``; a value the brief does not give is an
+``assumption:`` with the reason. ``role`` follows the XLRM
 framing: a **lever** is a policy or strategy choice (the state's, the network's, or a scenario's);
 an **uncertainty** is an unknown of the world.
 
@@ -191,7 +192,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "assumption: an RT holds 30-50 households in dense kampung [brief §0, §4.3]", kind="int"),
     _p("ties_within_rt", 3, (0, 20), "ties/worker", "social_graph",
        "ties each worker starts with others in her RT (mean degree about twice this)",
-       "assumption: mean degree ~6-10 [DESIGN §2, brief §4.3]", kind="int"),
+       "assumption: a mean degree of about 6-10 in dense kampung [brief §0, §4.3]", kind="int"),
     _p("ties_adjacent_rt", 1, (0, 10), "ties/worker", "social_graph",
        "ties each worker starts with the neighbouring RT (wide bridges)",
        "[brief §4.3]: wide bridges carry complex contagion (Centola & Macy)", kind="int"),
@@ -316,7 +317,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "assumption, calibrated to slow growth [brief SF9]"),
     _p("dues_weekly", 1000.0, (0.0, 20000.0), "Rp/week", "network",
        "membership dues",
-       "assumption: dues and volunteer time fund the network [DESIGN §2]"),
+       "assumption: dues and volunteer time fund the network, with allied NGOs [brief §0]"),
     _p("selective_incentive_weight", 1.0, (0.0, 5.0), "factor", "network",
        "extra joining propensity of workers served by Pos UKK or a cooperative",
        "[brief §4.4, §4.7, §6]: selective incentives (Olson, Oliver)"),
@@ -337,7 +338,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "assumption: meetings and actions take time from paid work"),
     _p("organizer_consciousness", 0.75, (0.0, 1.0), "0-1", "network",
        "consciousness at which a member acts as an organizer (always seeds collective action)",
-       "assumption: organizers are the most conscious members [DESIGN §3 step 6]"),
+       "assumption: organizers are the most conscious members and seed collective action (ODD §7.7)"),
 
     # --- Principal firms and subcontractors ------------------------------------------------------
     _p("principal_price", 420.0, (250.0, 2000.0), "Rp/piece", "principal",

@@ -49,7 +49,7 @@ def test_a_lever_change_reruns_and_goes_into_the_url(explored) -> None:
     at = explored
     before = at.session_state["run"].result.summary
     at.slider(key=widget_key("framing_intensity")).set_value(0.0)
-    at.form_submit_button[0].click().run()
+    at.button(key="explore.run").click().run()
     assert not at.exception and not at.error
     finished = at.session_state["run"]
     assert dict(finished.config.changes) == {"framing_intensity": 0.0, "n_workers": 200}
@@ -95,7 +95,7 @@ def test_inputs_that_cannot_run_are_explained_and_results_kept(explored) -> None
     at = explored
     shown = metrics(at)
     at.number_input(key=widget_key("n_subcontractors")).set_value(500)
-    at.form_submit_button[0].click().run()
+    at.button(key="explore.run").click().run()
     assert not at.exception
     assert "n_subcontractors" in at.error[0].value and "exceeds n_workers = 200" in at.error[0].value
     assert metrics(at) == shown and at.session_state["run"].config == SMALL_CONFIG
@@ -110,9 +110,54 @@ def test_a_failing_run_shows_its_error_and_keeps_earlier_results(explored, monke
 
     monkeypatch.setattr(dashboard.runs, "run_simulation", crash)
     at.number_input(key="run.seed").set_value(987_654)   # a configuration not in the cache
-    at.form_submit_button[0].click().run()
+    at.button(key="explore.run").click().run()
     assert not at.exception
     assert at.error[0].value.startswith("The run failed: RuntimeError: simulated crash in week 3")
     assert "results below are from the previous run" in at.error[0].value
     assert metrics(at) == shown and at.session_state["run"].config == SMALL_CONFIG
     assert any("results of an earlier configuration" in c.value for c in at.caption)
+
+
+def test_a_changed_run_is_shown_beside_the_unchanged_scenario(open_app) -> None:
+    at = open_app({"tokenism": "0.2", **SMALL}).run()
+    assert not at.exception and not at.error
+    shown = at.session_state["run"].result.summary
+    unchanged = run_simulation({"n_workers": 200}, seed=1, weeks=52).summary   # same scenario, size and seed
+    members = next(m for m in at.metric if m.label == "Network members")
+    change = (shown["membership_rate"] - unchanged["membership_rate"]) * 100
+    assert members.delta == f"{change:+.1f} points"
+    assert any("Faint dotted lines: the scenario as it is" in c.value for c in at.caption)
+    assert len(at.get("vega_lite_chart")) == 8
+
+
+def test_one_click_checks_the_change_against_the_spread_of_seeds(open_app) -> None:
+    from experiments.compare import compare_scenarios
+    from experiments.scenarios import load_scenario
+
+    at = open_app({"tokenism": "0.2", **SMALL}).run()
+    at.number_input(key="explore.noise_seeds").set_value(3)
+    at.button(key="explore.noise_run").click().run()
+    assert not at.exception and not at.error
+    lines = next(m.value for m in at.markdown if m.value.startswith("- **Piece rate**"))
+    assert lines.count("spread of seeds") == 5
+    # the page's numbers are compare_scenarios' paired differences, not a second routine
+    base = load_scenario("status_quo").with_overrides({"n_workers": 200})
+    changed = base.with_changes({"tokenism": 0.2})
+    table = compare_scenarios([base, changed], replicates=3, weeks=52, root_seed=1, baseline="status_quo").table
+    row = table[(table["scenario"] == "status_quo + tokenism=0.2") & (table["metric"] == "membership_rate")].iloc[0]
+    assert row["paired"]
+    assert f"{row['diff'] * 100:+.1f} points on average" in lines.split("**Network members**")[1]
+    shown = at.dataframe[0].value
+    assert list(shown["outcome"])[:2] == ["Piece rate paid", "Monthly net earnings ÷ UMP"]
+
+
+def test_results_are_marked_out_of_date_until_run_is_pressed(explored) -> None:
+    at = explored
+    assert at.header[0].value == "Results"
+    at.slider(key=widget_key("framing_intensity")).set_value(0.0).run()
+    assert not at.exception
+    assert at.header[0].value == "Results: out of date"
+    assert any("framing_intensity 0.7 → 0.0" in w.value for w in at.warning)
+    assert at.session_state["run"].config == SMALL_CONFIG       # nothing ran
+    at.button(key="explore.run").click().run()
+    assert at.header[0].value == "Results" and not at.warning

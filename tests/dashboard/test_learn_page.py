@@ -33,3 +33,16 @@ def test_an_unexpected_failure_is_a_message_not_a_traceback(explored, monkeypatc
     at = explored.switch_page("learn.py").run()
     assert not at.exception
     assert at.error[0].value.startswith("Something went wrong on this page (ValueError: a figure could not be drawn)")
+
+
+def test_learn_has_a_glossary_and_the_reference_list(explored) -> None:
+    at = explored.switch_page("learn.py").run()
+    assert [h.value for h in at.header][-2:] == ["7. Sources", "8. Glossary"]
+    glossary = at.table[-1].value
+    for term in ("UMP", "Pos UKK", "JPRJ", "RT", "Tokenism", "Framing", "Rowlands's powers", "The Power Cube"):
+        assert term in glossary.index
+    assert "Upah Minimum Provinsi" in glossary.loc["UMP", "meaning"]
+    at.text_input(key="learn.source").input("§2.14").run()
+    assert not at.exception
+    assert any("rejected in full on 31 Jan 2023" in m.value for m in at.markdown)
+    assert any(c.value == "docs/sources.md#brief-2.14" for c in at.caption)

@@ -89,7 +89,13 @@ def test_out_of_range_run_settings() -> None:
 def test_labels_and_help_come_from_the_registry() -> None:
     for entry in registry.PARAMETERS:
         label, help_text = parameter_label(entry), parameter_help(entry)
-        assert entry.source in help_text and entry.describe_bounds() in help_text
+        assert entry.source in help_text and "docs/sources.md" in help_text
         assert not entry.unit or entry.unit.lower() in label.lower()
+        # the unit is written once, in the label: not again after the range or the default
+        accepted = help_text.split("Accepted: ")[1].split("\n")[0]
+        assert not entry.unit or entry.unit not in accepted, (entry.name, accepted)
+    assert "Accepted: 0 to 1; default 0.7." in parameter_help(registry.get("framing_intensity"))
+    assert "Accepted: 10 to 70; default 48." in parameter_help(registry.get("hours_available_mean"))
+    assert "§3.4a Tokenistic participation" in parameter_help(registry.get("tokenism"))
     assert parameter_label(registry.get("n_workers")) == "Number of workers"
     assert parameter_label(registry.get("tokenism")) == "Tokenism (share)"

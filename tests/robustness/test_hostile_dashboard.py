@@ -62,7 +62,7 @@ def test_widgets_cannot_carry_values_outside_the_registry_bounds() -> None:
     at.number_input(key=widget_key("n_workers")).set_value(-3)
     at.number_input(key="run.weeks").set_value(0)
     at.number_input(key="run.seed").set_value(-1)
-    at.form_submit_button[0].click().run()
+    at.button(key="explore.run").click().run()
     _no_traceback(at)
     config = at.session_state["run"].config
     values = dict(config.changes)
