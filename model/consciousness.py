@@ -84,7 +84,7 @@ def update_membership(workers: WorkerColumns, counts: MembershipCounts, service_
         p_join = 1.0 - (1.0 - np.minimum(p_join, 1.0)) * (1.0 - recruited)
         members = np.flatnonzero(w.member)  # leaving concerns members only
         burden = np.minimum(1.0, p["dues_weekly"] / np.maximum(w.net[members], p["dues_weekly"] + 1e-9))
-        p_leave = p["leave_rate"] * (1.0 - c[members]) * (1.0 + burden)
+        p_leave = p["leave_rate"] * (1.0 - c[members]) * (1.0 + burden) + p["member_turnover"]
         draw = rng.random(w.n)
         joins = ~w.member & (draw < p_join)
         leaves = members[draw[members] < p_leave]

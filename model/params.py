@@ -312,6 +312,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("join_rate", 0.01, (0.0, 0.2), "1/week", "home_worker",
        "weekly joining probability of a fully conscious worker whose neighbours are all members",
        "assumption, calibrated to slow growth [brief SF9]"),
+    _p("member_turnover", 0.0, (0.0, 0.05), "1/week", "home_worker",
+       "weekly probability that a member leaves for reasons unrelated to her consciousness (moving, "
+       "childbirth, illness, leaving home work); 0 in model 0.1",
+       "assumption [brief §2.11, SF9]: membership stays small; a floor under leaving bounds it "
+       "(docs/ODD.md §7.8)", sampled=False, plausible=(0.001, 0.006)),
     _p("leave_rate", 0.006, (0.0, 0.2), "1/week", "home_worker",
        "weekly leaving probability of a member with no consciousness",
        "assumption, calibrated to slow growth [brief SF9]"),
@@ -382,6 +387,21 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("demand_shock_depth", 0.0, (0.0, 1.0), "share", "principal",
        "share of orders lost during the scheduled collapse", "[brief §2.2]", role="lever",
        sampled=False),
+    _p("rate_revision_band", 0.0, (0.0, 0.5), "share", "subcontractor",
+       "a subcontractor revises its nominal offer only when its target is more than this share away "
+       "from it (custom, the cost of changing a rate); 0: every week, as in model 0.1",
+       "[brief SF2, §2.1]: insole rates were Rp300 a pair in 2020 and Rp275-300 in 2023 while the UMP "
+       "rose; band size assumption", sampled=False, plausible=(0.05, 0.3)),
+    _p("replacement_cost_share", 0.0, (0.0, 2.0), "share of price", "subcontractor",
+       "cost per piece of finding, training and waiting for other workers while an organized pool "
+       "refuses work, as a share of the principal's price; 0 in model 0.1",
+       "assumption [brief §4.9: the giver's cost of getting the piece done elsewhere; §4.8]",
+       sampled=False, plausible=(0.05, 0.5)),
+    _p("late_penalty_share", 0.0, (0.0, 1.0), "share of price", "principal",
+       "what principals charge a subcontractor for a piece delivered late or not at all, as a "
+       "share of the price; it caps what a refusal can cost it; 0 in model 0.1",
+       "assumption [brief SF4]: rush orders with fixed deadlines ('24 hours'); size not found",
+       sampled=False, plausible=(0.0, 0.5)),
     _p("rate_adjustment_speed", 0.1, (0.01, 1.0), "1/week", "subcontractor",
        "share of the gap to its target offer a subcontractor closes each week (rates are sticky)",
        "assumption: rates stayed near Rp300 from 2020 to 2023 [brief §2.1]"),
@@ -446,6 +466,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("network_base_capacity", 40.0, (0.0, 2500.0), "organizer-hours/week per 1,000 workers", "network",
        "organizer hours from allied NGOs and staff, before members' volunteering",
        "assumption: TURC supports the Jakarta groups [brief §0]", role="lever"),
+    _p("volunteer_free_riding", 0.0, (0.0, 1.0), "0-1", "network",
+       "how far each member's volunteering falls as the network grows: hours per member x (1 - this "
+       "x membership share); 0 in model 0.1", "[brief §4.7]: Olson's free riding in large groups; "
+       "size assumption", sampled=False, plausible=(0.3, 1.0)),
     _p("volunteer_hours_per_member", 0.4, (0.0, 10.0), "hours/week", "network",
        "organizer hours each member volunteers",
        "assumption, calibrated so membership grows slowly [brief SF9]; 0.25 makes it shrink, 0.5 "

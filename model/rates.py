@@ -135,13 +135,28 @@ def bargaining_power(workers: WorkerColumns, subcontractors: SubcontractorColumn
     return np.clip(beta0 + strength * (np.maximum(patience, beta0) - beta0), 0.0, 1.0)
 
 
+def _rate_elsewhere(subs: SubcontractorColumns, policy: Policy) -> NDArray[np.float64]:
+    """The unorganized market rate, raised toward the floor as far as the law reaches other
+    suppliers (legal backing), Rp/piece."""
+    return subs.target + policy.legal_backing * np.maximum(policy.floor - subs.target, 0.0)
+
+
 def alternative_cost(subcontractors: SubcontractorColumns, policy: Policy) -> NDArray[np.float64]:
-    """What a piece would cost each subcontractor elsewhere, Rp/piece: its unorganized market
-    rate, raised toward the floor as far as the law reaches other suppliers (legal backing), plus
+    """What a piece would cost each subcontractor elsewhere, Rp/piece: the rate elsewhere plus
     its relocation cost; never more than its price [brief §4.9]."""
     subs = subcontractors
-    elsewhere = subs.target + policy.legal_backing * np.maximum(policy.floor - subs.target, 0.0)
-    return np.minimum(subs.price, elsewhere + subs.relocation_cost)
+    return np.minimum(subs.price, _rate_elsewhere(subs, policy) + subs.relocation_cost)
+
+
+def refusal_cost(subcontractors: SubcontractorColumns, policy: Policy, params: Mapping[str, Any]) -> NDArray[np.float64]:
+    """What a piece costs each subcontractor while an organized pool refuses it (its
+    alternative cost in collective talks, ``c_alt`` of the Nash rate [brief §4.9]), Rp/piece:
+    getting it made elsewhere (the rate elsewhere, relocation, and ``replacement_cost_share`` of
+    the price for finding, training and waiting for other workers), but never more than failing
+    to deliver (the price forgone plus principals' ``late_penalty_share`` of it)."""
+    subs, p = subcontractors, params
+    elsewhere = _rate_elsewhere(subs, policy) + subs.relocation_cost + p["replacement_cost_share"] * subs.price
+    return np.minimum(subs.price * (1.0 + p["late_penalty_share"]), elsewhere)
 
 
 def set_rates(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools: Pools, policy: Policy,
@@ -161,11 +176,13 @@ def set_rates(workers: WorkerColumns, subcontractors: SubcontractorColumns, pool
     if week == 0:  # the first offers are the targets; from then on offers are sticky
         subs.offer[:] = subs.target
     else:
-        subs.offer += p["rate_adjustment_speed"] * (subs.target - subs.offer)
+        gap = subs.target - subs.offer
+        revised = np.abs(gap) > p["rate_revision_band"] * subs.offer
+        subs.offer += p["rate_adjustment_speed"] * gap * revised
     subs.beta[:] = bargaining_power(w, subs, pools, policy, network.alliance, p, week)
     floor = policy.floor
     c_alt = alternative_cost(subs, policy)
-    _negotiate(w, subs, pools, policy, network, c_alt, p, week, rng, log)
+    _negotiate(w, subs, pools, policy, network, p, week, rng, log)
 
     paid = subs.offer.copy()
     agreed = subs.has_agreement(week)
@@ -192,15 +209,14 @@ def set_rates(workers: WorkerColumns, subcontractors: SubcontractorColumns, pool
 
 
 def _negotiate(w: WorkerColumns, subs: SubcontractorColumns, pools: Pools, policy: Policy, network: Bargaining,
-               c_alt: NDArray[np.float64], p: Mapping[str, Any], week: int, rng: np.random.Generator,
-               log: WeekLog) -> None:
+               p: Mapping[str, Any], week: int, rng: np.random.Generator, log: WeekLog) -> None:
     """Put collective demands to the densest organized pools the network has slots for.
 
     A subcontractor answers a demand by moving work away (retaliation, [brief SF11]) with
     probability ``retaliation * (1 - legal_backing) * hidden_power_factor * price / (price +
     relocation_cost)`` (cheaper exit, more retaliation): it moves ``retaliation_shift`` of its
     orders and the network waits ``renegotiation_wait`` weeks. Otherwise they bargain: the rate is
-    ``nash_piece_rate(d_w, c_alt, beta)`` with ``d_w`` the better of the members' capacity-weighted
+    ``nash_piece_rate(d_w, refusal_cost, beta)`` with ``d_w`` the better of the members' capacity-weighted
     mean reservation rate during talks (a cooperative raises it) and the individual offer (open to
     them while talks last); an agreement is signed if it beats the offer and lasts
     ``agreement_weeks``. Members of pools that sign gain consciousness (a win).
@@ -233,7 +249,7 @@ def _negotiate(w: WorkerColumns, subs: SubcontractorColumns, pools: Pools, polic
     mean_reservation = (pools.sums @ (weight * reservation))[chosen]
     mean_reservation = np.divide(mean_reservation, total, out=np.zeros(chosen.size), where=total > 0)
     d_w = np.maximum(mean_reservation, subs.offer[chosen])
-    rate = nash_piece_rate(d_w, c_alt[chosen], subs.beta[chosen])
+    rate = nash_piece_rate(d_w, refusal_cost(subs, policy, p)[chosen], subs.beta[chosen])
     better = rate > subs.offer[chosen]
     signed = chosen[better]
     subs.agreement_rate[signed] = rate[better]

@@ -82,9 +82,12 @@ class AdvocacyNetwork(mesa.Agent):
 
     def capacity(self, members: float) -> float:
         """Organizer-hours this week: ``(base per 1,000 workers * thousands + volunteer_hours *
-        members) * (1 + alliance_pressure * alliance)`` (allies lend staff and reach)."""
+        members * (1 - volunteer_free_riding * membership share)) * (1 + alliance_pressure *
+        alliance)`` (allies lend staff and reach; members volunteer less as the group grows)."""
         p = self.params
-        base = self.levers["network_base_capacity"] * self.thousands + p["volunteer_hours_per_member"] * members
+        volunteering = 1.0 - p["volunteer_free_riding"] * (members / self.n_workers)
+        base = (self.levers["network_base_capacity"] * self.thousands
+                + p["volunteer_hours_per_member"] * members * volunteering)
         return base * (1.0 + p["alliance_pressure"] * self.alliance)
 
     def step(self, workers: WorkerColumns, member_exposure: NDArray[np.float64], policy: Policy, state: State,

@@ -82,7 +82,7 @@ def test_folder_holding_a_different_sweep_is_refused_with_what_to_do(cli, tmp_pa
     run = tmp_path / "run"
     assert cli("run", "--scenario", "c177", "--set", "n_workers=60", "--weeks", 3, "--out", run, "--quiet")[0] == 0
     line = _one_line_error(*cli("sweep", tiny_spec, "--out", run, "--quiet")[::2])
-    assert line.endswith(f"{run} holds a single run ('c177'); choose another output folder")
+    assert line.endswith(f"{run} holds a single run ('c177 + n_workers=60'); choose another output folder")
     (tmp_path / "stuff").mkdir()
     (tmp_path / "stuff" / "notes.txt").write_text("mine")
     line = _one_line_error(*cli("sweep", tiny_spec, "--out", tmp_path / "stuff", "--quiet")[::2])
@@ -99,7 +99,7 @@ def test_a_finished_run_is_not_overwritten_by_a_different_one(cli, tmp_path):
                   ("--scenario", "c177", "--set", "n_workers=61", "--weeks", 4),
                   ("--scenario", "c177", "--set", "n_workers=60", "--weeks", 4, "--seed", 2)):
         line = _one_line_error(*cli("run", *other, "--out", out)[::2])
-        assert f"{out} holds a different run ('c177', seed 1, 4 weeks)" in line and "delete it" in line
+        assert f"{out} holds a different run ('c177 + n_workers=60', seed 1, 4 weeks)" in line and "delete it" in line
     assert (out / "timeseries.parquet").read_bytes() == kept
     assert cli(*first)[0] == 0  # the same run again may replace itself
     assert cli("run", "--scenario", out / "scenario.toml", "--out", out)[0] == 0

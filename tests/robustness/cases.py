@@ -239,7 +239,7 @@ SWEEPS: tuple[Case, ...] = (
     _w("spec-grid-inf", "[grid] principal_price = [inf]", "'principal_price' = inf is not finite", HEAD + "[grid]\nprincipal_price = [inf]\n"),
     _w("spec-grid-duplicate", "[grid] tokenism = [0.1, 0.1]", "grid 'tokenism' lists a value twice", HEAD + "[grid]\ntokenism = [0.1, 0.1]\n"),
     _w("spec-grid-mixed", "[grid] tokenism = [0.1, \"a\"]", "'tokenism' = 'a' is not a number", HEAD + '[grid]\ntokenism = [0.1, "a"]\n'),
-    _w("spec-grid-unknown", "[grid] tokensm = [0.1]", "unknown parameter 'tokensm'; did you mean tokenism?", HEAD + "[grid]\ntokensm = [0.1]\n"),
+    _w("spec-grid-unknown", "[grid] tokensm = [0.1]", "unknown parameter 'tokensm'; did you mean tokenism, channel_tokenism?", HEAD + "[grid]\ntokensm = [0.1]\n"),
     _w("spec-grid-negative-size", "[grid] n_workers = [-10, 20]", "'n_workers' = -10 is out of bounds", "[sweep]\nweeks = 2\n[grid]\nn_workers = [-10, 20]\n"),
     _w("spec-grid-zero-subcontractors", "[grid] n_subcontractors = [0, 1]", "'n_subcontractors' = 0 is out of bounds", HEAD + "[grid]\nn_subcontractors = [0, 1]\n"),
     _w("spec-grid-crossed-sizes", "[grid] n_subcontractors = [1, 25] with 20 workers", "design point 1: parameter 'n_subcontractors' = 25 exceeds n_workers = 20", HEAD + "[grid]\nn_subcontractors = [1, 25]\n"),

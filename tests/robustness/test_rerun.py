@@ -61,7 +61,7 @@ def test_a_changed_number_is_shown_with_its_metric_and_week(cli, folders, tmp_pa
     code, out, _ = cli("rerun", folder, "--quiet")
     assert code == 1
     assert out.splitlines()[0].startswith("DIFFERENT: 1 of 1 run(s)")
-    assert "c177-seed12: first difference at week 41, coverage_rate: stored" in out
+    assert "c177 + n_workers=300-seed12: first difference at week 41, coverage_rate: stored" in out  # named for its --set
     assert "value(s) of this run differ" not in out  # exactly one value
 
 
