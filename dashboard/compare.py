@@ -21,6 +21,7 @@ from experiments.executors import Execution
 from experiments.records import OUTCOME_NAMES
 from experiments.scenarios import available, changes_after_end, load_scenario
 from model import params as registry
+from model.calendar import DEFAULT_WEEKS
 
 DEFAULT_SCENARIOS = ("status_quo", "no_network")
 DEFAULT_METRICS = ("piece_rate_mean", "earnings_to_ump", "membership_rate", "coverage_rate")
@@ -70,7 +71,7 @@ def settings_form() -> tuple[CompareSettings, int] | None:
             "Replicates per scenario", min_value=1, max_value=MAX_REPLICATES, value=3, key="compare.replicates",
             help="Runs of each scenario with different seeds. Replicate r uses the same seed in every scenario, "
                  "so differences are paired. At least 2 give confidence intervals.")
-        weeks = cols[2].number_input("Weeks", min_value=1, max_value=MAX_WEEKS, value=520, step=52,
+        weeks = cols[2].number_input("Weeks", min_value=1, max_value=MAX_WEEKS, value=DEFAULT_WEEKS, step=52,
                                      key="compare.weeks")
         root_seed = cols[3].number_input("Root seed", min_value=0, value=1, key="compare.seed",
                                          help="Replicate seeds are derived from it (experiments/seeds.py).")

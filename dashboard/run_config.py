@@ -23,6 +23,7 @@ from experiments.scenarios import (
     scenario_from_dict,
 )
 from model import params as registry
+from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError
 
 #: Query parameters that are not model parameters.
@@ -48,7 +49,6 @@ MAX_SEED = min(registry.MAX_SEED, BROWSER_MAX_EXACT_INTEGER)
 MAX_WORKER_WEEKS = 100_000_000
 DEFAULT_SCENARIO = "status_quo"
 DEFAULT_SEED = 1
-DEFAULT_WEEKS = 520
 #: Added to the scenario's name in a downloaded file that changes it.
 CUSTOM_SUFFIX = "_custom"
 

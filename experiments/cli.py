@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from experiments.provenance import REPO_ROOT
+from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanError, RumahanInputError
 from model.params import MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
 
@@ -397,7 +398,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.scenarios:
         started = time.perf_counter()
         plan = comparison_plan(
-            args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or 520,
+            args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or DEFAULT_WEEKS,
             root_seed=1 if args.seed is None else args.seed,
             baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=parse_sets(args.set),
         )
@@ -447,7 +448,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     ranges = parse_ranges(args.range)
     args.span = args.span or "plausible"
     plan, problem, sample = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario,
-                                             parse_sets(args.set), args.replicates or 1, args.weeks or 520, seed,
+                                             parse_sets(args.set), args.replicates or 1, args.weeks or DEFAULT_WEEKS, seed,
                                              args.levels, args.timeseries, outcomes, args.span, ranges)
     _announce(f"{args.method}: {problem['num_vars']} uncertainties over their {_span_words(args.span, ranges)}, "
               f"{plan.points} points x {plan.replicates} replicate(s) = {len(plan.tasks)} runs of {plan.weeks} "
@@ -489,7 +490,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     else:
         data = robustness_spec(
             scenarios=args.scenarios or DEFAULT_POLICIES, states=args.states, parameters=args.parameters,
-            outcomes=args.outcomes, replicates=args.replicates or 1, weeks=args.weeks or 520,
+            outcomes=args.outcomes, replicates=args.replicates or 1, weeks=args.weeks or DEFAULT_WEEKS,
             seed=1 if args.seed is None else args.seed, overrides=parse_sets(args.set), timeseries=args.timeseries,
             span=args.span, ranges=parse_ranges(args.range),
         )
@@ -696,7 +697,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="the ten pinned scenarios x a few replicates: table and figures")
     p.add_argument("--out", default=str(DEMO_OUT), metavar="DIR", help="output folder (default %(default)s)")
     p.add_argument("--replicates", type=int, default=DEMO_REPLICATES, help="replicates (default %(default)s)")
-    p.add_argument("--weeks", type=int, default=520, help="weeks per run (default %(default)s)")
+    p.add_argument("--weeks", type=int, default=DEFAULT_WEEKS, help="weeks per run (default %(default)s)")
     p.add_argument("--seed", type=int, default=1, help="root seed (default %(default)s)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter for every run")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -31,6 +31,7 @@ from experiments.executors import Execution
 from experiments.plan import Plan, build_plan
 from experiments.records import OUTCOME_NAMES, unknown_outcomes
 from experiments.scenarios import Scenario, ScenarioError, load_scenario
+from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
@@ -71,7 +72,7 @@ def as_scenario(item: str | Path | Scenario) -> Scenario:
 def compare_scenarios(
     scenarios: Iterable[str | Path | Scenario],
     replicates: int = 5,
-    weeks: int = 520,
+    weeks: int = DEFAULT_WEEKS,
     root_seed: int = 1,
     baseline: str = "status_quo",
     overrides: Mapping[str, Any] | None = None,

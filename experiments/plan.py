@@ -20,6 +20,7 @@ from experiments.scenarios import WEEK_PARAMETERS, Scenario, ScenarioError, warn
 from experiments.seeds import check_seed, replicate_seeds
 from experiments.tasks import RunTask
 from model import params as registry
+from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError
 
 
@@ -151,7 +152,7 @@ def build_plan(
     design: pd.DataFrame | None = None,
     overrides: Mapping[str, Any] | None = None,
     replicates: int = 1,
-    weeks: int = 520,
+    weeks: int = DEFAULT_WEEKS,
     root_seed: int = 1,
     keep_timeseries: bool = True,
     settings: Mapping[str, Any] | None = None,

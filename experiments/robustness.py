@@ -26,6 +26,7 @@ from experiments.batch import run_batch
 from experiments.executors import Execution
 from experiments.spec import SweepSpec, outcome_directions
 from model import params as registry
+from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
@@ -94,7 +95,7 @@ def robustness_summary(regret: pd.DataFrame) -> pd.DataFrame:
 
 def robustness_spec(
     scenarios=DEFAULT_POLICIES, states: int = 20, parameters=None, outcomes=None, replicates: int = 1,
-    weeks: int = 520, seed: int = 1, overrides=None, timeseries: bool = False, span: str = "plausible",
+    weeks: int = DEFAULT_WEEKS, seed: int = 1, overrides=None, timeseries: bool = False, span: str = "plausible",
     ranges=None,
 ) -> dict:
     """A sweep spec (as parsed TOML) for a robustness analysis: ``scenarios`` x ``states`` points

@@ -20,14 +20,13 @@ from experiments.provenance import model_fingerprint
 from experiments.scenarios import warn_if_schedule_after_end
 from experiments.seeds import check_seed
 from model import PuttingOutModel
-from model.calendar import WEEKS_PER_YEAR
+from model.calendar import DEFAULT_WEEKS, WEEKS_PER_YEAR
 from model.errors import RumahanInputError
 from model.metrics import METRIC_NAMES
 from model.params import estimate_memory
 
 MODEL_FINGERPRINT = model_fingerprint()  # of the model code this process has just imported
 
-DEFAULT_WEEKS = 520
 
 
 @dataclass

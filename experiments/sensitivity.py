@@ -34,6 +34,7 @@ from experiments.records import unknown_outcomes
 from experiments.scenarios import Scenario
 from experiments.seeds import design_rng
 from model import params as registry
+from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
@@ -114,7 +115,7 @@ def sensitivity_plan(
     scenario: str | Path | Scenario = "status_quo",
     overrides: dict[str, Any] | None = None,
     replicates: int = 1,
-    weeks: int = 520,
+    weeks: int = DEFAULT_WEEKS,
     root_seed: int = 1,
     levels: int = 4,
     keep_timeseries: bool = False,
@@ -189,7 +190,7 @@ def run_sensitivity(
     scenario: str | Path | Scenario = "status_quo",
     overrides: dict[str, Any] | None = None,
     replicates: int = 1,
-    weeks: int = 520,
+    weeks: int = DEFAULT_WEEKS,
     root_seed: int = 1,
     levels: int = 4,
     keep_timeseries: bool = False,

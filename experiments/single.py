@@ -17,10 +17,10 @@ from experiments import storage
 from experiments.plan import scenario_record
 from experiments.provenance import environment, now
 from experiments.records import SERIES_TYPES, events_frame
-from experiments.runner import DEFAULT_WEEKS, RunResult, run_simulation
+from experiments.runner import RunResult, run_simulation
 from experiments.scenarios import Scenario
 from model import params as registry
-from model.calendar import WEEKS_PER_YEAR
+from model.calendar import DEFAULT_WEEKS, WEEKS_PER_YEAR
 from model.metrics import METRIC_NAMES, OUTPUT_BY_NAME
 
 DEFAULT_SEED = 1

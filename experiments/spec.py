@@ -45,6 +45,7 @@ from experiments.plan import Plan, build_plan, check_batch_size
 from experiments.records import unknown_outcomes
 from experiments.scenarios import Scenario, ScenarioError, load_scenario, read_toml_file
 from model import params as registry
+from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
@@ -64,7 +65,7 @@ class SweepSpec:
     name: str
     scenarios: list[Scenario]
     replicates: int = 1
-    weeks: int = 520
+    weeks: int = DEFAULT_WEEKS
     seed: int = 1
     timeseries: bool = True
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -156,7 +157,7 @@ def spec_from_dict(data: Mapping[str, Any], path: Path | None = None, where: str
         description=str(head.get("description", "")).strip(),
         scenarios=scenarios,
         replicates=_whole(head.get("replicates", 1), "replicates", where, 1),
-        weeks=_whole(head.get("weeks", 520), "weeks", where, 1),
+        weeks=_whole(head.get("weeks", DEFAULT_WEEKS), "weeks", where, 1),
         seed=_whole(head.get("seed", 1), "seed", where, 0),
         timeseries=timeseries,
         parameters=parameters,
