@@ -144,13 +144,14 @@ def test_newcomer_walkthrough(page: Page, streamlit_url: str, sweep_folder: Path
     full_screenshot(page, screenshots / "learn.png")
 
 
-def _lab_screenshot(page: Page, path: Path, width: int) -> None:
-    """A full-page screenshot of the lab at ``width`` pixels."""
+def screenshot_at(page: Page, path: Path, width: int, settle_ms: int = 800) -> None:
+    """A full-page screenshot at ``width`` px: the viewport grown to the content first (Streamlit
+    scrolls inside its own container), then ``settle_ms`` for charts to redraw."""
     page.set_viewport_size({"width": width, "height": 1000})
     page.wait_for_timeout(500)
     height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
     page.set_viewport_size({"width": width, "height": int(height) + 80})
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(settle_ms)
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": 1400, "height": 1000})
 
@@ -174,7 +175,7 @@ def test_collective_action_lab(page: Page, streamlit_url: str, screenshots: Path
     query = parse_qs(urlparse(page.url).query)
     assert query["lab.rule"] == ["ladder"] and query["lab.graph"] == ["complete"]
     no_exception(page)
-    _lab_screenshot(page, screenshots / "lab_ladder_1280.png", 1280)
+    screenshot_at(page, screenshots / "lab_ladder_1280.png", 1280, settle_ms=1500)
 
     # 2. Person 1 now waits for 2 others: only the instigator (person 0) acts.
     person = page.get_by_role("spinbutton", name="Person")
@@ -198,8 +199,8 @@ def test_collective_action_lab(page: Page, streamlit_url: str, screenshots: Path
     wait_for_app_run(page, timeout=120_000)
     expect(page.get_by_text("Watts's cascade window (shaded) runs 1.05 to 5.75")).to_be_visible()
     no_exception(page)
-    _lab_screenshot(page, screenshots / "lab_watts_1280.png", 1280)
-    _lab_screenshot(page, screenshots / "lab_watts_1920.png", 1920)
+    screenshot_at(page, screenshots / "lab_watts_1280.png", 1280, settle_ms=1500)
+    screenshot_at(page, screenshots / "lab_watts_1920.png", 1920, settle_ms=1500)
 
     # 4. The kampung graph of exercise 4 (2,000 people, thresholds moved by grievance and risk).
     page.get_by_role("button", name="Set up").nth(3).click()
@@ -207,4 +208,4 @@ def test_collective_action_lab(page: Page, streamlit_url: str, screenshots: Path
     expect(page.get_by_text("of 2,000 take part")).to_be_visible()
     expect(page.get_by_text("Grievance lowers every threshold by 0.075; retaliation risk raises it by 0.300")).to_be_visible()
     no_exception(page)
-    _lab_screenshot(page, screenshots / "lab_kampung_1280.png", 1280)
+    screenshot_at(page, screenshots / "lab_kampung_1280.png", 1280, settle_ms=1500)

@@ -10,23 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 # `python -m pytest` puts the repository on the path
-from tests.dashboard.test_browser import no_exception, wait_for_app_run
+from tests.dashboard.test_browser import no_exception, screenshot_at, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (1280, 1920)
-
-
-def screenshot_at(page: Page, path: Path, width: int) -> None:
-    """A full-page screenshot at ``width`` px: the viewport grown to the content first (Streamlit
-    scrolls inside its own container)."""
-    page.set_viewport_size({"width": width, "height": 1000})
-    page.wait_for_timeout(500)
-    height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
-    page.set_viewport_size({"width": width, "height": int(height) + 80})
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def test_explore_effect_against_noise_and_the_out_of_date_mark(page: Page, streamlit_url: str,
