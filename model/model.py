@@ -101,6 +101,8 @@ class PuttingOutModel(mesa.Model):
     Args:
         seed: root seed (int). ``None`` draws fresh entropy, recorded as ``model.seed`` so the
             run can be repeated.
+        rng: the same root seed under the name Mesa 3.5 uses (``mesa.batch_run`` and other
+            Mesa tools may pass it); give ``seed`` or ``rng``, not two different ones.
         schedule: policy changes at given weeks, as ``(week, {parameter: value})`` pairs; the
             parameters must be levers of the registry (``model.params``).
         **params: any parameter of ``model.params.PARAMETERS`` (units, bounds and sources
@@ -134,7 +136,9 @@ class PuttingOutModel(mesa.Model):
         Phase("observe", compute_metrics, ("metrics",)),
     )
 
-    def __init__(self, seed: int | None = None, schedule: Schedule | None = None, **params: Any) -> None:
+    def __init__(self, seed: int | None = None, schedule: Schedule | None = None, *, rng: int | None = None,
+                 **params: Any) -> None:
+        seed = _one_root_seed(seed, rng)
         self.params: Mapping[str, Any] = MappingProxyType(registry.validate(params))
         root = np.random.SeedSequence(None if seed is None else registry.check_seed(seed, largest=None))
         self.seed: int = int(root.entropy)  # type: ignore[arg-type]
@@ -302,6 +306,20 @@ class PuttingOutModel(mesa.Model):
         ids = getattr(mesa.Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
+
+
+def _one_root_seed(seed: int | None, rng: int | None) -> int | None:
+    """The run's root seed from ``seed=`` or Mesa's ``rng=``: a whole number (a numpy Generator
+    cannot be recorded, so it is refused)."""
+    if rng is None:
+        return seed
+    if isinstance(rng, np.random.Generator):
+        raise registry.ParameterError(
+            "rng = a numpy Generator cannot be recorded for a rerun; give a whole-number seed (seed= or rng=)"
+        )
+    if seed is not None and seed != rng:
+        raise registry.ParameterError(f"seed = {seed!r} and rng = {rng!r} differ; give one root seed")
+    return rng
 
 
 def check_schedule(schedule: Schedule | None) -> dict[int, list[tuple[str, Any]]]:

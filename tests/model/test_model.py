@@ -220,3 +220,19 @@ def test_week_zero_reports_a_full_week_of_work(baseline_run):
     first = timeseries(baseline_run).iloc[0]
     assert first["pieces_produced"] > 0 and first["piece_rate_mean"] > 0
     assert first["participation_rate"] == 0 and first["agreements_active"] == 0
+
+
+def test_mesa_rng_keyword_is_the_root_seed_and_batch_run_works() -> None:
+
+    a, b = PuttingOutModel(seed=5, n_workers=100), PuttingOutModel(rng=5, n_workers=100)
+    a.run_weeks(3)
+    b.run_weeks(3)
+    assert b.seed == 5 and a.datacollector.get_model_vars_dataframe().equals(b.datacollector.get_model_vars_dataframe())
+    with pytest.raises(ValueError, match="seed = 1 and rng = 2 differ"):
+        PuttingOutModel(seed=1, rng=2, n_workers=100)
+    with pytest.raises(ValueError, match="numpy Generator"):
+        PuttingOutModel(rng=np.random.default_rng(1), n_workers=100)
+    rows = pd.DataFrame(mesa.batch_run(PuttingOutModel, parameters={"n_workers": 100, "tokenism": [0.2, 0.8], "seed": 3},
+                                       iterations=1, max_steps=4, number_processes=1, data_collection_period=-1,
+                                       display_progress=False))
+    assert len(rows) == 2 and set(rows["tokenism"]) == {0.2, 0.8} and (rows["Step"] == 4).all()
