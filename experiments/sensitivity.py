@@ -85,6 +85,29 @@ def problem_for(
     return {"num_vars": len(names), "names": names, "bounds": [list(b) for b in bounds], "span": span}
 
 
+def problem_spec(
+    parameters: Sequence[str] | None = None,
+    outputs: Sequence[str] = ("earnings_to_ump", "membership_rate"),
+    span: str = "plausible",
+    ranges: Mapping[str, Sequence[float]] | None = None,
+) -> Any:
+    """A SALib ``ProblemSpec`` over ``parameters`` (default: every sampled uncertainty), with the
+    registry's ranges as in ``problem_for`` and ``outputs`` (metric names) as its outputs: the one
+    call that connects SALib's own workflow (``.sample_*().evaluate(...).analyze_*()``) to Rumahan.
+
+    >>> spec = problem_spec(["relocation_cost", "threshold_mean"])
+    >>> spec["names"], spec["outputs"]
+    (['relocation_cost', 'threshold_mean'], ['earnings_to_ump', 'membership_rate'])
+    """
+    from SALib import ProblemSpec
+
+    unknown = [o for o in outputs if o not in OUTPUT_BY_NAME]
+    if unknown:
+        raise registry.ParameterError(f"unknown outcome(s) {', '.join(unknown)}; see model.metrics.OUTPUTS")
+    problem = problem_for(parameters, span, ranges)
+    return ProblemSpec({"names": problem["names"], "bounds": problem["bounds"], "outputs": list(outputs)})
+
+
 def draw_sample(method: str, problem: dict[str, Any], samples: int, root_seed: int, levels: int = 4) -> np.ndarray:
     """SALib's sample for ``method`` (one row per model evaluation)."""
     samples = check_count(samples, "samples")

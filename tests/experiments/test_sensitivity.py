@@ -1,0 +1,13 @@
+
+
+def test_a_salib_problem_spec_from_the_registry_in_one_call() -> None:
+    import numpy as np
+
+    from experiments.sensitivity import problem_spec
+    from model import params as registry
+
+    spec = problem_spec(["relocation_cost", "threshold_mean"], outputs=["earnings_to_ump"])
+    assert spec["names"] == ["relocation_cost", "threshold_mean"] and spec["outputs"] == ["earnings_to_ump"]
+    assert spec["bounds"] == [list(registry.get(n).sample_range) for n in spec["names"]]
+    sample = spec.sample_latin(8, seed=1).samples
+    assert sample.shape == (8, 2) and np.all(sample >= np.array(spec["bounds"])[:, 0])
