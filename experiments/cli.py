@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from experiments.provenance import REPO_ROOT
 from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanError, RumahanInputError
-from model.params import MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
+from model.params import CHANNELS, MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
 
 if TYPE_CHECKING:
     from experiments.executors import Execution, Progress
@@ -508,6 +508,29 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ablate(args: argparse.Namespace) -> int:
+    from experiments.ablation import ablation_plan, check_outcomes, format_ablation, run_ablation_plan
+
+    metrics = check_outcomes(args.metrics)  # before any run
+    plan = ablation_plan(args.scenario, args.against, args.channels, replicates=args.replicates,
+                         weeks=args.weeks or 520, root_seed=1 if args.seed is None else args.seed,
+                         overrides=parse_sets(args.set))
+    scenario, against, channels = (plan.settings[k] for k in ("scenario", "against", "channels"))
+    _announce(f"ablation: {scenario} vs {against}, {len(channels)} channel(s) off in turn: 2 scenarios x "
+              f"(1 + {len(channels)}) x {plan.replicates} replicates = {len(plan.tasks)} runs of {plan.weeks} weeks",
+              plan, args.out, args.quiet)
+    started = time.perf_counter()
+    with _execution(args, "ablation") as execution:
+        result = run_ablation_plan(plan, args.out, execution, metrics)
+    print(_finish_line("ablation", result, started))
+    print(f"\nWhat each channel carries of {scenario} − {against} (final-year means; ± the 95% CI half-width over "
+          f"{plan.replicates} paired replicates; * the interval excludes 0; share: carried / the effect with every "
+          "channel on, where that effect's interval excludes 0):\n")
+    print(format_ablation(result.table))
+    print(f"\nTables: {args.out}/ablation.csv, ablation.parquet; figure: {args.out}/figures/ablation.png")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from experiments.compare import comparison_plan, run_comparison
     from experiments.report import format_table, write_comparison
@@ -603,6 +626,28 @@ def sensitivity_epilog() -> str:
     )
 
 
+ABLATE_HELP = f"""\
+Runs --scenario and --against with every channel on, then with each chosen channel switched off in
+both, all with the same replicate seeds (paired). Per outcome and channel (final-year means):
+  effect_all     = mean(Y_scenario - Y_against), every channel on
+  effect_without = the same with the channel off
+  carried        = effect_all - effect_without, 95% CI over the paired replicates
+  share          = carried / effect_all, where effect_all's 95% CI excludes 0
+Writes DIR/runs.parquet, timeseries.parquet, manifest.json (resumable), ablation.parquet,
+ablation.csv and figures/ablation.png.
+
+{textwrap.fill("Channels (docs/ODD.md section 7.10): " + ", ".join(CHANNELS), 100)}
+
+Defaults: every channel, 5 replicates, 520 weeks, seed 1.
+Cost: runs = 2 x (1 + channels) x replicates (all {len(CHANNELS)} channels, 5 replicates: \
+{2 * (1 + len(CHANNELS)) * 5} runs).
+
+Example:
+  rumahan ablate --scenario recommendations --out results/ablation --set n_workers=500 \\
+      --replicates 4 --weeks 260 --jobs 2
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="rumahan", description=__doc__.split("\n\n")[0],
                            formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -694,6 +739,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_executor(p)
     _add_batch_settings(p)
 
+    p = sub.add_parser("ablate", help="switch each causal channel off in turn: how much of an effect each carries",
+                       formatter_class=raw, epilog=ABLATE_HELP)
+    p.add_argument("--scenario", required=True, help="a scenario name (`rumahan scenarios`) or a .toml file")
+    p.add_argument("--against", metavar="NAME",
+                   help="the scenario it is compared with (default: status_quo; no_network for status_quo)")
+    p.add_argument("--channels", nargs="+", metavar="NAME",
+                   help="channels to switch off in turn (default: all; `channel_` may be left off)")
+    p.add_argument("--metrics", nargs="+", metavar="METRIC", help="outcomes to report (default: a key set)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (resumed if it holds this ablation)")
+    _add_executor(p)
+    _add_batch_settings(p, replicates_default=5)
+
     p = sub.add_parser("demo", help="the ten pinned scenarios x a few replicates: table and figures")
     p.add_argument("--out", default=str(DEMO_OUT), metavar="DIR", help="output folder (default %(default)s)")
     p.add_argument("--replicates", type=int, default=DEMO_REPLICATES, help="replicates (default %(default)s)")
@@ -722,7 +779,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "scenarios": cmd_scenarios, "params": cmd_params, "run": cmd_run, "sweep": cmd_sweep,
     "compare": cmd_compare, "sensitivity": cmd_sensitivity, "robustness": cmd_robustness, "demo": cmd_demo,
-    "rerun": cmd_rerun,
+    "rerun": cmd_rerun, "ablate": cmd_ablate,
 }
 
 

@@ -341,3 +341,50 @@ def heatmap(runs: pd.DataFrame, x: str, y: str, metric: str) -> Figure:
     fig.colorbar(image, ax=ax, label=metric_axis(metric))
     ax.set_title(f"{metric_title(metric)}\nmean over replicates", fontsize=9)
     return fig
+
+
+def ablation_bars(table: pd.DataFrame) -> Figure:
+    """Mechanism ablation (``experiments.ablation``): one panel per outcome, a horizontal bar per
+    channel for the part of the scenario's effect (its difference from the comparison scenario) that
+    the channel carries, with its 95% confidence interval; the effect with every channel on is the
+    dashed line, its interval the shaded band. A channel's share of the effect, where that effect's
+    interval excludes 0, follows its name."""
+    outcomes = list(pd.unique(table["outcome"]))
+    channels = list(pd.unique(table["channel"]))
+    fig, axes = _grid(len(outcomes), 2, (6.4, 1.6 + 0.34 * len(channels)))
+    first = table.iloc[0]
+    scenario, against = first["scenario"], first["against"]
+    clear, unclear = "tab:blue", "0.72"
+    for ax, outcome in zip(axes, outcomes, strict=False):
+        rows = table[table["outcome"] == outcome].reset_index(drop=True)
+        y = np.arange(len(rows))[::-1]
+        excludes = ((rows["carried_ci_low"] > 0) | (rows["carried_ci_high"] < 0)).to_numpy()
+        err = np.vstack([rows["carried"] - rows["carried_ci_low"], rows["carried_ci_high"] - rows["carried"]])
+        ax.barh(y, rows["carried"], color=[clear if e else unclear for e in excludes], xerr=np.nan_to_num(err),
+                capsize=2, ecolor="0.2")
+        effect = rows.loc[0, ["effect_all", "effect_all_ci_low", "effect_all_ci_high"]].to_numpy(dtype=float)
+        ax.axvspan(effect[1], effect[2], color="tab:red", alpha=0.12, lw=0, zorder=0)
+        ax.axvline(effect[0], color="tab:red", ls="--", lw=1.2)
+        ax.axvline(0, color="0.2", lw=0.8)
+        labels = [name.removeprefix("channel_") + ("" if np.isnan(share) else f" ({share:.0%})")
+                  for name, share in zip(rows["channel"], rows["share"], strict=True)]
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.set_title(metric_title(outcome, 44), fontsize=9)
+        ax.set_xlabel(f"difference {scenario} − {against} ({OUTPUT_BY_NAME[outcome].unit})", fontsize=8)
+        ax.grid(axis="x", alpha=0.3)
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(color=clear, label="carried by the channel, 95% CI excludes 0"),
+        Patch(color=unclear, label="carried by the channel, 95% CI includes 0"),
+        Line2D([], [], color="0.2", marker="|", ms=8, lw=1, label="95% confidence interval of what it carries"),
+        Line2D([], [], color="tab:red", ls="--", lw=1.2, label="effect with every channel on"),
+        Patch(color="tab:red", alpha=0.12, label="95% CI of the effect with every channel on"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8,
+               title="(n%) after a channel: its share of the effect, where the effect's CI excludes 0",
+               title_fontsize=8)
+    fig.suptitle(f"Mechanism ablation: how much of {scenario} − {against} each causal channel carries\n"
+                 f"(effect with every channel on minus the effect with that channel off in both; final-year "
+                 f"means, paired over {int(first['n'])} replicates)", fontsize=10)
+    return fig

@@ -4,7 +4,7 @@ back (``load_output``) for reports, the CLI and the dashboard.
 Every output folder holds a ``manifest.json`` (``"format": "rumahan-output"``, its ``kind`` and
 what made it). A single run (kind ``run``) holds ``timeseries.parquet`` (week and metrics),
 ``summary.json`` and ``events.parquet``. A batch (``sweep``, ``comparison``, ``sensitivity``,
-``robustness``) holds ``runs.parquet``, ``timeseries.parquet`` (unless the batch kept summaries
+``robustness``, ``ablation``) holds ``runs.parquet``, ``timeseries.parquet`` (unless the batch kept summaries
 only), ``events.parquet``, ``design.parquet`` where it has a design, analysis tables and
 ``figures/``. While a batch runs, each finished run is one file ``parts/<index>.parquet`` (its
 weekly series, with its summary row, events and timing in the file's metadata), written to a
@@ -46,7 +46,7 @@ from model.params import MAX_SEED
 
 FORMAT = "rumahan-output"
 FORMAT_VERSION = 1
-KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison")
+KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison", "ablation")
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
@@ -65,6 +65,7 @@ TABLE_FILES = {
     "sample": "sample.parquet",
     "regret": "regret.parquet",
     "robustness": "robustness.parquet",
+    "ablation": "ablation.parquet",
 }
 TABLE_KEY = b"rumahan.table"
 #: Rows gathered before a row group of the consolidated time series is written (bounds memory).
@@ -355,13 +356,13 @@ class OutputFolder:
 
     Attributes:
         path: the folder.
-        kind: ``'run' | 'sweep' | 'sensitivity' | 'robustness' | 'comparison'``.
+        kind: ``'run' | 'sweep' | 'sensitivity' | 'robustness' | 'comparison' | 'ablation'``.
         manifest: the manifest (what made it: parameters, scenarios, seeds, versions, times).
         runs: one row per run (``experiments.records``), plus ``wall_time_s``; for a folder still
             running, the runs finished so far.
         timeseries: one row per run-week, or ``None`` if the batch kept summaries only.
         tables: analysis tables present: ``events``, ``design``, ``comparison``, ``indices``,
-            ``sample`` (SALib's sample), ``regret``, ``robustness``.
+            ``sample`` (SALib's sample), ``regret``, ``robustness``, ``ablation``.
         figures: PNG files in ``figures/``.
     """
 
