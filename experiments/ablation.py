@@ -45,6 +45,7 @@ from experiments.batch import run_batch
 from experiments.compare import as_scenario, comparison_table, t_half_width
 from experiments.executors import Execution
 from experiments.plan import Plan, build_plan, check_count
+from experiments.plots import ablation_bars, percent
 from experiments.records import OUTCOME_NAMES, unknown_outcomes
 from experiments.report import PRINTED_OUTCOMES, _decimals, _number, save_figure
 from experiments.scenarios import Scenario
@@ -288,8 +289,6 @@ def ablation_table(
 
 def write_ablation(folder: Path, table: pd.DataFrame) -> list[Path]:
     """Write ``ablation.parquet``, ``ablation.csv`` and ``figures/ablation.png`` into ``folder``."""
-    from experiments.plots import ablation_bars
-
     storage.write_table(folder / TABLE_FILE, table, KIND)
     storage.write_csv(folder / CSV_FILE, table)
     return [folder / TABLE_FILE, folder / CSV_FILE,
@@ -323,7 +322,7 @@ def format_ablation(table: pd.DataFrame) -> str:
             without = _with_half(r.effect_without, r.effect_without_ci_low, r.effect_without_ci_high, places)
             carried = _with_half(r.carried, r.carried_ci_low, r.carried_ci_high, places)
             carried += "*" if _excludes_zero(r.carried_ci_low, r.carried_ci_high) else " "
-            share = "-" if np.isnan(r.share) else f"{r.share:.0%}"
+            share = "-" if np.isnan(r.share) else percent(r.share)
             lines.append(f"  {r.channel:{width}s}{without:>20s}{carried:>21s}{share:>8s}")
         lines.append("")
     return "\n".join(lines).rstrip("\n")

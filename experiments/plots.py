@@ -343,6 +343,11 @@ def heatmap(runs: pd.DataFrame, x: str, y: str, metric: str) -> Figure:
     return fig
 
 
+def percent(share: float) -> str:
+    """``share`` as a whole percentage, with no minus sign on a share that rounds to 0."""
+    return f"{round(float(share), 2) + 0.0:.0%}"
+
+
 def ablation_bars(table: pd.DataFrame) -> Figure:
     """Mechanism ablation (``experiments.ablation``): one panel per outcome, a horizontal bar per
     channel for the part of the scenario's effect (its difference from the comparison scenario) that
@@ -366,7 +371,7 @@ def ablation_bars(table: pd.DataFrame) -> Figure:
         ax.axvspan(effect[1], effect[2], color="tab:red", alpha=0.12, lw=0, zorder=0)
         ax.axvline(effect[0], color="tab:red", ls="--", lw=1.2)
         ax.axvline(0, color="0.2", lw=0.8)
-        labels = [name.removeprefix("channel_") + ("" if np.isnan(share) else f" ({share:.0%})")
+        labels = [name.removeprefix("channel_") + ("" if np.isnan(share) else f" ({percent(share)})")
                   for name, share in zip(rows["channel"], rows["share"], strict=True)]
         ax.set_yticks(y, labels, fontsize=8)
         ax.set_title(metric_title(outcome, 44), fontsize=9)
