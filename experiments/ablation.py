@@ -50,6 +50,7 @@ from experiments.records import OUTCOME_NAMES, unknown_outcomes
 from experiments.report import PRINTED_OUTCOMES, _decimals, _number, save_figure
 from experiments.scenarios import Scenario
 from model import params as registry
+from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError, RumahanRunError
 from model.metrics import OUTPUT_BY_NAME
 
@@ -165,7 +166,7 @@ def ablation_plan(
     channels: Sequence[str] | None = None,
     *,
     replicates: int = 5,
-    weeks: int = 520,
+    weeks: int = DEFAULT_WEEKS,
     root_seed: int = 1,
     overrides: Mapping[str, Any] | None = None,
 ) -> Plan:
@@ -225,7 +226,7 @@ def run_ablation(
     channels: Sequence[str] | None = None,
     metrics: Sequence[str] | None = None,
     replicates: int = 5,
-    weeks: int = 520,
+    weeks: int = DEFAULT_WEEKS,
     root_seed: int = 1,
     overrides: Mapping[str, Any] | None = None,
 ) -> Ablation:

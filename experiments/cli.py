@@ -513,12 +513,13 @@ def cmd_ablate(args: argparse.Namespace) -> int:
 
     metrics = check_outcomes(args.metrics)  # before any run
     plan = ablation_plan(args.scenario, args.against, args.channels, replicates=args.replicates,
-                         weeks=args.weeks or 520, root_seed=1 if args.seed is None else args.seed,
+                         weeks=args.weeks or DEFAULT_WEEKS, root_seed=1 if args.seed is None else args.seed,
                          overrides=parse_sets(args.set))
     scenario, against, channels = (plan.settings[k] for k in ("scenario", "against", "channels"))
     _announce(f"ablation: {scenario} vs {against}, {len(channels)} channel(s) off in turn: 2 scenarios x "
               f"(1 + {len(channels)}) x {plan.replicates} replicates = {len(plan.tasks)} runs of {plan.weeks} weeks",
               plan, args.out, args.quiet)
+    _estimate(plan, args, "ablation")
     started = time.perf_counter()
     with _execution(args, "ablation") as execution:
         result = run_ablation_plan(plan, args.out, execution, metrics)
@@ -638,9 +639,11 @@ ablation.csv and figures/ablation.png.
 
 {textwrap.fill("Channels (docs/ODD.md section 7.10): " + ", ".join(CHANNELS), 100)}
 
-Defaults: every channel, 5 replicates, 520 weeks, seed 1.
+Defaults: every channel, the scenario's size (2,000 workers), 5 replicates, {DEFAULT_WEEKS} weeks, seed 1.
 Cost: runs = 2 x (1 + channels) x replicates (all {len(CHANNELS)} channels, 5 replicates: \
 {2 * (1 + len(CHANNELS)) * 5} runs).
+Before it starts, the command times one run here and prints "N runs, about T"; past an hour
+it asks to go on, or needs --yes when not in a terminal.
 
 Example:
   rumahan ablate --scenario recommendations --out results/ablation --set n_workers=500 \\
@@ -748,6 +751,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="channels to switch off in turn (default: all; `channel_` may be left off)")
     p.add_argument("--metrics", nargs="+", metavar="METRIC", help="outcomes to report (default: a key set)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (resumed if it holds this ablation)")
+    p.add_argument("--yes", action="store_true", help=YES_HELP)
     _add_executor(p)
     _add_batch_settings(p, replicates_default=5)
 
