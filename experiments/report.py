@@ -173,6 +173,19 @@ def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES)
     return "\n".join(lines)
 
 
+def significant(x: float, digits: int = 3) -> str:
+    """``x`` rounded to ``digits`` significant figures, written without an exponent and with
+    thousands separators (0.00788, 0.293, 387, 12,300); "" for NaN."""
+    if pd.isna(x):
+        return ""
+    if x == 0:
+        return "0"
+    magnitude = int(np.floor(np.log10(abs(x))))
+    places = digits - 1 - magnitude
+    rounded = round(float(x), places)
+    return f"{rounded:,.{max(0, places)}f}"
+
+
 def _decimals(x: float) -> int:
     """Decimals a table shows for a number of this size: 0 from 1,000, 1 from 100, else 3."""
     return 0 if abs(x) >= 1000 else 1 if abs(x) >= 100 else 3
