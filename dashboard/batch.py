@@ -153,7 +153,7 @@ def heatmap_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
         reference = {k: row[k] for k in keys}
     st.caption("A panel per scenario, all on one colour scale; each cell is the mean over its runs."
                if reference is None else f"Each cell minus the cell {cell_name(reference)}: blue is higher, red lower.")
-    st.altair_chart(group_charts.heatmap_chart(runs, x, y, metric, reference), width="content")
+    group_charts.show(group_charts.heatmap_chart(runs, x, y, metric, reference))
 
 
 def group_columns(folder: OutputFolder) -> list[str]:
@@ -206,7 +206,7 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
                 f"filter the runs above (at most {MAX_GROUPS}).")
         return
     for metric in metrics:
-        st.altair_chart(group_charts.final_year_chart(table, metric, baseline), width="content")
+        group_charts.show(group_charts.final_year_chart(table, metric, baseline))
     if folder.timeseries is None:
         return
     if groups > MAX_LINES:
@@ -227,8 +227,8 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
     cols = st.columns(2)
     for i, metric in enumerate(metrics):
         with cols[i % 2]:
-            st.altair_chart(group_charts.bands_chart(series, metric, events, group="group", baseline=grey),
-                            width="stretch")
+            group_charts.show(group_charts.bands_chart(series, metric, events, group="group", baseline=grey),
+                              stretch=True)
     notes = group_charts.event_notes(series, events, group="group")
     if notes:
         st.markdown("**Policy changes**  \n" + "  \n".join(notes))

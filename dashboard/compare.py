@@ -176,26 +176,24 @@ def results(settings: CompareSettings, found: Comparison) -> None:
                "difference whose 95% interval excludes 0 (as in `rumahan compare`). The effect size d (Cohen's) is "
                "the difference in standard deviations (|d| ≥ 0.8 is usually called large)."
                + (" With fewer than 10 replicates the intervals are wide." if settings.replicates < 10 else ""))
-    st.dataframe(final_year_table(found.table, metrics), hide_index=True, width="stretch")
+    st.table(final_year_table(found.table, metrics).set_index("scenario"))  # wraps: no sideways scrolling
     scenarios = list(settings.scenarios)
-    cols = st.columns(2)
-    for i, metric in enumerate(metrics):
-        with cols[i % 2]:
-            st.altair_chart(group_charts.final_year_chart(found.table, metric, found.baseline), width="content")
+    for metric in metrics:
+        group_charts.show(group_charts.final_year_chart(found.table, metric, found.baseline), stretch=True)
     st.subheader("Over time")
     st.caption("Mean over replicates and its 95% confidence band; grey is the baseline. Dashed lines are the policy "
                "changes a scenario schedules; triangles at the top are changes won in some runs only, one per run.")
     cols = st.columns(2)
     for i, metric in enumerate(metrics):
         with cols[i % 2]:
-            st.altair_chart(group_charts.bands_chart(found.timeseries, metric, found.events, baseline=found.baseline),
-                            width="stretch")
+            group_charts.show(group_charts.bands_chart(found.timeseries, metric, found.events,
+                                                       baseline=found.baseline), stretch=True)
     notes = group_charts.event_notes(found.timeseries, found.events)
     if notes:
         st.markdown("**Policy changes**  \n" + "  \n".join(notes))
     st.subheader("The four powers and the Power Cube")
-    st.altair_chart(group_charts.power_chart(found.table), width="content")
-    st.altair_chart(group_charts.cube_chart(found.runs[found.runs["scenario"].isin(scenarios)]), width="content")
+    group_charts.show(group_charts.power_chart(found.table), stretch=True)
+    group_charts.show(group_charts.cube_chart(found.runs[found.runs["scenario"].isin(scenarios)]))
     st.page_link("share.py", label="Download the comparison's tables (CSV, Parquet)", icon=":material/share:")
 
 

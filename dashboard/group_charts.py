@@ -25,8 +25,23 @@ BASELINE_GREY = "#8c8c8c"
 #: Tableau 10 without its grey, which is the baseline's alone.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f")
 TIME_TITLE = "Year (weekly steps from January 2023)"
-#: Width of the chart area the pages give (the wide layout at 1,280 px leaves about this much).
-WIDTH = 1000
+#: Width of the chart area the pages give (the wide layout at 1,280 px leaves about 820 px).
+WIDTH = 760
+
+
+def sized(chart: alt.TopLevelMixin, height: int) -> alt.TopLevelMixin:
+    """``chart`` noting the height of the whole element (plot, axes, titles, legend) in its
+    ``usermeta``: Streamlit fits a single or layered chart (not a faceted one) into an element of
+    that height, shrinking the plot to make room for the rest."""
+    return chart.properties(usermeta={"element_height": int(height)})
+
+
+def show(chart: alt.TopLevelMixin, stretch: bool = False) -> None:
+    """``st.altair_chart`` at the height the chart notes (see ``sized``)."""
+    import streamlit as st
+
+    meta = chart.to_dict().get("usermeta") or {}
+    st.altair_chart(chart, width="stretch" if stretch else "content", height=meta.get("element_height", "content"))
 
 
 def scenario_scale(scenarios: Sequence[str], baseline: str | None) -> alt.Scale:
@@ -79,9 +94,13 @@ def final_year_chart(table: pd.DataFrame, metric: str, baseline: str | None) -> 
         y=alt.Y("shown:N", title=None, sort=[legend_names(scenarios, baseline)[s] for s in scenarios],
                 axis=alt.Axis(labelLimit=260, labelFontSize=12)),
     )
+    output = OUTPUT_BY_NAME.get(metric)
+    flat_share = bool(output and output.bounds and output.bounds[0] == 0
+                      and not (rows[["mean", "ci_high"]].abs() > 0).any().any())
     bars = base.mark_bar().encode(
-        x=alt.X("mean:Q", title=f"final-year mean ({unit})" if unit else "final-year mean"),
-        color=alt.Color("scenario:N", scale=scenario_scale(scenarios, baseline), title="scenario",
+        x=alt.X("mean:Q", title=f"final-year mean ({unit})" if unit else "final-year mean",
+                scale=alt.Scale(domain=list(output.bounds)) if flat_share else alt.Scale()),
+        color=alt.Color("scenario:N", scale=scenario_scale(scenarios, baseline), title=None,
                         legend=alt.Legend(orient="bottom", labelExpr=_baseline_label(baseline), labelFontSize=12)),
         tooltip=[alt.Tooltip("shown:N", title="scenario"),
                  *(alt.Tooltip(f"{k.replace('.', '_')}:N", title=lever_title(k)) for k in keys[1:]),
@@ -92,14 +111,14 @@ def final_year_chart(table: pd.DataFrame, metric: str, baseline: str | None) -> 
     layered = alt.layer(bars, whiskers)
     facets = _facets(keys)
     n_columns = max(1, rows[keys[1]].nunique()) if facets else 1
-    width = max(160, int(WIDTH / n_columns) - 40)
+    width = max(120, int((WIDTH - 230) / n_columns) - 20)
     title = metric_label(metric) + (f" (each bar pools {pooled} design points)" if pooled > 1 else "")
     data = _fields(rows)
+    plot = 24 * len(scenarios) + 10
     if facets:
-        return layered.properties(width=width, height=26 * len(scenarios) + 10).facet(
-            data=data, **facets, title=title)
-    return alt.layer(bars, whiskers, data=data).properties(width=WIDTH - 260, height=30 * len(scenarios) + 20,
-                                                           title=title)
+        return layered.properties(width=width, height=plot).facet(data=data, **facets, title=title)
+    chart = alt.layer(bars, whiskers, data=data).properties(width=WIDTH - 230, height=plot, title=title)
+    return sized(chart, plot + 30 + 190)
 
 
 def _baseline_label(baseline: str | None) -> str:
@@ -132,20 +151,26 @@ def event_notes(timeseries: pd.DataFrame, events: pd.DataFrame | None, group: st
 
 
 def bands_chart(timeseries: pd.DataFrame, metric: str, events: pd.DataFrame | None = None,
-                group: str = "scenario", baseline: str | None = None, width: int = WIDTH // 2 - 60) -> alt.LayerChart:
+                group: str = "scenario", baseline: str | None = None) -> alt.LayerChart:
     """Weekly mean of ``metric`` per group with its 95% band; the group's scheduled policy changes
     as labelled dashed lines, changes won in some runs only as triangles at the top (their count
     in the tooltip)."""
     frame = band_frame(timeseries, metric, group)
     groups = [str(g) for g in pd.unique(frame[group])]
+    long_names = max(len(g) for g in groups) > 24
+    columns = 1 if long_names else 2 if len(groups) > 3 else len(groups)
     colour = alt.Color(f"{group}:N", scale=scenario_scale(groups, baseline), title=None,
-                       legend=alt.Legend(orient="bottom", columns=2 if len(groups) > 3 else len(groups),
-                                         labelLimit=420, labelExpr=_baseline_label(baseline), labelFontSize=12))
+                       legend=alt.Legend(orient="bottom", columns=columns,
+                                         labelLimit=420, labelExpr=_baseline_label(baseline), labelFontSize=12,
+                                         symbolOpacity=1, symbolType="stroke", symbolStrokeWidth=3))
     x = alt.X("year:Q", title=TIME_TITLE, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(nice=False))
     unit = metric_unit(metric)
     y_title = f"{metric_title(metric)} ({unit})" if unit else metric_title(metric)
-    band = alt.Chart(frame).mark_area(opacity=0.2).encode(x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q",
-                                                          color=colour)
+    output = OUTPUT_BY_NAME.get(metric)
+    flat_share = bool(output and output.bounds and output.bounds[0] == 0 and not (frame["high"].abs() > 0).any())
+    y_scale = alt.Scale(domain=list(output.bounds)) if flat_share else alt.Scale(zero=False)  # all zero: 0-1
+    band = alt.Chart(frame).mark_area(opacity=0.2).encode(x=x, y=alt.Y("low:Q", title=y_title, scale=y_scale),
+                                                          y2="high:Q", color=colour)
     line = alt.Chart(frame).mark_line().encode(
         x=x, y="mean:Q", color=colour,
         tooltip=[alt.Tooltip(f"{group}:N"), alt.Tooltip("week:Q"), alt.Tooltip("mean:Q", format=",.3~r"),
@@ -169,7 +194,9 @@ def bands_chart(timeseries: pd.DataFrame, metric: str, events: pd.DataFrame | No
             x="year:Q", color=colour,
             tooltip=[alt.Tooltip(f"{group}:N"), alt.Tooltip("label:N", title="in some runs only"),
                      alt.Tooltip("week:Q", title="this run's week")]))
-    return alt.layer(*layers).properties(width=width, height=260, title=metric_label(metric)).interactive(bind_y=False)
+    legend_rows = -(-len(groups) // columns)
+    chart = alt.layer(*layers).properties(height=260, title=metric_label(metric)).interactive(bind_y=False)
+    return sized(chart, 260 + 230 + 22 * legend_rows)
 
 
 def power_chart(table: pd.DataFrame) -> alt.Chart:
@@ -187,15 +214,17 @@ def power_chart(table: pd.DataFrame) -> alt.Chart:
                                   yOffset=alt.YOffset("power:N", sort=None))
     bars = base.mark_bar().encode(
         x=alt.X("mean:Q", title="final-year mean (0-1) with its 95% interval", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("power:N", sort=None, title="power", legend=alt.Legend(orient="bottom")),
+        color=alt.Color("power:N", sort=None, title="power (power over: the subcontractors' over the workers)",
+                        legend=alt.Legend(orient="bottom", labelLimit=200, titleLimit=500)),
         tooltip=[alt.Tooltip("group:N"), alt.Tooltip("power:N"), alt.Tooltip("mean:Q", format=".3~r"),
                  alt.Tooltip("ci_low:Q", title="95% interval from", format=".3~r"),
                  alt.Tooltip("ci_high:Q", title="to", format=".3~r")])
     whiskers = base.mark_rule(color="#222").encode(x="ci_low:Q", x2="ci_high:Q")
     n = rows["group"].nunique()
-    return alt.layer(bars, whiskers).properties(width=WIDTH - 380, height=max(120, 60 * n),
-                                                title="The four powers (Rowlands); power over is the "
-                                                      "subcontractors' over the workers")
+    plot = max(120, 64 * n)
+    return sized(alt.layer(bars, whiskers).properties(
+        width=WIDTH - 330, height=plot,
+        title="The four powers (Rowlands)"), plot + 200)
 
 
 def cube_chart(runs: pd.DataFrame, group: str = "scenario") -> alt.HConcatChart:
@@ -216,7 +245,7 @@ def cube_chart(runs: pd.DataFrame, group: str = "scenario") -> alt.HConcatChart:
                             legend=alt.Legend(orient="bottom")),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip(f"{group}:N"), alt.Tooltip("part:N"), alt.Tooltip("hours:Q", format=",.3~r")],
-        ).properties(width=WIDTH // 2 - 180, height=max(90, 34 * long[group].nunique())))
+        ).properties(width=WIDTH // 2 - 170, height=max(90, 34 * long[group].nunique())))
     return alt.hconcat(*charts).resolve_scale(color="independent")
 
 
@@ -248,12 +277,19 @@ def heatmap_chart(runs: pd.DataFrame, x: str, y: str, metric: str, reference: di
         color=alt.Color(f"{shown}:Q", scale=scale, title=title, legend=alt.Legend(orient="right", gradientLength=180)),
         tooltip=[alt.Tooltip(f"{xf}:O", title=lever_title(xc)), alt.Tooltip(f"{yf}:O", title=lever_title(yc)),
                  alt.Tooltip(f"{shown}:Q", format=",.3~r"), alt.Tooltip("runs:Q")])
+    if reference is None:  # white on viridis's dark (low) half, black on its light half
+        finite = cells[shown].dropna()
+        middle = float((finite.min() + finite.max()) / 2) if len(finite) else 0.0
+        dark = f"datum['{shown}'] < {middle!r}"
+    else:  # white on the strong ends of red-blue
+        dark = f"abs(datum['{shown}']) > {0.6 * reach!r}"
     text = base.mark_text(fontSize=12).encode(
         text=alt.Text(f"{shown}:Q", format="+,.3~r" if reference is not None else ",.3~r"),
-        color=alt.value("black"))
+        color=alt.condition(dark, alt.value("white"), alt.value("black")))
     nx, ny = cells[xf].nunique(), cells[yf].nunique()
-    size = {"width": min(420, 70 * nx), "height": min(360, 46 * ny)}
+    size = {"width": min(300, 80 * nx), "height": min(360, 50 * ny)}
     if "scenario" in cells.columns:
+        order = [str(v) for v in pd.unique(cells["scenario"])]
         return alt.layer(rect, text).properties(**size).facet(
-            data=cells, column=alt.Column("scenario:N", title=None, header=alt.Header(labelFontSize=13)))
-    return alt.layer(rect, text, data=cells).properties(**size)
+            data=cells, column=alt.Column("scenario:N", title=None, sort=order, header=alt.Header(labelFontSize=13)))
+    return sized(alt.layer(rect, text, data=cells).properties(**size), size["height"] + 150)

@@ -35,7 +35,7 @@ def test_two_scenarios_are_compared_with_replicates(explored) -> None:
     assert table.loc[("no_network", "membership_rate"), "mean"] == 0      # no network, no members
     assert table.loc[("status_quo", "membership_rate"), "mean"] > 0
     assert table.loc[("status_quo", "piece_rate_mean"), "diff"] == 0
-    shown = at.dataframe[0].value
+    shown = at.table[0].value.reset_index()
     assert set(shown["scenario"]) == {"no_network"}          # the baseline's own rows (all zero) are left out
     assert "Piece rate paid (Rp/piece)" in set(shown["outcome"])
     member = shown.set_index("outcome").loc["Network membership (share)"]
