@@ -9,22 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_browser import go_to, no_exception, wait_for_app_run
+from .test_browser import go_to, no_exception, screenshot_at, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (1280, 1920)
-
-
-def screenshot_at(page: Page, width: int, path: Path) -> None:
-    """The whole page at ``width`` px (Streamlit scrolls inside its container: grow the viewport)."""
-    page.set_viewport_size({"width": width, "height": 1000})
-    page.wait_for_timeout(800)
-    height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
-    page.set_viewport_size({"width": width, "height": int(height) + 80})
-    page.wait_for_timeout(1200)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1280, "height": 1000})
 
 
 def fits_without_horizontal_scrolling(page: Page) -> bool:
@@ -55,7 +44,7 @@ def test_grid_sweep_summaries_on_the_batch_page(page: Page, streamlit_url: str, 
     expect(page.get_by_test_id("stImage")).to_have_count(0)
     assert page.get_by_test_id("stVegaLiteChart").count() >= 4
     for width in WIDTHS:
-        screenshot_at(page, width, screenshots / f"batch_{width}.png")
+        screenshot_at(page, screenshots / f"batch_{width}.png", width, settle_ms=1200)
     # summarised by tokenism only: the framing values averaged over, rows labelled so
     by = page.get_by_test_id("stMultiSelect").filter(has_text="Summarise by")
     by.get_by_role("button", name="Remove framing_intensity").click()
@@ -65,7 +54,7 @@ def test_grid_sweep_summaries_on_the_batch_page(page: Page, streamlit_url: str, 
     rows = page.get_by_test_id("stDataFrame").first.inner_text()
     assert "status_quo, tokenism = 0.1" in rows or page.get_by_test_id("stDataFrame").first.is_visible()
     no_exception(page)
-    screenshot_at(page, 1280, screenshots / "batch_by_tokenism_1280.png")
+    screenshot_at(page, screenshots / "batch_by_tokenism_1280.png", 1280, settle_ms=1200)
 
 
 def test_policy_changes_on_the_compare_page(page: Page, streamlit_url: str, screenshots: Path) -> None:
@@ -96,5 +85,7 @@ def test_policy_changes_on_the_compare_page(page: Page, streamlit_url: str, scre
     assert set(table.locator("tbody th").all_inner_texts()) == {"c177"}   # the baseline's zero rows are left out
     no_exception(page)
     for width in WIDTHS:
-        screenshot_at(page, width, screenshots / f"compare_{width}.png")
+        screenshot_at(page, screenshots / f"compare_{width}.png", width, settle_ms=1200)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.wait_for_timeout(500)
     assert fits_without_horizontal_scrolling(page), "the final-year table scrolls sideways at 1,280 px"
