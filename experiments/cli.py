@@ -253,6 +253,14 @@ def _add_executor(p: argparse.ArgumentParser) -> None:
                    help="seconds to wait for the Dask scheduler to answer (default %(default)s)")
 
 
+def _add_summary_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--by", metavar="NAME[,NAME]",
+                   help="summarise per scenario and these varied parameters, averaging over the others "
+                        "(default: per design point; `--by scenario` pools the whole design, labelled as pooled)")
+    p.add_argument("--metrics", nargs="+", metavar="METRIC",
+                   help="outcomes to print and to draw as heatmaps (default: a key set; heatmaps: earnings_to_ump)")
+
+
 def _add_batch_settings(p: argparse.ArgumentParser, replicates_default: int | None = None) -> None:
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter for every run (repeatable)")
     p.add_argument("--replicates", type=int, default=replicates_default, metavar="R", help="runs per point, seeds from --seed")
@@ -359,43 +367,76 @@ def _finish_line(what: str, result, started: float) -> str:
     return f"{what}: {total} runs{extra}, {time.perf_counter() - started:.1f} s; wrote {result.folder}"
 
 
+def _outcomes(args: argparse.Namespace) -> list[str] | None:
+    """``--metrics`` as a list (names may also be comma-separated), refused before any run when a
+    name is not an outcome."""
+    from experiments.records import OUTCOME_NAMES, unknown_outcomes
+
+    if not args.metrics:
+        return None
+    names = [n.strip() for item in args.metrics for n in item.split(",") if n.strip()]
+    unknown = [m for m in names if m not in OUTCOME_NAMES]
+    if unknown or not names:
+        raise CliError("--metrics: " + unknown_outcomes(unknown))
+    return list(dict.fromkeys(names))
+
+
+def _grouping(args: argparse.Namespace, varied: Sequence[str]) -> list[str] | None:
+    """``--by`` checked against what the batch varies (one-line refusal naming the accepted names)."""
+    from experiments.summaries import parse_by
+
+    try:
+        return parse_by(args.by, varied)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _report(folder: Path, runs, timeseries, events, design, grid: Sequence[str], baseline: str,
+            by: list[str] | None, metrics: list[str] | None) -> str:
+    """Write a batch's tables and figures and return its summary as text: the line saying what a
+    row is, then the table (per design point unless ``by`` says otherwise)."""
+    from experiments.report import PRINTED_OUTCOMES, format_table, summary_note, write_comparison
+
+    summary, _ = write_comparison(folder, runs, timeseries, events, baseline, design, grid=grid, by=by,
+                                  metrics=metrics)
+    return summary_note(runs, design, by, folder) + "\n" + format_table(summary, metrics or PRINTED_OUTCOMES)
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from experiments.report import choose_baseline, format_table, pooled_note
+    from experiments.report import choose_baseline
     from experiments.spec import load_spec
     from experiments.sweep import run_sweep
 
     spec = _spec_with_overrides(load_spec(args.spec), args)
     baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)
+    design = spec.design()
+    metrics = _outcomes(args)
+    by = _grouping(args, [] if design is None else [c for c in design.columns if c != "point"])
     plan = spec.plan(kind="sweep")
     _announce(f"sweep {spec.name}: {len(plan.tasks)} runs ({len(plan.scenarios)} scenario(s) x {plan.points} "
               f"point(s) x {plan.replicates} replicate(s)), {plan.weeks} weeks each", plan, args.out, args.quiet)
     _estimate(plan, args, "sweep")
     started = time.perf_counter()
     with _execution(args, "sweep") as execution:
-        result = run_sweep(spec, args.out, execution, baseline=args.baseline, report=not args.no_report)
+        result = run_sweep(spec, args.out, execution, baseline=args.baseline, report=False)
     print(_finish_line("sweep", result, started))
     if not args.no_report:
-        from experiments.compare import comparison_table
-
-        note = pooled_note(result.plan.design, result.folder)
-        if note:
-            print(note)
-        print(format_table(comparison_table(result.runs, baseline)))
-        print(f"\nTables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
+        print(_report(result.folder, result.runs, result.timeseries, result.events, result.plan.design,
+                      list(spec.grid), baseline, by, metrics))
+        print(f"\n* the 95% interval of the difference from {baseline} (at the same design point) excludes 0. "
+              f"Tables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from experiments import storage
-    from experiments.compare import comparison_plan, comparison_table, run_comparison
-    from experiments.records import OUTCOME_NAMES, unknown_outcomes
-    from experiments.report import choose_baseline, format_table, pooled_note, write_comparison
+    from experiments.compare import comparison_plan, run_comparison
+    from experiments.report import choose_baseline
 
     out = Path(args.dir)
-    unknown = [m for m in args.metrics or () if m not in OUTCOME_NAMES]
-    if unknown:  # before any run
-        raise CliError(unknown_outcomes(unknown))
+    metrics = _outcomes(args)  # before any run
     if args.scenarios:
+        _grouping(args, [])
         started = time.perf_counter()
         plan = comparison_plan(
             args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or DEFAULT_WEEKS,
@@ -411,19 +452,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise storage.OutputError(f"{out} holds a single run; compare needs a sweep or comparison folder")
     if folder.runs is None or not len(folder.runs):
         raise storage.OutputError(f"{out} has no finished runs yet; rerun the command that started it to go on")
+    design = folder.tables.get("design")
+    plan = folder.manifest.get("plan", {})
+    from experiments.summaries import varied_parameters
+
+    by = _grouping(args, varied_parameters(folder.runs, design, plan.get("varied")))
     if not folder.complete:
         print(f"note: {out} is not complete ({len(folder.runs)} runs so far); comparing those", file=sys.stderr)
     scenarios = [str(s) for s in dict.fromkeys(folder.runs["scenario"])]
     baseline = choose_baseline(scenarios, args.baseline)
-    metrics = args.metrics or None
-    table = comparison_table(folder.runs, baseline, metrics=metrics)
-    design = folder.tables.get("design")
-    grid = list((folder.manifest.get("plan", {}).get("grid") or {}).keys())
-    write_comparison(out, folder.runs, folder.timeseries, folder.tables.get("events"), baseline, design, grid=grid)
-    note = pooled_note(design, out)
-    if note:
-        print(note)
-    print(format_table(table, metrics) if metrics else format_table(table))
+    grid = list((plan.get("grid") or {}).keys())
+    print(_report(out, folder.runs, folder.timeseries, folder.tables.get("events"), design, grid, baseline, by,
+                  metrics))
     print(f"\n* the 95% interval of the difference from {baseline} excludes 0. "
           f"Full table: {out}/comparison.csv; figures: {out}/figures/")
     return 0
@@ -694,6 +734,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_executor(p)
     _add_batch_settings(p)
     p.add_argument("--baseline", help="scenario the report compares with (default: status_quo, else the first)")
+    _add_summary_options(p)
     p.add_argument("--no-report", action="store_true", help="skip the comparison table and figures")
     p.add_argument("--yes", action="store_true", help=YES_HELP)
 
@@ -705,7 +746,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR", help="output folder")
     p.add_argument("--scenarios", nargs="+", metavar="NAME", help="run these scenarios into DIR first")
     p.add_argument("--baseline", help="scenario to compare with (default: status_quo, else the first)")
-    p.add_argument("--metrics", nargs="+", metavar="METRIC", help="outcomes to print (default: a key set)")
+    _add_summary_options(p)
     _add_executor(p)
     _add_batch_settings(p)
 
