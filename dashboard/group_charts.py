@@ -254,8 +254,7 @@ def heatmap_chart(runs: pd.DataFrame, x: str, y: str, metric: str, reference: di
     ``reference`` (a cell, {column: value}) the difference from it on a diverging scale centred on
     zero. ``x`` and ``y`` are bare parameter names or ``scenario``."""
     cells = heatmap_cells(runs, x, y, metric)
-    xc, yc = [c for c in cells.columns if c not in ("scenario", "mean", "runs")] if "scenario" in cells else \
-        [c for c in cells.columns if c not in ("mean", "runs")]
+    xc, yc = [c for c in cells.columns if c not in ("mean", "runs")][-2:]  # heatmap_cells: [group,] x, y
     shown = "mean"
     if reference is not None:
         cells["difference"] = cells["mean"] - reference_value(cells, reference)
@@ -288,7 +287,7 @@ def heatmap_chart(runs: pd.DataFrame, x: str, y: str, metric: str, reference: di
         color=alt.condition(dark, alt.value("white"), alt.value("black")))
     nx, ny = cells[xf].nunique(), cells[yf].nunique()
     size = {"width": min(300, 80 * nx), "height": min(360, 50 * ny)}
-    if "scenario" in cells.columns:
+    if "scenario" in cells.columns and "scenario" not in (xc, yc):
         order = [str(v) for v in pd.unique(cells["scenario"])]
         return alt.layer(rect, text).properties(**size).facet(
             data=cells, column=alt.Column("scenario:N", title=None, sort=order, header=alt.Header(labelFontSize=13)))

@@ -93,3 +93,14 @@ def test_explore_tells_kinds_of_events_apart_by_colour_with_a_legend() -> None:
     assert rule["scale"]["domain"] == [event_title("policy_scheduled"), event_title("retaliation")]
     assert len(set(rule["scale"]["range"])) == 2
     assert spec["resolve"]["scale"]["color"] == "independent"   # a legend of their own, apart from the outcomes
+
+
+def test_a_heatmap_with_the_scenario_on_an_axis_draws_one_panel() -> None:
+    import pandas as pd
+
+    from dashboard.group_charts import heatmap_chart
+
+    runs = pd.DataFrame({"scenario": ["a", "a", "b", "b"], "param.tokenism": [0.1, 0.8, 0.1, 0.8],
+                         "earnings_to_ump": [0.1, 0.2, 0.3, 0.4]})
+    spec = heatmap_chart(runs, "tokenism", "scenario", "earnings_to_ump").to_dict()
+    assert "facet" not in spec
