@@ -495,9 +495,9 @@ def _periods(wanted: Sequence[str] | None, declared: Mapping[str, Any]) -> list[
     known = [FINAL_YEAR, *declared]
     unknown = [w for w in wanted or () if w not in known]
     if unknown:
-        what = f"the windows of these runs: {', '.join(declared)}" if declared else "these runs declare no windows"
-        raise CliError(f"--window {unknown[0]}: not a window; choose '{FINAL_YEAR}' (the final year) or one of "
-                       f"{what}")
+        what = (f"or a window of these runs: {', '.join(declared)}" if declared
+                else "(these runs' scenarios declare no [windows])")
+        raise CliError(f"--window {unknown[0]}: not a window; choose '{FINAL_YEAR}' (the final year) {what}")
     return list(dict.fromkeys(wanted)) if wanted else known
 
 
