@@ -122,7 +122,8 @@ def scenario_record(scenario: Scenario) -> dict[str, Any]:
 
 def warn_about_late_changes(plan: Plan) -> None:
     """One ``ScheduleWarning`` per scenario of ``plan`` with changes after the runs' last week: in
-    its schedule, or a demand shock a run's parameters start later (any design point's)."""
+    its schedule, or a demand shock a run's parameters start later (any design point's); and one per
+    scenario whose ``[windows]`` end after it (they are reported as absent)."""
     latest: dict[str, dict[str, Any]] = {s.name: {} for s in plan.scenarios}
     for task in plan.tasks:  # the latest week each week parameter takes in the scenario's runs
         weeks = latest[task.scenario]
@@ -133,7 +134,7 @@ def warn_about_late_changes(plan: Plan) -> None:
     for scenario in plan.scenarios:
         warn_if_schedule_after_end(scenario.schedule, plan.weeks, where=f"scenario '{scenario.name}': ",
                                    parameters=latest[scenario.name])
-    warn_if_windows_after_end(plan.windows, plan.weeks)
+        warn_if_windows_after_end(scenario.windows, plan.weeks, where=f"scenario '{scenario.name}': ")
 
 
 #: Most runs one batch may plan. Its plan and manifest take about 1 KB per run (100,000 runs: ~100 MB

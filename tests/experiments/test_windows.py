@@ -227,7 +227,7 @@ def test_windows_past_the_end_of_a_batch_are_noted_and_absent(cli, shocked: Path
     code, printed, err = cli("compare", out, "--scenarios", "status_quo", shocked, "--replicates", 2, "--weeks", 16,
                              "--set", "n_workers=100", "--jobs", 1, "--quiet")
     assert code == 0, err
-    assert "note: the window 'after' (weeks 14 to 19) ends after the run's last week (16)" in err
+    assert "note: scenario 'shocked': the window 'after' (weeks 14 to 19) ends after the run's last week (16)" in err
     assert "window after (weeks 14-19): absent; the runs end at week 16" in printed
     assert set(pd.read_parquet(out / "windows.parquet")["window"]) == {"shock"}
 
