@@ -19,8 +19,14 @@ from dashboard.runs import progress_bar
 from experiments.compare import Comparison, compare_scenarios
 from experiments.executors import Execution
 from experiments.records import OUTCOME_NAMES
-from experiments.report import significant
-from experiments.scenarios import available, changes_after_end, load_scenario
+from experiments.report import significant, window_label
+from experiments.scenarios import (
+    available,
+    changes_after_end,
+    load_scenario,
+    merge_windows,
+    windows_after_end,
+)
 from model import params as registry
 from model.calendar import DEFAULT_WEEKS
 
@@ -154,6 +160,25 @@ def final_year_table(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
     })
 
 
+FINAL_YEAR = "final year"
+
+
+def period_table(found: Comparison) -> tuple[pd.DataFrame, str, str]:
+    """The comparison table of the period chosen (the final year, or a window the scenarios declare
+    in ``[windows]``: ``experiments.compare.window_tables``), its name and its weeks in words."""
+    windows = getattr(found, "window_tables", None) or {}  # comparisons cached before windows have none
+    if not windows:
+        return found.table, FINAL_YEAR, "the last 52 weeks"
+    names = {FINAL_YEAR: FINAL_YEAR, **{name: window_label(t) for name, t in windows.items()}}
+    chosen = st.radio("Period", list(names), format_func=names.get, horizontal=True, key="compare.period",
+                      help="The final year, or a window of weeks a scenario names in its [windows] table (e.g. "
+                           "the weeks of a demand shock): the same statistics over those weeks.")
+    if chosen == FINAL_YEAR:
+        return found.table, FINAL_YEAR, "the last 52 weeks"
+    start, end = windows[chosen].attrs["weeks"]
+    return windows[chosen], names[chosen], f"weeks {start} to {end - 1}"
+
+
 def results(settings: CompareSettings, found: Comparison) -> None:
     st.header("Results")
     st.markdown(settings.describe() + ".")
@@ -165,21 +190,30 @@ def results(settings: CompareSettings, found: Comparison) -> None:
         listed = "; ".join(f"{name}, week {', '.join(map(str, weeks))}" for name, weeks in late.items() if weeks)
         st.warning(f"Some scheduled policy changes come after the runs' last week ({settings.weeks}) and do not "
                    f"happen in these runs: {listed}.")
+    declared = merge_windows(load_scenario(name) for name in settings.scenarios)
+    absent = windows_after_end(declared, settings.weeks)
+    if absent:
+        st.warning(f"Some windows of weeks end after the runs' last week ({settings.weeks}) and are absent from "
+                   "these results: " + "; ".join(f"{n}, weeks {declared[n][0]} to {declared[n][1] - 1}" for n in absent)
+                   + ".")
     metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), default=list(DEFAULT_METRICS), key="compare.metrics",
                              format_func=metric_label)
     if not metrics:
         st.info("Choose at least one outcome.")
         return
-    st.subheader(f"Final year, against {found.baseline}")
-    st.caption(f"Means over the last 52 weeks of each run, over {settings.replicates} replicates, to 3 significant "
+    table, period, weeks = period_table(found)
+    st.subheader(f"{period[:1].upper()}{period[1:]}, against {found.baseline}")
+    st.caption(f"Means over {weeks} of each run, over {settings.replicates} replicates, to 3 significant "
                f"figures. The difference is the scenario's mean minus {found.baseline}'s, paired by seed; * marks a "
                "difference whose 95% interval excludes 0 (as in `rumahan compare`). The effect size d (Cohen's) is "
                "the difference in standard deviations (|d| ≥ 0.8 is usually called large)."
                + (" With fewer than 10 replicates the intervals are wide." if settings.replicates < 10 else ""))
-    st.table(final_year_table(found.table, metrics).set_index("scenario"))  # wraps: no sideways scrolling
+    st.table(final_year_table(table, metrics).set_index("scenario"))  # wraps: no sideways scrolling
     scenarios = list(settings.scenarios)
     for metric in metrics:
-        group_charts.show(group_charts.final_year_chart(found.table, metric, found.baseline), stretch=True)
+        group_charts.show(group_charts.final_year_chart(table, metric, found.baseline,
+                                                        "final-year" if period == FINAL_YEAR else "window"),
+                          stretch=True)
     st.subheader("Over time")
     st.caption("Mean over replicates and its 95% confidence band; grey is the baseline. Dashed lines are the policy "
                "changes a scenario schedules; triangles at the top are changes won in some runs only, one per run.")

@@ -80,9 +80,11 @@ def _fields(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={c: c.replace(".", "_") for c in frame.columns if "." in c})
 
 
-def final_year_chart(table: pd.DataFrame, metric: str, baseline: str | None) -> alt.FacetChart | alt.LayerChart:
+def final_year_chart(table: pd.DataFrame, metric: str, baseline: str | None,
+                     period: str = "final-year") -> alt.FacetChart | alt.LayerChart:
     """Final-year mean of each scenario with its 95% interval, a facet per value of each lever the
-    summary keeps apart (columns for the first, rows for the second)."""
+    summary keeps apart (columns for the first, rows for the second). ``period`` names the weeks
+    of the means on the axis (``"window"`` for a named window's table)."""
     keys = list(table.attrs.get("keys") or table.columns[: table.columns.get_loc("metric")])
     rows = table[table["metric"] == metric].copy()
     scenarios = [str(s) for s in pd.unique(table["scenario"])]
@@ -98,7 +100,7 @@ def final_year_chart(table: pd.DataFrame, metric: str, baseline: str | None) -> 
     flat_share = bool(output and output.bounds and output.bounds[0] == 0
                       and not (rows[["mean", "ci_high"]].abs() > 0).any().any())
     bars = base.mark_bar().encode(
-        x=alt.X("mean:Q", title=f"final-year mean ({unit})" if unit else "final-year mean",
+        x=alt.X("mean:Q", title=f"{period} mean ({unit})" if unit else f"{period} mean",
                 scale=alt.Scale(domain=list(output.bounds)) if flat_share else alt.Scale()),
         color=alt.Color("scenario:N", scale=scenario_scale(scenarios, baseline), title=None,
                         legend=alt.Legend(orient="bottom", labelExpr=_baseline_label(baseline), labelFontSize=12)),

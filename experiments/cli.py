@@ -21,7 +21,7 @@ import textwrap
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -337,6 +337,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"{scenario.name}: {result.params['n_workers']:,} workers, {result.weeks} weeks, seed {result.seed}, "
           f"{result.wall_time_s:.1f} s; final-year means:")
     print(format_table(comparison_table(runs, None)))
+    for name, entry in result.windows.items():
+        start, end = entry["weeks"]
+        if "absent" in entry:
+            print(f"\nwindow {name} (weeks {start}-{end - 1}): absent; {entry['absent']}")
+        else:
+            window = pd.DataFrame([{"scenario": scenario.name, "seed": result.seed, **entry}])
+            print(f"\nMeans over window {name} (weeks {start}-{end - 1}):")
+            print(format_table(comparison_table(window.drop(columns="weeks"), None)))
     print(f"\nWrote {args.out}/timeseries.parquet, summary.json, manifest.json, events.parquet, scenario.toml, "
           "figures/timeseries.png")
     return 0
@@ -392,13 +400,13 @@ def _grouping(args: argparse.Namespace, varied: Sequence[str]) -> list[str] | No
 
 
 def _report(folder: Path, runs, timeseries, events, design, grid: Sequence[str], baseline: str,
-            by: list[str] | None, metrics: list[str] | None) -> str:
-    """Write a batch's tables and figures and return its summary as text: the line saying what a
-    row is, then the table (per design point unless ``by`` says otherwise)."""
+            by: list[str] | None, metrics: list[str] | None, windows=None) -> str:
+    """Write a batch's tables and figures (and its windows', ``windows``) and return its summary as
+    text: the line saying what a row is, then the table (per design point unless ``by`` says otherwise)."""
     from experiments.report import PRINTED_OUTCOMES, format_table, summary_note, write_comparison
 
     summary, _ = write_comparison(folder, runs, timeseries, events, baseline, design, grid=grid, by=by,
-                                  metrics=metrics)
+                                  metrics=metrics, windows=windows)
     return summary_note(runs, design, by, folder) + "\n" + format_table(summary, metrics or PRINTED_OUTCOMES)
 
 
@@ -422,7 +430,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(_finish_line("sweep", result, started))
     if not args.no_report:
         print(_report(result.folder, result.runs, result.timeseries, result.events, result.plan.design,
-                      list(spec.grid), baseline, by, metrics))
+                      list(spec.grid), baseline, by, metrics, result.windows))
+        print(_window_report(result.windows, baseline, metrics, list(plan.windows), plan.windows, plan.weeks), end="")
         print(f"\n* the 95% interval of the difference from {baseline} (at the same design point) excludes 0. "
               f"Tables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
     return 0
@@ -443,6 +452,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             root_seed=1 if args.seed is None else args.seed,
             baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=parse_sets(args.set),
         )
+        _periods(args.window, plan.windows)  # an unknown --window is refused before the runs
         with _execution(args, "comparison") as execution:
             comparison = run_comparison(plan, out, execution)
         _info(f"compared {len(args.scenarios)} scenario(s), {len(comparison.runs)} runs, "
@@ -462,11 +472,54 @@ def cmd_compare(args: argparse.Namespace) -> int:
     scenarios = [str(s) for s in dict.fromkeys(folder.runs["scenario"])]
     baseline = choose_baseline(scenarios, args.baseline)
     grid = list((plan.get("grid") or {}).keys())
-    print(_report(out, folder.runs, folder.timeseries, folder.tables.get("events"), design, grid, baseline, by,
-                  metrics))
+    declared = plan.get("windows") or {}
+    periods = _periods(args.window, declared)
+    windows = folder.tables.get("windows")
+    text = _report(out, folder.runs, folder.timeseries, folder.tables.get("events"), design, grid, baseline, by,
+                   metrics, windows)
+    if FINAL_YEAR in periods:
+        print(text)
+    print(_window_report(windows, baseline, metrics, [p for p in periods if p != FINAL_YEAR], declared,
+                         plan.get("weeks")), end="")
     print(f"\n* the 95% interval of the difference from {baseline} excludes 0. "
-          f"Full table: {out}/comparison.csv; figures: {out}/figures/")
+          f"Full table: {out}/comparison.csv{', comparison_windows.csv' if declared else ''}; figures: {out}/figures/")
     return 0
+
+
+FINAL_YEAR = "final"
+
+
+def _periods(wanted: Sequence[str] | None, declared: Mapping[str, Any]) -> list[str]:
+    """The periods ``--window`` chooses to print (``final``, the final year, and window names), in
+    that order; all of them by default. An unknown name is refused in one line, naming those known."""
+    known = [FINAL_YEAR, *declared]
+    unknown = [w for w in wanted or () if w not in known]
+    if unknown:
+        what = (f"or a window of these runs: {', '.join(declared)}" if declared
+                else "(these runs' scenarios declare no [windows])")
+        raise CliError(f"--window {unknown[0]}: not a window; choose '{FINAL_YEAR}' (the final year) {what}")
+    return list(dict.fromkeys(wanted)) if wanted else known
+
+
+def _window_report(windows, baseline: str | None, metrics: Sequence[str] | None, chosen: Sequence[str],
+                   declared: Mapping[str, Any], weeks: int | None) -> str:
+    """The table of each chosen window (``experiments.compare.window_tables``, printed as the final
+    year's), or a line saying that the runs do not cover it."""
+    from experiments.compare import window_tables
+    from experiments.report import format_table, window_label
+
+    tables = window_tables(windows, baseline, metrics=metrics)
+    text = ""
+    for name in chosen:
+        if name in tables:
+            table = tables[name]
+            text += f"\nMeans over the {window_label(table)}, ±95% CI half-width; * against {baseline} as above:\n"
+            text += (format_table(table, metrics) if metrics else format_table(table)) + "\n"
+        else:
+            start, end = declared[name]
+            text += (f"\nwindow {name} (weeks {start}-{end - 1}): absent; the runs end at week {weeks}, before "
+                     "its last week\n")
+    return text
 
 
 def _names(items: Sequence[str]) -> list[str]:
@@ -587,16 +640,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with _execution(args, "demo") as execution:
         comparison = run_comparison(plan, out, execution)
     elapsed = time.perf_counter() - started
-    _, figures = write_comparison(out, comparison.runs, comparison.timeseries, comparison.events, "status_quo")
+    _, figures = write_comparison(out, comparison.runs, comparison.timeseries, comparison.events, "status_quo",
+                                  windows=comparison.windows)
     n_workers = int(comparison.runs["param.n_workers"].iloc[0])
     print(f"\nFinal-year means ±95% CI half-width over {args.replicates} replicates ({n_workers:,} workers, "
           f"{args.weeks} weeks, seeds from root {args.seed}); * = differs from status_quo (95% CI of the paired "
           "difference excludes 0):\n")
     print(format_table(comparison.table))
+    print(_window_report(comparison.windows, "status_quo", None, list(plan.windows), plan.windows, plan.weeks),
+          end="")
     print(f"\n{runs} runs in {elapsed:.0f} s. Files in {out}/:")
     print("  comparison.csv    every outcome: mean, 95% CI, difference and effect size vs status_quo")
     print("  runs.parquet      one row per run (parameters, seed, final-year outcomes)")
     print("  timeseries.parquet  weekly outcomes of every run;  manifest.json  how it was made")
+    if plan.windows:
+        print("  windows.parquet, comparison_windows.csv  outcomes over each scenario's named windows of weeks")
     print(f"  figures/          {', '.join(p.name for p in figures)}")
     print(f"Open the dashboard to explore them: `make dashboard` or `rumahan dashboard` (then load {out}).")
     return 0
@@ -747,6 +805,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenarios", nargs="+", metavar="NAME", help="run these scenarios into DIR first")
     p.add_argument("--baseline", help="scenario to compare with (default: status_quo, else the first)")
     _add_summary_options(p)
+    p.add_argument("--window", nargs="+", metavar="NAME",
+                   help="periods to print: 'final' (the final year) and/or windows the scenarios declare in "
+                        "[windows] (default: all of them)")
     _add_executor(p)
     _add_batch_settings(p)
 

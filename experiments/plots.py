@@ -241,7 +241,8 @@ def group_colours(groups: Sequence[str], baseline: str | None = None) -> dict[st
 
 
 def final_year_bars(
-    table: pd.DataFrame, metrics: str | Sequence[str], baseline: str | None = None, over: str = "replicates"
+    table: pd.DataFrame, metrics: str | Sequence[str], baseline: str | None = None, over: str = "replicates",
+    period: str = "final year",
 ) -> Figure:
     """One panel per metric: the final-year mean of each group with its 95% confidence interval over
     the group's runs (``over`` names them in the title).
@@ -249,9 +250,12 @@ def final_year_bars(
     A bar per scenario (the first group column), coloured as the legend says, the baseline
     (``baseline``, else the one ``comparison_table`` noted in ``table.attrs``) grey; with more
     group columns (design points, lever values) the bars of a point are side by side, a row per
-    point labelled with its values."""
+    point labelled with its values. ``period`` names the weeks the means are over in the labels:
+    a named window's table (``experiments.compare.window_tables``) is drawn the same way, e.g.
+    with ``period="window shock (weeks 104-129)"``."""
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
     baseline = baseline if baseline is not None else table.attrs.get("baseline")
+    final = period == "final year"
     keys = _group_keys(table)
     first = table[table["metric"] == metrics[0]].reset_index(drop=True)
     scenarios = [str(s) for s in pd.unique(first[keys[0]])]
@@ -282,7 +286,7 @@ def final_year_bars(
                      rows[keys[0]].astype(str)]
             ax.set_yticks(y, names, fontsize=9)
         ax.set_title(metric_title(metric, 44), fontsize=10)
-        ax.set_xlabel(f"final-year mean ({OUTPUT_BY_NAME[metric].unit})", fontsize=9)
+        ax.set_xlabel(f"{'final-year' if final else 'window'} mean ({OUTPUT_BY_NAME[metric].unit})", fontsize=9)
         _zero_share_on_its_scale(ax, metric, rows[["mean", "ci_high"]].to_numpy(dtype=float), axis="x")
         ax.grid(axis="x", alpha=0.3)
     handles = [Patch(color=colours[s]) for s in scenarios]
@@ -290,7 +294,8 @@ def final_year_bars(
     handles.append(Line2D([], [], color="0.2", marker="|", ms=8, lw=1))
     labels.append(f"95% confidence interval over {over}")
     fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=9)
-    fig.suptitle(f"Final-year outcomes: mean and 95% confidence interval over {over}", fontsize=11)
+    what = "Final-year" if final else period[:1].upper() + period[1:]
+    fig.suptitle(f"{what} outcomes: mean and 95% confidence interval over {over}", fontsize=11)
     return fig
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments import plots, storage
-from experiments.compare import comparison_table
+from experiments.compare import comparison_table, window_tables
 from experiments.records import param_column
 from experiments.summaries import describe, group_labels, summary_table, varied_parameters
 from model.errors import RumahanInputError
@@ -66,6 +66,7 @@ def write_comparison(
     grid: Sequence[str] = (),
     by: Sequence[str] | None = None,
     metrics: Sequence[str] | None = None,
+    windows: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[Path]]:
     """Write ``comparison.csv``/``.parquet`` and the figures of a batch into ``folder``.
 
@@ -77,7 +78,8 @@ def write_comparison(
     final-year bars and power indices of the summary, Power Cube effort, and, when the ``grid`` has
     two parameters, for each of ``metrics`` (default ``HEATMAP_OUTCOMES``) a heatmap with a panel
     per scenario on one colour scale (``heatmap_<metric>.png``) and the difference from the
-    baseline's first cell (``heatmap_<metric>_difference.png``).
+    baseline's first cell (``heatmap_<metric>_difference.png``). With a ``windows`` table (the
+    scenarios declare ``[windows]``), ``write_window_comparison`` adds a table and bars per window.
 
     Returns the summary table and the figure paths.
     """
@@ -114,6 +116,7 @@ def write_comparison(
             paths.append(save_figure(plots.heatmap(runs, x, y, metric), figures / f"heatmap_{metric}.png"))
             paths.append(save_figure(plots.heatmap(runs, x, y, metric, reference=cell),
                                      figures / f"heatmap_{metric}_difference.png"))
+    paths += write_window_comparison(folder, windows, baseline, design)[1]
     return summary, paths
 
 
@@ -135,6 +138,42 @@ def summary_note(runs: pd.DataFrame, design: pd.DataFrame | None, by: Sequence[s
     if points > 1:
         text += f" (every design point: {folder}/comparison.csv)"
     return text + ":"
+
+
+def window_label(table: pd.DataFrame) -> str:
+    """How reports name a window's table (``window_tables``): ``window shock (weeks 104-129)``."""
+    start, end = table.attrs["weeks"]
+    return f"window {table.attrs['window']} (weeks {start}-{end - 1})"
+
+
+def write_window_comparison(
+    folder: Path, windows: pd.DataFrame | None, baseline: str, design: pd.DataFrame | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[Path]]:
+    """For a batch whose scenarios declare windows: ``comparison_windows.csv``/``.parquet`` (the
+    comparison table of each window, stacked, after the columns ``window, start_week, end_week``;
+    per scenario and design point when the batch has several points, as ``comparison.csv``) and a
+    bar figure per window, ``figures/window_<name>.png``, like ``final_year.png``.
+
+    Returns the scenario-level table of each window (``window_tables``) and the figure paths;
+    nothing is written when ``windows`` is ``None`` or empty.
+    """
+    tables = window_tables(windows, baseline)
+    if not tables:
+        return {}, []
+    points = 1 if design is None else len(design)
+    detailed = tables if points == 1 else window_tables(windows, baseline, group=["scenario", "point"])
+    stacked = pd.concat([t.assign(window=name, start_week=t.attrs["weeks"][0], end_week=t.attrs["weeks"][1])
+                         for name, t in detailed.items()], ignore_index=True)
+    if points > 1:
+        stacked = stacked.merge(design, on="point", how="left")
+    first = ["window", "start_week", "end_week"]
+    stacked = stacked[[*first, *(c for c in stacked.columns if c not in first)]]
+    storage.write_csv(folder / "comparison_windows.csv", stacked)
+    storage.write_table(folder / storage.TABLE_FILES["window_comparison"], stacked, "window_comparison")
+    over = "replicates" if points == 1 else f"all {points} design points and their replicates"
+    paths = [save_figure(plots.final_year_bars(table, KEY_OUTCOMES, baseline, over=over, period=window_label(table)),
+                         folder / storage.FIGURES / f"window_{name}.png") for name, table in tables.items()]
+    return tables, paths
 
 
 def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES) -> str:

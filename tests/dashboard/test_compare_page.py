@@ -78,3 +78,36 @@ def test_a_baseline_that_is_not_compared_is_explained(explored) -> None:
     assert not at.exception
     assert "baseline 'status_quo' is not among the chosen scenarios" in at.error[0].value
     assert "comparison" not in at.session_state
+
+
+def test_windows_of_a_scenario_are_a_period_to_choose(explored) -> None:
+    """demand_shock declares [windows] shock (weeks 104-129) and after (130-181): at 140 weeks the
+    page offers the shock beside the final year, shows its table, and names the window it cannot."""
+    from experiments.compare import window_tables
+
+    at = small_comparison(explored, scenarios=("status_quo", "demand_shock"), weeks=140)
+    assert not at.exception and not at.error
+    _, found = at.session_state["comparison"]
+    assert list(found.window_tables) == ["shock"]
+    assert [w.value for w in at.warning] == [
+        "Some windows of weeks end after the runs' last week (140) and are absent from these results: after, "
+        "weeks 130 to 181."]
+    period = at.radio(key="compare.period")
+    assert period.options == ["final year", "window shock (weeks 104-129)"]
+
+    def shown_rate(table):
+        """The page's mean cell for demand_shock's piece rate, and what it should be from ``table``."""
+        shown = at.table[0].value.reset_index().set_index("outcome").loc["Piece rate paid (Rp/piece)"]
+        row = table.set_index(["scenario", "metric"]).loc[("demand_shock", "piece_rate_mean")]
+        return shown["mean (95% interval)"].split(" (")[0], significant(row["mean"]), row
+
+    got, expected, _ = shown_rate(found.table)
+    assert got == expected
+    period.set_value("shock").run()
+    assert not at.exception
+    assert any("Window shock (weeks 104-129), against status_quo" in h.value for h in at.subheader)
+    assert any("Means over weeks 104 to 129 of each run" in c.value for c in at.caption)
+    got, expected, row = shown_rate(window_tables(found.windows, "status_quo")["shock"])
+    assert got == expected and row["mean"] != found.table.set_index(["scenario", "metric"]).loc[
+        ("demand_shock", "piece_rate_mean"), "mean"]
+    assert row["diff"] < 0       # demand_shock's piece rate during the shock, below the baseline's
