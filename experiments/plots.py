@@ -405,10 +405,12 @@ def regret_plot(regret: pd.DataFrame) -> Figure:
 
 
 def _column(runs: pd.DataFrame, name: str) -> str:
-    if name in runs.columns:
-        return name
+    """The runs table's column for a heatmap axis: a parameter's ``param.`` column first (a
+    parameter such as ``statistics_inclusion`` is also an outcome of the same name), else ``name``."""
     if f"param.{name}" in runs.columns:
         return f"param.{name}"
+    if name in runs.columns:
+        return name
     raise RumahanInputError(f"column '{name}' is not in the runs table")
 
 

@@ -164,3 +164,16 @@ def test_regret_and_sensitivity_figures_have_a_panel_per_outcome():
     labels = {tick: label.get_text() for tick, label in zip(fig.axes[0].get_yticks(), fig.axes[0].get_yticklabels(),
                                                               strict=True)}
     assert labels[max(labels)] == "y"  # largest mu* on top
+
+
+def test_a_heatmap_axis_is_the_parameter_even_when_an_outcome_has_its_name() -> None:
+    """``statistics_inclusion`` is a parameter (``param.`` column) and an outcome of the runs table."""
+    import pandas as pd
+
+    from experiments.plots import heatmap_cells
+
+    runs = pd.DataFrame({"scenario": ["s"] * 4, "param.tokenism": [0.1, 0.1, 0.8, 0.8],
+                         "param.statistics_inclusion": [False, True, False, True],
+                         "statistics_inclusion": [1.0, 1.0, 1.0, 1.0], "earnings_to_ump": [0.1, 0.2, 0.3, 0.4]})
+    cells = heatmap_cells(runs, "tokenism", "statistics_inclusion", "earnings_to_ump")
+    assert "param.statistics_inclusion" in cells.columns and len(cells) == 4
