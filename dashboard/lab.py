@@ -37,7 +37,9 @@ from dashboard.cascade_lab import (
     threshold_values,
     threshold_window,
 )
+from dashboard.labels import parameter_option
 from dashboard.run_config import ConfigError, RunConfig
+from experiments.report import significant
 
 PAGE = "lab"
 SETTINGS, RUN, ROUND, URL_SEEN = "lab.settings", "lab.run", "lab.round", "lab.url_seen"
@@ -430,8 +432,10 @@ def to_the_model(settings: LabSettings) -> None:
                 "them set (on top of its scenario and your other changes); there the cascade is one of eight "
                 "weekly steps, among network members only, seeded by organizers, with thresholds moved by each "
                 "worker's grievance and risk.")
-    st.dataframe(pd.DataFrame({"model parameter": list(values), "value": [str(v) for v in values.values()]}),
-                 hide_index=True)
+    st.table(pd.DataFrame({"model parameter": [parameter_option(name) for name in values],
+                           "value": [significant(v) if isinstance(v, float) else str(v) for v in values.values()]})
+             .set_index("model parameter"))
+    st.caption("Values to 3 significant figures; Explore receives them exactly.")
     if st.button("Open Explore with these parameters", icon=":material/play_circle:"):
         current = session.config()
         try:

@@ -102,10 +102,13 @@ EVENT_TITLES: dict[str, str] = {
 }
 
 
+#: Words of code names spelled out or capitalised as people write them (``rt_size`` -> ``RT size``).
+SPELLED = {"ump": "UMP", "cv": "CV", "c177": "C177", "ukk": "UKK", "rt": "RT", "sd": "SD", "pos": "Pos",
+           "prob": "probability", "coop": "cooperative", "min": "minimum"}
+
+
 def _spell(name: str) -> str:
-    text = name.replace("_", " ")
-    for short, long in (("ump", "UMP"), ("cv", "CV"), ("c177", "C177"), ("ukk", "UKK")):
-        text = " ".join(long if word == short else word for word in text.split())
+    text = " ".join(SPELLED.get(word, word) for word in name.replace("_", " ").split())
     return text[0].upper() + text[1:]
 
 
@@ -144,8 +147,7 @@ def group_title(group: str) -> str:
 def parameter_label(entry: registry.Parameter) -> str:
     """Widget label: the name spelled out, and the unit unless the name already says it
     (``n_workers`` -> ``Number of workers``, ``tokenism`` -> ``Tokenism (share)``)."""
-    name = "number_of_" + entry.name[2:] if entry.name.startswith("n_") else entry.name
-    text = _spell(name)
+    text = parameter_title(entry.name)
     if not entry.unit or entry.unit.lower() in text.lower():
         return text
     return f"{text} ({entry.unit})"
@@ -163,7 +165,7 @@ def parameter_help(entry: registry.Parameter) -> str:
     )
     return (
         f"{entry.meaning[0].upper()}{entry.meaning[1:]}.\n\n"
-        f"Accepted: {_range_text(entry)}; default {_default_text(entry)}.\n\n"
+        f"Accepted: {range_text(entry)}; default {default_text(entry)}.\n\n"
         f"`{entry.name}` is {role}.\n\nSource: {entry.source}\n\n{reference_pointer(entry.source)}"
     )
 
@@ -178,14 +180,16 @@ def reference_pointer(source: str) -> str:
     return f"Full references: {titles}, in [Learn the model → Sources]({SOURCES_LINK}) (docs/sources.md)."
 
 
-def _range_text(entry: registry.Parameter) -> str:
+def range_text(entry: registry.Parameter) -> str:
+    """The accepted values in words, without the unit: ``0 to 1``, ``10 to 5,000,000``, ``on or off``."""
     if entry.kind == "bool":
         return "on or off"
     low, high = entry.bounds
     return f"{registry.format_number(low)} to {registry.format_number(high)}"
 
 
-def _default_text(entry: registry.Parameter) -> str:
+def default_text(entry: registry.Parameter) -> str:
+    """The default in words, without the unit: ``0.8``, ``2,000``, ``off``, ``automatic``."""
     if entry.default is None:
         return "automatic"
     if entry.kind == "bool":
@@ -213,3 +217,30 @@ def scenario_heading(name: str) -> str:
 def metric_option(name: str) -> str:
     """An outcome in a dropdown: its title, then its code name."""
     return f"{metric_title(name)} · {name}"
+
+
+def parameter_title(name: str) -> str:
+    """A parameter's name spelled out, without its unit (``framing_intensity`` -> ``Framing
+    intensity``); ``scenario`` (a batch's other axis) is ``Scenario``."""
+    return _spell("number_of_" + name[2:] if name.startswith("n_") else name)
+
+
+def parameter_option(name: str) -> str:
+    """A parameter (or ``scenario``) in a dropdown: its title, then its code name
+    (``Framing intensity · framing_intensity``)."""
+    title = parameter_title(name)
+    return title if title.lower() == name.lower() else f"{title} · {name}"
+
+
+def parameter_axis(name: str) -> str:
+    """A parameter on a chart's axis: its title and unit (``Framing intensity (0-1)``); a name
+    that is not a parameter (``scenario``) is spelled out."""
+    try:
+        return parameter_label(registry.get(name))
+    except registry.ParameterError:
+        return parameter_title(name)
+
+
+def scenario_legend(name: str, baseline: str | None = None) -> str:
+    """A scenario in a chart's legend or axis: its title, ``(baseline)`` after the baseline's."""
+    return scenario_title(name) + (" (baseline)" if name == baseline else "")

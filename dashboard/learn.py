@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import figures
-from dashboard.labels import GLOSSARY, group_title, metric_label
+from dashboard.labels import GLOSSARY, default_text, group_title, metric_label, range_text
 from experiments.sources import SOURCES_FILE, SOURCES_PATH, cited_keys, reference_list, references_for
 from model import params as registry
 from model.calendar import POVERTY_LINE_BY_YEAR, UMP_BY_YEAR
@@ -51,12 +51,12 @@ AGENTS = (
 
 
 def parameter_table() -> pd.DataFrame:
-    """The registry as a table: one row per parameter."""
+    """The registry as a table: one row per parameter (default and accepted range without the
+    unit, which has its own column)."""
     return pd.DataFrame([
         {
-            "parameter": p.name, "agent": group_title(p.group), "role": p.role,
-            "default": "automatic" if p.default is None else str(p.default), "unit": p.unit,
-            "accepted": p.describe_bounds(), "meaning": p.meaning, "source": p.source,
+            "parameter": p.name, "default": default_text(p), "accepted": range_text(p), "unit": p.unit,
+            "meaning": p.meaning, "role": p.role, "agent": group_title(p.group), "source": p.source,
             "references (section 7)": "; ".join(ref.title for ref in references_for(p.source)),
         }
         for p in registry.PARAMETERS
@@ -159,7 +159,15 @@ def numbers() -> None:
     if text:
         hay = shown[["parameter", "meaning", "source"]].agg(" ".join, axis=1).str.lower()
         shown = shown[hay.str.contains(text.lower(), regex=False)]
-    st.dataframe(shown, hide_index=True, width="stretch", height=360)
+    st.dataframe(shown, hide_index=True, width="stretch", height=360, column_config={
+        "parameter": st.column_config.TextColumn(width="medium", pinned=True),
+        "default": st.column_config.TextColumn(width="small"),
+        "accepted": st.column_config.TextColumn(width="small"),
+        "unit": st.column_config.TextColumn(width="small"),
+        "meaning": st.column_config.TextColumn(width="large"),
+    })
+    st.caption("Scroll sideways for each parameter's role, agent, source and references; the ? icon of its input "
+               "on the Explore page says the same.")
     st.caption(f"{len(shown)} of {len(table)} parameters.")
     with st.expander(f"Every weekly outcome the model records ({len(OUTPUTS)})"):
         st.dataframe(outcome_table(), hide_index=True, width="stretch")

@@ -15,6 +15,9 @@ def test_learn_page_shows_figures_and_every_parameter(explored) -> None:
                            "4. The Power Cube (Gaventa)"]
     parameters = at.dataframe[1].value
     assert list(parameters["parameter"]) == [p.name for p in registry.PARAMETERS]
+    # the unit has its column: defaults and ranges are numbers written as people write them
+    n_workers = parameters.set_index("parameter").loc["n_workers"]
+    assert (n_workers["default"], n_workers["accepted"], n_workers["unit"]) == ("2,000", "10 to 5,000,000", "workers")
     assert any(c.value == f"{len(registry.PARAMETERS)} of {len(registry.PARAMETERS)} parameters." for c in at.caption)
     at.text_input(key="learn.search").input("tokenism").run()
     found = at.dataframe[1].value

@@ -99,3 +99,19 @@ def test_labels_and_help_come_from_the_registry() -> None:
     assert "§3.4a Tokenistic participation" in parameter_help(registry.get("tokenism"))
     assert parameter_label(registry.get("n_workers")) == "Number of workers"
     assert parameter_label(registry.get("tokenism")) == "Tokenism (share)"
+
+
+def test_dropdowns_and_axes_name_parameters_in_words() -> None:
+    from dashboard.labels import default_text, parameter_axis, parameter_option, range_text
+
+    assert parameter_option("framing_intensity") == "Framing intensity · framing_intensity"
+    assert parameter_option("tokenism") == "Tokenism" and parameter_option("scenario") == "Scenario"
+    assert parameter_axis("framing_intensity") == "Framing intensity (0-1)" and parameter_axis("scenario") == "Scenario"
+    # abbreviations of code names spelled out
+    assert parameter_label(registry.get("long_tie_prob")) == "Long tie probability"
+    assert parameter_label(registry.get("rt_size")) == "RT size (workers)"
+    assert parameter_label(registry.get("threshold_sd")).startswith("Threshold SD")
+    # defaults and ranges written readably, without the unit
+    assert (default_text(registry.get("n_workers")), range_text(registry.get("n_workers"))) == (
+        "2,000", "10 to 5,000,000")
+    assert default_text(registry.get("n_subcontractors")) == "automatic"
