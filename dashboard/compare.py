@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import group_charts, session
-from dashboard.labels import metric_label
+from dashboard.labels import metric_label, metric_option, scenario_heading, scenario_option, scenario_title
 from dashboard.run_config import MAX_WEEKS, MAX_WORKER_WEEKS, format_value
 from dashboard.runs import progress_bar
 from experiments.compare import Comparison, compare_scenarios
@@ -55,7 +55,7 @@ class CompareSettings:
     def describe(self) -> str:
         changed = ", ".join(f"{k} = {format_value(v)}" for k, v in self.overrides)
         return (f"{len(self.scenarios)} scenarios × {self.replicates} replicates, {self.weeks} weeks, root seed "
-                f"{self.root_seed}, baseline {self.baseline}" + (f"; for every run: {changed}" if changed else ""))
+                f"{self.root_seed}, baseline {scenario_title(self.baseline)}" + (f"; for every run: {changed}" if changed else ""))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -76,9 +76,11 @@ def settings_form() -> tuple[CompareSettings, int] | None:
     explore_changes = tuple((k, v) for k, v in session.config().changes if k != "n_workers")
     with st.form("compare_setup"):
         chosen = st.multiselect("Scenarios to compare", names, default=list(DEFAULT_SCENARIOS),
-                                key="compare.scenarios", help="Two or more scenarios (experiments/scenarios/).")
-        cols = st.columns(5)
-        baseline = cols[0].selectbox("Baseline", names, key="compare.baseline",
+                                key="compare.scenarios", format_func=scenario_option,
+                                help="Two or more scenarios (experiments/scenarios/); each is shown by its title, "
+                                     "then its code name.")
+        cols = st.columns([2, 1, 1, 1, 1])  # the baseline's title and code name fit at 1,280 px
+        baseline = cols[0].selectbox("Baseline", names, key="compare.baseline", format_func=scenario_option,
                                      help="The scenario the others are compared with; it must be among those chosen.")
         replicates = cols[1].number_input(
             "Replicates per scenario", min_value=1, max_value=MAX_REPLICATES, value=DEFAULT_REPLICATES,
@@ -107,7 +109,8 @@ def settings_form() -> tuple[CompareSettings, int] | None:
     if len(chosen) < 2:
         problem = "Choose at least two scenarios to compare."
     elif baseline not in chosen:
-        problem = f"The baseline '{baseline}' is not among the chosen scenarios; choose it too, or another baseline."
+        problem = (f"The baseline, {scenario_title(baseline)} ({baseline}), is not among the chosen scenarios; choose "
+                   "it too, or another baseline.")
     elif len(chosen) * int(replicates) * int(n_workers) * int(weeks) > MAX_WORKER_WEEKS * int(jobs):
         problem = (f"{len(chosen)} scenarios x {int(replicates)} replicates x {int(n_workers):,} workers x "
                    f"{int(weeks)} weeks is more than the dashboard runs ({MAX_WORKER_WEEKS:,} worker-weeks per "
@@ -142,18 +145,18 @@ def significant_difference(table: pd.DataFrame) -> pd.Series:
 
 
 def final_year_table(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
-    """The comparison table, in words, for the chosen outcomes: one row per scenario (the
-    baseline's own rows, all zero differences, left out) and outcome, numbers to 3 significant
-    figures, ``*`` on a difference whose 95% interval excludes 0."""
+    """The comparison table, in words, for the chosen outcomes: one row per scenario (its title
+    and code name; the baseline's own rows, all zero differences, left out) and outcome, numbers to
+    3 significant figures, ``*`` on a difference whose 95% interval excludes 0."""
     baseline = table.attrs.get("baseline")
     shown = table[table["metric"].isin(metrics) & (table["scenario"] != baseline)]
     marks = significant_difference(shown).map({True: " *", False: ""})
     return pd.DataFrame({
-        "scenario": shown["scenario"],
+        "scenario": [scenario_option(s) for s in shown["scenario"]],
         "outcome": [metric_label(m) for m in shown["metric"]],
         "mean (95% interval)": [f"{significant(m)} ({_interval(a, b)})" for m, a, b in
                                 zip(shown["mean"], shown["ci_low"], shown["ci_high"], strict=True)],
-        f"difference from {baseline} (95% interval)": [
+        "difference from the baseline (95% interval)": [
             f"{significant(d)}{mark} ({_interval(a, b)})" for d, mark, a, b in
             zip(shown["diff"], marks, shown["diff_ci_low"], shown["diff_ci_high"], strict=True)],
         "effect size d": [significant(d) for d in shown["effect_size"]],
@@ -197,22 +200,25 @@ def results(settings: CompareSettings, found: Comparison) -> None:
                    "these results: " + "; ".join(f"{n}, weeks {declared[n][0]} to {declared[n][1] - 1}" for n in absent)
                    + ".")
     metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), default=list(DEFAULT_METRICS), key="compare.metrics",
-                             format_func=metric_label)
+                             format_func=metric_option)
     if not metrics:
         st.info("Choose at least one outcome.")
         return
     table, period, weeks = period_table(found)
-    st.subheader(f"{period[:1].upper()}{period[1:]}, against {found.baseline}")
+    baseline = scenario_title(found.baseline)
+    st.subheader(f"{period[:1].upper()}{period[1:]}, against the baseline: {baseline}")
     st.caption(f"Means over {weeks} of each run, over {settings.replicates} replicates, to 3 significant "
-               f"figures. The difference is the scenario's mean minus {found.baseline}'s, paired by seed; * marks a "
+               f"figures. The difference is the scenario's mean minus the baseline's ({baseline}), paired by seed; "
+               "* marks a "
                "difference whose 95% interval excludes 0 (as in `rumahan compare`). The effect size d (Cohen's) is "
                "the difference in standard deviations (|d| ≥ 0.8 is usually called large)."
                + (" With fewer than 10 replicates the intervals are wide." if settings.replicates < 10 else ""))
     st.table(final_year_table(table, metrics).set_index("scenario"))  # wraps: no sideways scrolling
     scenarios = list(settings.scenarios)
+    titles = {name: scenario_title(name) for name in scenarios}
     for metric in metrics:
         group_charts.show(group_charts.final_year_chart(table, metric, found.baseline,
-                                                        "final-year" if period == FINAL_YEAR else "window"),
+                                                        "final-year" if period == FINAL_YEAR else "window", titles),
                           stretch=True)
     st.subheader("Over time")
     st.caption("Mean over replicates and its 95% confidence band; grey is the baseline. Dashed lines are the policy "
@@ -221,13 +227,13 @@ def results(settings: CompareSettings, found: Comparison) -> None:
     for i, metric in enumerate(metrics):
         with cols[i % 2]:
             group_charts.show(group_charts.bands_chart(found.timeseries, metric, found.events,
-                                                       baseline=found.baseline), stretch=True)
-    notes = group_charts.event_notes(found.timeseries, found.events)
+                                                       baseline=found.baseline, names=titles), stretch=True)
+    notes = group_charts.event_notes(found.timeseries, found.events, names=titles)
     if notes:
         st.markdown("**Policy changes**  \n" + "  \n".join(notes))
     st.subheader("The four powers and the Power Cube")
-    group_charts.show(group_charts.power_chart(found.table), stretch=True)
-    group_charts.show(group_charts.cube_chart(found.runs[found.runs["scenario"].isin(scenarios)]))
+    group_charts.show(group_charts.power_chart(found.table, titles), stretch=True)
+    group_charts.show(group_charts.cube_chart(found.runs[found.runs["scenario"].isin(scenarios)], names=titles))
     st.page_link("share.py", label="Download the comparison's tables (CSV, Parquet)", icon=":material/share:")
 
 
@@ -236,7 +242,7 @@ def render() -> None:
     st.markdown("Run several scenarios side by side, each with replicates, and see which differences are "
                 "larger than the randomness of a single run.")
     with st.expander("What each scenario changes"):
-        st.markdown("\n".join(f"- **{name}**: {load_scenario(name).description}" for name in available()))
+        st.markdown("\n".join(f"- {scenario_heading(name)}: {load_scenario(name).description}" for name in available()))
     picked = settings_form()
     if picked is not None:
         run(*picked)

@@ -8,13 +8,13 @@ and a legend (or a tooltip and a caption) for every mark.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.labels import metric_label, metric_title, metric_unit
+from dashboard.labels import metric_title, metric_unit, parameter_axis, parameter_title
 from experiments.compare import t_half_width
 from experiments.plots import heatmap_cells, policy_events, reference_value, runs_per_group
 from experiments.records import PARAM_PREFIX
@@ -53,8 +53,20 @@ def scenario_scale(scenarios: Sequence[str], baseline: str | None) -> alt.Scale:
     return alt.Scale(domain=list(scenarios), range=[colours[s] for s in scenarios])
 
 
-def legend_names(scenarios: Sequence[str], baseline: str | None) -> dict[str, str]:
-    return {s: f"{s} (baseline)" if s == baseline else s for s in scenarios}
+def legend_names(scenarios: Sequence[str], baseline: str | None,
+                 names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """How each scenario (or group) is shown in a chart: its name from ``names`` (e.g. its title,
+    ``dashboard.labels.scenario_title``) or as it is, with ``(baseline)`` after the baseline's."""
+    names = names or {}
+    return {s: names.get(s, s) + (" (baseline)" if s == baseline else "") for s in scenarios}
+
+
+def _as_shown(frame: pd.DataFrame | None, column: str, shown: Mapping[str, str]) -> pd.DataFrame | None:
+    """``frame`` with ``column``'s values replaced by how they are shown (others kept as they are)."""
+    if frame is None or column not in frame:
+        return frame
+    values = frame[column].astype(str)
+    return frame.assign(**{column: values.map(lambda v: shown.get(v, v))})
 
 
 def lever_title(column: str) -> str:
@@ -67,10 +79,10 @@ def _facets(keys: Sequence[str]) -> dict[str, alt.Facet]:
     levers = [k for k in keys if k.startswith(PARAM_PREFIX)]
     facets: dict[str, alt.Facet] = {}
     if levers:
-        facets["column"] = alt.Column(f"{levers[0].replace('.', '_')}:O", title=f"{lever_title(levers[0])} =",
+        facets["column"] = alt.Column(f"{levers[0].replace('.', '_')}:O", title=f"{parameter_title(lever_title(levers[0]))} =",
                                       header=alt.Header(labelFontSize=13, titleFontSize=13))
     if len(levers) > 1:
-        facets["row"] = alt.Row(f"{levers[1].replace('.', '_')}:O", title=f"{lever_title(levers[1])} =",
+        facets["row"] = alt.Row(f"{levers[1].replace('.', '_')}:O", title=f"{parameter_title(lever_title(levers[1]))} =",
                                 header=alt.Header(labelFontSize=13, titleFontSize=13, labelAngle=0))
     return facets
 
@@ -80,30 +92,33 @@ def _fields(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={c: c.replace(".", "_") for c in frame.columns if "." in c})
 
 
-def final_year_chart(table: pd.DataFrame, metric: str, baseline: str | None,
-                     period: str = "final-year") -> alt.FacetChart | alt.LayerChart:
+def final_year_chart(table: pd.DataFrame, metric: str, baseline: str | None, period: str = "final-year",
+                     names: Mapping[str, str] | None = None) -> alt.FacetChart | alt.LayerChart:
     """Final-year mean of each scenario with its 95% interval, a facet per value of each lever the
     summary keeps apart (columns for the first, rows for the second). ``period`` names the weeks
-    of the means on the axis (``"window"`` for a named window's table)."""
+    of the means on the axis (``"window"`` for a named window's table); ``names`` how scenarios
+    are shown (their code names otherwise). The unit is on the axis only."""
     keys = list(table.attrs.get("keys") or table.columns[: table.columns.get_loc("metric")])
     rows = table[table["metric"] == metric].copy()
     scenarios = [str(s) for s in pd.unique(table["scenario"])]
+    shown = legend_names(scenarios, baseline, names)
     rows["scenario"] = rows["scenario"].astype(str)
-    rows["shown"] = rows["scenario"].map(legend_names(scenarios, baseline))
+    rows["shown"] = rows["scenario"].map(shown)
     pooled = int(table.attrs.get("pooled", 1))
     unit = metric_unit(metric)
+    order = [shown[s] for s in scenarios]
     base = alt.Chart().encode(
-        y=alt.Y("shown:N", title=None, sort=[legend_names(scenarios, baseline)[s] for s in scenarios],
-                axis=alt.Axis(labelLimit=260, labelFontSize=12)),
+        y=alt.Y("shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelFontSize=12)),
     )
     output = OUTPUT_BY_NAME.get(metric)
     flat_share = bool(output and output.bounds and output.bounds[0] == 0
                       and not (rows[["mean", "ci_high"]].abs() > 0).any().any())
     bars = base.mark_bar().encode(
         x=alt.X("mean:Q", title=f"{period} mean ({unit})" if unit else f"{period} mean",
-                scale=alt.Scale(domain=list(output.bounds)) if flat_share else alt.Scale()),
-        color=alt.Color("scenario:N", scale=scenario_scale(scenarios, baseline), title=None,
-                        legend=alt.Legend(orient="bottom", labelExpr=_baseline_label(baseline), labelFontSize=12)),
+                scale=alt.Scale(domain=list(output.bounds)) if flat_share else alt.Scale(),
+                axis=alt.Axis(labelFontSize=11, titleFontSize=12)),
+        color=alt.Color("shown:N", scale=scenario_scale(order, shown.get(baseline)), title=None,
+                        legend=alt.Legend(orient="bottom", labelFontSize=12, labelLimit=400)),
         tooltip=[alt.Tooltip("shown:N", title="scenario"),
                  *(alt.Tooltip(f"{k.replace('.', '_')}:N", title=lever_title(k)) for k in keys[1:]),
                  alt.Tooltip("mean:Q", format=",.3~r"), alt.Tooltip("ci_low:Q", title="95% interval from", format=",.3~r"),
@@ -113,20 +128,15 @@ def final_year_chart(table: pd.DataFrame, metric: str, baseline: str | None,
     layered = alt.layer(bars, whiskers)
     facets = _facets(keys)
     n_columns = max(1, rows[keys[1]].nunique()) if facets else 1
-    width = max(120, int((WIDTH - 230) / n_columns) - 20)
-    title = metric_label(metric) + (f" (each bar pools {pooled} design points)" if pooled > 1 else "")
+    label_room = 230 if names is None else 290
+    width = max(120, int((WIDTH - label_room) / n_columns) - 20)
+    title = metric_title(metric) + (f" (each bar pools {pooled} design points)" if pooled > 1 else "")
     data = _fields(rows)
     plot = 24 * len(scenarios) + 10
     if facets:
         return layered.properties(width=width, height=plot).facet(data=data, **facets, title=title)
-    chart = alt.layer(bars, whiskers, data=data).properties(width=WIDTH - 230, height=plot, title=title)
+    chart = alt.layer(bars, whiskers, data=data).properties(width=WIDTH - label_room, height=plot, title=title)
     return sized(chart, plot + 30 + 190)
-
-
-def _baseline_label(baseline: str | None) -> str:
-    if baseline is None:
-        return "datum.label"
-    return f"datum.label == {baseline!r} ? datum.label + ' (baseline)' : datum.label"
 
 
 def band_frame(timeseries: pd.DataFrame, metric: str, group: str) -> pd.DataFrame:
@@ -142,9 +152,12 @@ def band_frame(timeseries: pd.DataFrame, metric: str, group: str) -> pd.DataFram
     return agg
 
 
-def event_notes(timeseries: pd.DataFrame, events: pd.DataFrame | None, group: str = "scenario") -> list[str]:
+def event_notes(timeseries: pd.DataFrame, events: pd.DataFrame | None, group: str = "scenario",
+                names: Mapping[str, str] | None = None) -> list[str]:
     """The policy changes of the chart in words: scheduled ones (drawn as lines), then those won in
-    some runs only (drawn as triangles), with their count."""
+    some runs only (drawn as triangles), with their count; groups shown by ``names`` if given."""
+    if names:
+        timeseries, events = _as_shown(timeseries, group, names), _as_shown(events, group, names)
     scheduled, occasional = policy_events(events, runs_per_group(timeseries, group), group)
     notes = [f"{getattr(r, group)}: {r.label} (scheduled: a dashed line)" for r in scheduled.itertuples(index=False)]
     notes += [f"{getattr(r, group)}: {r.label} (a triangle at each run's week)"
@@ -153,21 +166,24 @@ def event_notes(timeseries: pd.DataFrame, events: pd.DataFrame | None, group: st
 
 
 def bands_chart(timeseries: pd.DataFrame, metric: str, events: pd.DataFrame | None = None,
-                group: str = "scenario", baseline: str | None = None) -> alt.LayerChart:
+                group: str = "scenario", baseline: str | None = None,
+                names: Mapping[str, str] | None = None) -> alt.LayerChart:
     """Weekly mean of ``metric`` per group with its 95% band; the group's scheduled policy changes
     as labelled dashed lines, changes won in some runs only as triangles at the top (their count
-    in the tooltip)."""
+    in the tooltip). Groups are shown by ``names`` (as they are otherwise), ``(baseline)`` after
+    the baseline's; the title names the outcome and the axis its unit."""
+    shown = legend_names([str(g) for g in pd.unique(timeseries[group])], baseline, names)
+    timeseries, events = _as_shown(timeseries, group, shown), _as_shown(events, group, shown)
+    baseline = shown.get(str(baseline)) if baseline is not None else None
     frame = band_frame(timeseries, metric, group)
     groups = [str(g) for g in pd.unique(frame[group])]
     long_names = max(len(g) for g in groups) > 24
     columns = 1 if long_names else 2 if len(groups) > 3 else len(groups)
     colour = alt.Color(f"{group}:N", scale=scenario_scale(groups, baseline), title=None,
-                       legend=alt.Legend(orient="bottom", columns=columns,
-                                         labelLimit=420, labelExpr=_baseline_label(baseline), labelFontSize=12,
+                       legend=alt.Legend(orient="bottom", columns=columns, labelLimit=420, labelFontSize=12,
                                          symbolOpacity=1, symbolType="stroke", symbolStrokeWidth=3))
     x = alt.X("year:Q", title=TIME_TITLE, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(nice=False))
-    unit = metric_unit(metric)
-    y_title = f"{metric_title(metric)} ({unit})" if unit else metric_title(metric)
+    y_title = metric_unit(metric) or None
     output = OUTPUT_BY_NAME.get(metric)
     flat_share = bool(output and output.bounds and output.bounds[0] == 0 and not (frame["high"].abs() > 0).any())
     y_scale = alt.Scale(domain=list(output.bounds)) if flat_share else alt.Scale(zero=False)  # all zero: 0-1
@@ -197,12 +213,13 @@ def bands_chart(timeseries: pd.DataFrame, metric: str, events: pd.DataFrame | No
             tooltip=[alt.Tooltip(f"{group}:N"), alt.Tooltip("label:N", title="in some runs only"),
                      alt.Tooltip("week:Q", title="this run's week")]))
     legend_rows = -(-len(groups) // columns)
-    chart = alt.layer(*layers).properties(height=260, title=metric_label(metric)).interactive(bind_y=False)
+    chart = alt.layer(*layers).properties(height=260, title=metric_title(metric)).interactive(bind_y=False)
     return sized(chart, 260 + 230 + 22 * legend_rows)
 
 
-def power_chart(table: pd.DataFrame) -> alt.Chart:
-    """Rowlands's four powers per group (final-year means with 95% intervals): a bar per power."""
+def power_chart(table: pd.DataFrame, names: Mapping[str, str] | None = None) -> alt.Chart:
+    """Rowlands's four powers per group (final-year means with 95% intervals): a bar per power;
+    a table without group labels is shown per scenario, by ``names`` if given."""
     keys = list(table.attrs.get("keys") or table.columns[: table.columns.get_loc("metric")])
     labels = table.attrs.get("labels")
     rows = table[table["metric"].isin(("power_within", "power_with", "power_to", "power_over"))].copy()
@@ -210,7 +227,7 @@ def power_chart(table: pd.DataFrame) -> alt.Chart:
         order = dict(zip(table[keys].drop_duplicates().itertuples(index=False, name=None), labels, strict=True))
         rows["group"] = [order[k] for k in rows[keys].itertuples(index=False, name=None)]
     else:
-        rows["group"] = rows[keys[0]].astype(str)
+        rows["group"] = rows[keys[0]].astype(str).map(lambda g: (names or {}).get(g, g))
     rows["power"] = [metric_title(m) for m in rows["metric"]]
     base = alt.Chart(rows).encode(y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=360)),
                                   yOffset=alt.YOffset("power:N", sort=None))
@@ -229,9 +246,10 @@ def power_chart(table: pd.DataFrame) -> alt.Chart:
         title="The four powers (Rowlands)"), plot + 200)
 
 
-def cube_chart(runs: pd.DataFrame, group: str = "scenario") -> alt.HConcatChart:
+def cube_chart(runs: pd.DataFrame, group: str = "scenario", names: Mapping[str, str] | None = None) -> alt.HConcatChart:
     """Gaventa's Power Cube: the network's effort by space and by level, stacked, final-year mean
-    per group over its runs."""
+    per group over its runs (groups shown by ``names`` if given)."""
+    runs = _as_shown(runs, group, names or {})
     charts = []
     for title, parts in (("space", ("effort_closed", "effort_invited", "effort_claimed")),
                          ("level", ("effort_local", "effort_national", "effort_global"))):
@@ -241,7 +259,7 @@ def cube_chart(runs: pd.DataFrame, group: str = "scenario") -> alt.HConcatChart:
         long["part"] = [m.removeprefix("effort_") for m in long["metric"]]
         long["order"] = [parts.index(m) for m in long["metric"]]
         charts.append(alt.Chart(long, title=f"Network effort by {title}").mark_bar().encode(
-            y=alt.Y(f"{group}:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)),
+            y=alt.Y(f"{group}:N", title=None, sort=None, axis=alt.Axis(labelLimit=300, labelFontSize=12)),
             x=alt.X("hours:Q", title=f"final-year mean ({metric_unit(parts[0])})", stack="zero"),
             color=alt.Color("part:N", sort=[p.removeprefix("effort_") for p in parts], title=title,
                             legend=alt.Legend(orient="bottom")),
@@ -264,19 +282,23 @@ def heatmap_chart(runs: pd.DataFrame, x: str, y: str, metric: str, reference: di
     cells = _fields(cells)
     xf, yf = xc.replace(".", "_"), yc.replace(".", "_")
     unit = metric_unit(metric)
+    heading = metric_title(metric)  # the chart's title; the unit is the colour legend's
     if reference is None:
         scale = alt.Scale(scheme="viridis")
-        title = f"{metric_title(metric)} ({unit})" if unit else metric_title(metric)
+        title = unit or "mean"
     else:
         reach = float(np.nanmax(np.abs(cells[shown]), initial=0.0)) or 1.0
         scale = alt.Scale(scheme="redblue", domain=[-reach, reach], domainMid=0)
         title = f"difference ({unit})" if unit else "difference"
-    base = alt.Chart().encode(x=alt.X(f"{xf}:O", title=lever_title(xc), axis=alt.Axis(labelAngle=0, labelFontSize=12)),
-                              y=alt.Y(f"{yf}:O", title=lever_title(yc), sort="descending",
-                                      axis=alt.Axis(labelFontSize=12)))
+        heading += ": difference from one cell"
+    x_title, y_title = parameter_axis(lever_title(xc)), parameter_axis(lever_title(yc))
+    base = alt.Chart().encode(x=alt.X(f"{xf}:O", title=x_title,
+                                      axis=alt.Axis(labelAngle=0, labelFontSize=12, titleFontSize=12)),
+                              y=alt.Y(f"{yf}:O", title=y_title, sort="descending",
+                                      axis=alt.Axis(labelFontSize=12, titleFontSize=12)))
     rect = base.mark_rect().encode(
         color=alt.Color(f"{shown}:Q", scale=scale, title=title, legend=alt.Legend(orient="right", gradientLength=180)),
-        tooltip=[alt.Tooltip(f"{xf}:O", title=lever_title(xc)), alt.Tooltip(f"{yf}:O", title=lever_title(yc)),
+        tooltip=[alt.Tooltip(f"{xf}:O", title=x_title), alt.Tooltip(f"{yf}:O", title=y_title),
                  alt.Tooltip(f"{shown}:Q", format=",.3~r"), alt.Tooltip("runs:Q")])
     if reference is None:  # white on viridis's dark (low) half, black on its light half
         finite = cells[shown].dropna()
@@ -292,5 +314,6 @@ def heatmap_chart(runs: pd.DataFrame, x: str, y: str, metric: str, reference: di
     if "scenario" in cells.columns and "scenario" not in (xc, yc):
         order = [str(v) for v in pd.unique(cells["scenario"])]
         return alt.layer(rect, text).properties(**size).facet(
-            data=cells, column=alt.Column("scenario:N", title=None, sort=order, header=alt.Header(labelFontSize=13)))
-    return sized(alt.layer(rect, text, data=cells).properties(**size), size["height"] + 150)
+            data=cells, column=alt.Column("scenario:N", title=None, sort=order, header=alt.Header(labelFontSize=13)),
+            title=heading)
+    return sized(alt.layer(rect, text, data=cells).properties(**size, title=heading), size["height"] + 180)

@@ -23,6 +23,11 @@ def small_comparison(at, scenarios=("status_quo", "no_network"), baseline="statu
 def test_two_scenarios_are_compared_with_replicates(explored) -> None:
     at = small_comparison(explored)
     assert not at.exception and not at.error
+    # dropdowns show a scenario's title, then its code name; an outcome's likewise
+    assert at.multiselect(key="compare.scenarios").format_func("c177") == "Indonesia ratifies ILO C177 · c177"
+    assert at.selectbox(key="compare.baseline").options[0] == "Status quo (2023) · status_quo"
+    assert at.multiselect(key="compare.metrics").format_func("piece_rate_mean") == "Piece rate paid · piece_rate_mean"
+    assert at.subheader[0].value == "Final year, against the baseline: Status quo (2023)"
     settings, found = at.session_state["comparison"]
     assert settings.scenarios == ("status_quo", "no_network") and settings.overrides == (("n_workers", 200),)
     # every scenario ran the same replicate seeds (common random numbers)
@@ -36,14 +41,15 @@ def test_two_scenarios_are_compared_with_replicates(explored) -> None:
     assert table.loc[("status_quo", "membership_rate"), "mean"] > 0
     assert table.loc[("status_quo", "piece_rate_mean"), "diff"] == 0
     shown = at.table[0].value.reset_index()
-    assert set(shown["scenario"]) == {"no_network"}          # the baseline's own rows (all zero) are left out
+    # the baseline's own rows (all zero) are left out; a scenario is its title, then its code name
+    assert set(shown["scenario"]) == {"Without the workers' network · no_network"}
     assert "Piece rate paid (Rp/piece)" in set(shown["outcome"])
     member = shown.set_index("outcome").loc["Network membership (share)"]
     row = table.loc[("no_network", "membership_rate")]
     assert member["mean (95% interval)"] == "0 (0 to 0)"
     # 3 significant figures, and the CLI's mark: the interval of the difference excludes 0
     low, high = row["diff_ci_low"], row["diff_ci_high"]
-    assert member["difference from status_quo (95% interval)"] == (
+    assert member["difference from the baseline (95% interval)"] == (
         f"{significant(row['diff'])}{' *' if high < 0 else ''} ({significant(low)} to {significant(high)})")
     assert not at.image                                      # interactive charts only
     charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
@@ -76,7 +82,7 @@ def test_changes_scheduled_after_the_runs_end_are_named(explored) -> None:
 def test_a_baseline_that_is_not_compared_is_explained(explored) -> None:
     at = small_comparison(explored, scenarios=("no_network", "c177"), baseline="status_quo")
     assert not at.exception
-    assert "baseline 'status_quo' is not among the chosen scenarios" in at.error[0].value
+    assert "The baseline, Status quo (2023) (status_quo), is not among the chosen scenarios" in at.error[0].value
     assert "comparison" not in at.session_state
 
 
@@ -105,7 +111,8 @@ def test_windows_of_a_scenario_are_a_period_to_choose(explored) -> None:
     assert got == expected
     period.set_value("shock").run()
     assert not at.exception
-    assert any("Window shock (weeks 104-129), against status_quo" in h.value for h in at.subheader)
+    assert any("Window shock (weeks 104-129), against the baseline: Status quo (2023)" in h.value
+               for h in at.subheader)
     assert any("Means over weeks 104 to 129 of each run" in c.value for c in at.caption)
     got, expected, row = shown_rate(window_tables(found.windows, "status_quo")["shock"])
     assert got == expected and row["mean"] != found.table.set_index(["scenario", "metric"]).loc[

@@ -40,7 +40,7 @@ def test_final_year_bars_are_faceted_per_lever_and_grey_is_the_baseline_only(gri
     assert spec["facet"]["column"]["field"] == "param_framing_intensity"
     assert spec["facet"]["row"]["field"] == "param_tokenism"
     colour = _layers(spec)[0]["encoding"]["color"]
-    assert colour["scale"]["domain"] == ["status_quo", "no_network"]
+    assert colour["scale"]["domain"] == ["status_quo (baseline)", "no_network"]
     assert colour["scale"]["range"][0] == group_charts.BASELINE_GREY
     assert group_charts.BASELINE_GREY not in colour["scale"]["range"][1:]
     # by one lever: one facet; pooled: none, and the title says what a bar pools
