@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import figures, group_charts
-from dashboard.labels import metric_label
+from dashboard.labels import metric_label, metric_option, parameter_option, scenario_option
 from experiments.plots import cell_name, heatmap_cells
 from experiments.records import OUTCOME_NAMES, param_column
 from experiments.report import choose_baseline, significant
@@ -107,18 +107,19 @@ def filtered_runs(folder: OutputFolder) -> pd.DataFrame:
     runs = folder.runs
     with st.expander("Filter the runs", expanded=False):
         scenarios = list(pd.unique(runs["scenario"]))
-        keep = st.multiselect("Scenarios", scenarios, default=scenarios, key=f"batch.f.scenario.{folder.path}")
+        keep = st.multiselect("Scenarios", scenarios, default=scenarios, key=f"batch.f.scenario.{folder.path}",
+                              format_func=scenario_option)
         runs = runs[runs["scenario"].isin(keep)]
         for name in varied(folder):
             column = param_column(name)
             values = sorted(pd.unique(folder.runs[column]))
             key = f"batch.f.{name}.{folder.path}"
             if len(values) <= PICK_VALUES_UP_TO or not pd.api.types.is_numeric_dtype(folder.runs[column]):
-                chosen = st.multiselect(name, values, default=values, key=key, format_func=_short)
+                chosen = st.multiselect(parameter_option(name), values, default=values, key=key, format_func=_short)
                 runs = runs[runs[column].isin(chosen)]
             else:
                 low, high = float(min(values)), float(max(values))
-                chosen = st.slider(name, low, high, (low, high), key=key)
+                chosen = st.slider(parameter_option(name), low, high, (low, high), key=key)
                 runs = runs[runs[column].between(*chosen)]
     st.caption(f"{len(runs)} of {len(folder.runs)} runs selected.")
     return runs
@@ -136,9 +137,9 @@ def heatmap_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
         st.caption("This batch varied fewer than two things, so there is no heatmap.")
         return
     cols = st.columns(4)
-    x = cols[0].selectbox("Across", axes, index=0, key="batch.hx")
-    y = cols[1].selectbox("Up", [a for a in axes if a != x], index=0, key="batch.hy")
-    metric = cols[2].selectbox("Outcome", list(OUTCOME_NAMES), key="batch.hm", format_func=metric_label,
+    x = cols[0].selectbox("Across", axes, index=0, key="batch.hx", format_func=parameter_option)
+    y = cols[1].selectbox("Up", [a for a in axes if a != x], index=0, key="batch.hy", format_func=parameter_option)
+    metric = cols[2].selectbox("Outcome", list(OUTCOME_NAMES), key="batch.hm", format_func=metric_option,
                                index=list(OUTCOME_NAMES).index("earnings_to_ump"))
     cells = heatmap_cells(runs, x, y, metric)
     keys = [c for c in cells.columns if c not in ("mean", "runs")]
@@ -183,7 +184,7 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
     by = None
     if names:
         kept = st.multiselect(
-            "Summarise by", names, default=names, key=f"batch.by.{folder.path}",
+            "Summarise by", names, default=names, key=f"batch.by.{folder.path}", format_func=parameter_option,
             help="Keep these parameters apart: each row is a scenario at one value of each (all of them: one row "
                  "per design point). The parameters left out are averaged over; none kept pools the whole design, "
                  "and the rows say so.")
@@ -193,11 +194,11 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
     groups = len(table.attrs["labels"])
     points = runs["point"].nunique() if "point" in runs else 1
     st.caption(describe(names, by, points, int(runs["replicate"].nunique()) if "replicate" in runs else None) + ".")
-    metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), key="batch.metrics", format_func=metric_label,
+    metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), key="batch.metrics", format_func=metric_option,
                              default=["piece_rate_mean", "earnings_to_ump", "membership_rate"])
     if not metrics:
         return
-    st.dataframe(_summary_rows(table, metrics), hide_index=True, width="stretch")
+    st.table(_summary_rows(table, metrics).set_index("group"))  # wraps: every column shows at 1,280 px
     st.caption("Final-year means ±95% interval half-width, to 3 significant figures"
                + (f"; * marks a difference from {baseline} at the same values whose 95% interval excludes 0; grey "
                   f"in the charts is {baseline}." if baseline else "."))
@@ -207,13 +208,28 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
         return
     for metric in metrics:
         group_charts.show(group_charts.final_year_chart(table, metric, baseline))
-    if folder.timeseries is None:
-        return
-    if groups > MAX_LINES:
+    if folder.timeseries is not None:
+        weekly_lines(folder, runs, table, metrics)
+
+
+def weekly_lines(folder: OutputFolder, runs: pd.DataFrame, table: pd.DataFrame, metrics: list[str]) -> None:
+    """The weekly means of each group of the summary with their bands and policy changes; with more
+    groups than lines can be told apart, those of one design point (chosen) at a time."""
+    keys, baseline = table.attrs["keys"], table.attrs.get("baseline")
+    pooled, where = table.attrs["pooled"], ""
+    if len(table.attrs["labels"]) > MAX_LINES and len(keys) > 1:
+        points = runs[keys[1:]].drop_duplicates().reset_index(drop=True)
+        names = group_labels(points, keys[1:]).tolist()
+        at = st.selectbox("Weekly lines at", range(len(names)), format_func=names.__getitem__,
+                          key=f"batch.lines_at.{folder.path}",
+                          help="The design point whose scenarios are drawn over time (all of them at once would be "
+                               "too many lines to tell apart).")
+        runs = runs[(runs[keys[1:]] == points.iloc[at]).all(axis=1)]
+        keys, pooled, where = ["scenario"], 1, f" at {names[at]}"
+    labels = dict(zip(runs["run_id"], group_labels(runs, keys, pooled), strict=True))
+    if len(set(labels.values())) > MAX_LINES:
         st.caption(f"Filter or summarise to at most {MAX_LINES} groups to see the weekly lines.")
         return
-    keys = table.attrs["keys"]
-    labels = dict(zip(runs["run_id"], group_labels(runs, keys, table.attrs["pooled"]), strict=True))
     series = folder.timeseries[folder.timeseries["run_id"].isin(labels)]
     series = series.assign(group=series["run_id"].map(labels))
     events = folder.tables.get("events")
@@ -223,7 +239,7 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
     if baseline is not None:  # the baseline's groups are grey only when it is the one scenario of a row
         grey_groups = {labels[r] for r in runs.loc[runs["scenario"] == baseline, "run_id"]}
         grey = next(iter(grey_groups)) if len(grey_groups) == 1 else None
-    st.markdown("**Over time**")
+    st.markdown(f"**Over time{where}**")
     cols = st.columns(2)
     for i, metric in enumerate(metrics):
         with cols[i % 2]:
@@ -253,7 +269,7 @@ def sensitivity_view(folder: OutputFolder) -> None:
     st.caption(WHOLE_FOLDER)
     outcomes = list(pd.unique(indices["outcome"]))
     chosen = st.multiselect("Outcomes", outcomes, default=outcomes[:2], key="batch.s_outcomes",
-                            format_func=metric_label)
+                            format_func=metric_option)
     top = st.slider("Parameters shown per outcome", 3, 30, 12, key="batch.s_top")
     part = indices[indices["outcome"].isin(chosen)]
     if not part.empty:
@@ -273,7 +289,7 @@ def robustness_view(folder: OutputFolder) -> None:
 
 def run_view(folder: OutputFolder) -> None:
     st.subheader("Weekly outcomes")
-    metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), key="batch.run_metrics", format_func=metric_label,
+    metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), key="batch.run_metrics", format_func=metric_option,
                              default=["piece_rate_mean", "membership_rate"])
     if metrics and folder.timeseries is not None:  # a panel per outcome: each on its own scale and unit
         series = folder.timeseries.assign(scenario=folder.manifest.get("scenario", {}).get("name", "run"))

@@ -16,6 +16,9 @@ def test_a_sweep_shows_heatmap_filters_and_tables(explored, sweep_folder) -> Non
     assert at.subheader[0].value == f"A sweep: {sweep_folder}"
     assert "Heatmap over two swept parameters" in [s.value for s in at.subheader]
     assert at.selectbox(key="batch.hx").value == "framing_intensity"
+    # dropdowns show a title, then the code name
+    assert at.selectbox(key="batch.hx").options[:2] == ["Framing intensity · framing_intensity", "Tokenism"]
+    assert "Monthly net earnings ÷ UMP · earnings_to_ump" in at.selectbox(key="batch.hm").options
     assert at.selectbox(key="batch.hy").value == "tokenism"
     assert not at.image                     # interactive charts only
     assert any(c.value == "8 of 8 runs selected." for c in at.caption)
@@ -23,16 +26,16 @@ def test_a_sweep_shows_heatmap_filters_and_tables(explored, sweep_folder) -> Non
     assert len(runs) == 8
     assert runs["seed"].map(type).eq(str).all()  # 64-bit seeds shown whole, as text
     # the summary: a row per scenario and design point, labelled with its values
-    summary = at.dataframe[0].value
-    assert summary["group"].tolist() == [f"{s}, framing_intensity = {f}, tokenism = {t}"
+    summary = at.table[0].value            # a static table: it wraps instead of cutting columns off
+    assert summary.index.tolist() == [f"{s}, framing_intensity = {f}, tokenism = {t}"
                                          for s in ("status_quo", "no_network") for f in ("0", "0.7") for t in ("0.1", "0.8")]
     assert "Per scenario and design point (framing_intensity, tokenism), over 1 replicates." in [c.value for c in at.caption]
     # by one lever, averaged over the other; by nothing, pooled and labelled so
     at.multiselect(key=f"batch.by.{sweep_folder}").set_value(["tokenism"]).run()
-    assert at.dataframe[0].value["group"].tolist() == ["status_quo, tokenism = 0.1", "status_quo, tokenism = 0.8",
+    assert at.table[0].value.index.tolist() == ["status_quo, tokenism = 0.1", "status_quo, tokenism = 0.8",
                                                        "no_network, tokenism = 0.1", "no_network, tokenism = 0.8"]
     at.multiselect(key=f"batch.by.{sweep_folder}").set_value([]).run()
-    assert at.dataframe[0].value["group"].tolist() == ["status_quo, pooled over 4 design points",
+    assert at.table[0].value.index.tolist() == ["status_quo, pooled over 4 design points",
                                                        "no_network, pooled over 4 design points"]
     # the heatmap: every scenario on one colour scale, or the difference from a named cell
     assert at.selectbox(key="batch.hcolour").options[:2] == [
