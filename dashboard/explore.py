@@ -10,9 +10,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, session
+from dashboard import figures, group_charts, session
 from dashboard.kampung_picture import COLOUR_BY, layout
-from dashboard.labels import metric_label, metric_meaning, metric_title, scenario_heading, scenario_option
+from dashboard.labels import (
+    metric_label,
+    metric_meaning,
+    metric_title,
+    metric_unit,
+    scenario_heading,
+    scenario_option,
+    scenario_title,
+)
 from dashboard.parameter_widgets import (
     TOP_ROW,
     fill_missing,
@@ -29,8 +37,9 @@ from dashboard.run_charts import (
     money_flow_chart,
     timeseries_chart,
 )
-from dashboard.run_config import MAX_SEED, MAX_WEEKS, ConfigError, RunConfig, format_value
+from dashboard.run_config import MAX_SEED, MAX_WEEKS, SIZE_KEYS, ConfigError, RunConfig, format_value
 from dashboard.runs import compare_seeds, simulate_config
+from experiments.report import significant
 from experiments.scenarios import available, changes_after_end, load_scenario
 from model import params as registry
 from model.calendar import START_YEAR, WEEKS_PER_YEAR
@@ -202,9 +211,9 @@ def outcome_panels(result, events: pd.DataFrame, reference=None) -> None:
     for i, (title, metrics, note) in enumerate(PANELS):
         with cols[i % 2]:
             st.markdown(f"**{title}**")
-            st.altair_chart(timeseries_chart(result.timeseries, metrics, events,
-                                             reference=None if reference is None else reference.timeseries),
-                            width="stretch")
+            group_charts.show(timeseries_chart(result.timeseries, metrics, events,
+                                               reference=None if reference is None else reference.timeseries),
+                              stretch=True)
             st.caption(note)
 
 
@@ -217,9 +226,10 @@ def noise_check(config: RunConfig, unchanged: RunConfig | None) -> None:
         st.caption("Change a lever or an uncertainty and run: the page then shows the change next to the "
                    "scenario as it is, and can check it against the spread between seeds.")
         return
-    st.markdown(f"One run is one draw of chance: another seed gives other numbers. To see whether "
-                f"**{config.changed_name()}** really differs from **{config.scenario}**, run both with the same "
-                "few seeds and look at the difference and its 95% interval.")
+    changed = ", ".join(f"{name} = {format_value(value)}" for name, value in config.changes if name not in SIZE_KEYS)
+    st.markdown(f"One run is one draw of chance: another seed gives other numbers. To see whether your changes "
+                f"({changed or 'a schedule of your own'}) really make a difference to **{scenario_title(config.scenario)}**, "
+                "run both with the same few seeds and look at the difference and its 95% interval.")
     cols = st.columns([1, 2, 3], vertical_alignment="bottom")
     seeds = cols[0].number_input("Seeds", min_value=3, max_value=20, value=NOISE_SEEDS, key=SEEDS_KEY,
                                  help="Runs of each configuration, with seeds drawn from this run's seed; "
@@ -266,8 +276,10 @@ def money_flows(result) -> None:
                "the workers' gross pay and the subcontractors' margin. Workers pay their own production "
                "costs out of their pay. Bars are yearly means of the weekly flows, for all workers together.")
     cols = st.columns(2)
-    cols[0].altair_chart(money_flow_chart(result.timeseries), width="stretch")
-    cols[1].altair_chart(cost_chart(result.timeseries), width="stretch")
+    with cols[0]:
+        group_charts.show(money_flow_chart(result.timeseries), stretch=True)
+    with cols[1]:
+        group_charts.show(cost_chart(result.timeseries), stretch=True)
 
 
 def kampung_network(result) -> None:
@@ -294,12 +306,16 @@ def power_cube(summary: dict[str, float]) -> None:
     st.subheader("Power Cube (Gaventa)")
     st.caption("Final-year means. Where the network spends its organizer-hours (spaces and levels), and how "
                "often power is exercised against the workers in each form. The Learn page explains the cube.")
-    cols = st.columns(3)
+    cols = st.columns(2)
     cols[0].altair_chart(effort_bars(summary, CUBE_SPACES, "Effort by space"), width="stretch")
     cols[1].altair_chart(effort_bars(summary, CUBE_LEVELS, "Effort by level"), width="stretch")
-    with cols[2]:
-        for name in CUBE_FORMS:
-            st.metric(metric_label(name), f"{summary[name]:,.3g}", help=metric_meaning(name))
+    st.markdown("**Power exercised against the workers, by form**")
+    st.table(pd.DataFrame({  # a table, not metrics: a metric's label was cut short by the long unit
+        "form": [metric_title(n).removesuffix(" acts").removesuffix(" loss") for n in CUBE_FORMS],
+        "final-year mean": [significant(summary[n]) for n in CUBE_FORMS],
+        "unit": [metric_unit(n) for n in CUBE_FORMS],
+        "what it counts": [metric_meaning(n).split(": ", 1)[-1] for n in CUBE_FORMS],
+    }).set_index("form"))
 
 
 def event_list(events: pd.DataFrame) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from dashboard.group_charts import sized
 from dashboard.labels import event_title, metric_label, metric_title, metric_unit
 from model.calendar import START_YEAR, WEEKS_PER_YEAR
 
@@ -24,7 +25,8 @@ MARKED_EVENTS = (
     "judicial_review_filed", "judicial_review_rejected", "judicial_review_granted",
     "policy_scheduled", "policy_conceded", "retaliation",
 )
-CHART_HEIGHT = 300
+#: Height of a time-series plot; its element is taller by the axis, the legends and the title.
+PLOT_HEIGHT, LEGEND_ROW = 240, 20
 #: How the shown run and the unchanged scenario (same seed) are told apart on the time axes.
 THIS_RUN, UNCHANGED_RUN = "this run", "scenario as it is (same seed)"
 #: Colours of the kinds of events marked on time axes (dark, apart from the outcomes' tableau10).
@@ -38,11 +40,11 @@ def events_frame(events: Sequence[dict]) -> pd.DataFrame:
     return frame
 
 
-def _axis_title(metrics: Sequence[str]) -> str:
+def _shared_unit(metrics: Sequence[str]) -> str | None:
+    """The unit all ``metrics`` share (written once, on the axis), or ``None`` when they differ
+    (then each line's label carries its own)."""
     units = {metric_unit(m) for m in metrics}
-    if len(metrics) == 1:
-        return metric_label(metrics[0])
-    return units.pop() if len(units) == 1 else " / ".join(sorted(units))
+    return units.pop() if len(units) == 1 else None
 
 
 def timeseries_chart(
@@ -58,16 +60,17 @@ def timeseries_chart(
     runs = {THIS_RUN: timeseries} if reference is None else {THIS_RUN: timeseries, UNCHANGED_RUN: reference}
     long = pd.concat([frame[["week", "year", *metrics]].melt(["week", "year"], var_name="metric", value_name="value")
                       .assign(run=run) for run, frame in runs.items()], ignore_index=True)
-    long["outcome"] = [metric_label(m) for m in long["metric"]]
+    unit = _shared_unit(metrics)
+    long["outcome"] = [metric_title(m) if unit is not None else metric_label(m) for m in long["metric"]]
     time_axis = alt.X("time:Q", title=TIME_TITLE, axis=alt.Axis(format="d", tickMinStep=1),
                       scale=alt.Scale(nice=False))
     lines = alt.Chart(long).transform_calculate(time=WEEK_TO_YEAR).mark_line().encode(
         x=time_axis,
-        y=alt.Y("value:Q", title=y_title or _axis_title(metrics)),
+        y=alt.Y("value:Q", title=y_title or unit or None),
         color=alt.Color("outcome:N", title=None, scale=alt.Scale(scheme=PALETTE),
                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=420)),
         tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("year:Q"), alt.Tooltip("outcome:N"),
-                 alt.Tooltip("value:Q", format=",.3~f"), alt.Tooltip("run:N")],
+                 alt.Tooltip("value:Q", title=unit or "value", format=",.3~r"), alt.Tooltip("run:N")],
         **({} if reference is None else {
             # told apart by the caption above the panels: a second legend would not fit beside the first
             "strokeDash": alt.StrokeDash("run:N", sort=list(runs), legend=None,
@@ -85,12 +88,15 @@ def timeseries_chart(
             x="time:Q",
             color=alt.Color("event:N", title="events", sort=kinds, scale=alt.Scale(
                 domain=kinds, range=[EVENT_COLOURS[i % len(EVENT_COLOURS)] for i in range(len(kinds))]),
-                legend=alt.Legend(orient="bottom", columns=1, labelLimit=420, symbolType="stroke",
+                # above the plot: beside the outcomes' legend below, a narrow column's labels were cut
+                legend=alt.Legend(orient="top", columns=1, labelLimit=420, symbolType="stroke",
                                   symbolStrokeWidth=2, symbolDash=[4, 3])),
             tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("event:N"), alt.Tooltip("detail:N")],
         )
         chart = alt.layer(lines, rules).resolve_scale(color="independent")
-    return chart.properties(height=CHART_HEIGHT).interactive(bind_y=False)
+    rows = len(metrics) + (len(dict.fromkeys(events["event"])) + 1 if events is not None and len(events) else 0)
+    # Streamlit fits the whole chart (legends too) into the element: give it room for the plot
+    return sized(chart.properties(height=PLOT_HEIGHT).interactive(bind_y=False), PLOT_HEIGHT + 90 + LEGEND_ROW * rows)
 
 
 def _yearly_bars(timeseries: pd.DataFrame, parts: Sequence[str], colours: Sequence[str], stacked: bool) -> alt.Chart:
@@ -103,14 +109,16 @@ def _yearly_bars(timeseries: pd.DataFrame, parts: Sequence[str], colours: Sequen
         "x": alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         "y": alt.Y("mean(value):Q", stack="zero" if stacked else None, title="Million Rp/week"),
         "color": alt.Color("flow:N", title=None, sort=[metric_title(m) for m in parts],
-                           scale=alt.Scale(range=list(colours)), legend=alt.Legend(orient="bottom", labelLimit=320)),
+                           scale=alt.Scale(range=list(colours)),
+                           legend=alt.Legend(orient="bottom", columns=1, labelLimit=320)),  # one a line: none cut
         "order": alt.Order("order:Q"),
         "tooltip": [alt.Tooltip("year:O"), alt.Tooltip("flow:N"),
                     alt.Tooltip("mean(value):Q", title="million Rp/week (yearly mean)", format=",.2f")],
     }
     if not stacked:
         encoding["xOffset"] = alt.XOffset("flow:N", sort=[metric_title(m) for m in parts])
-    return alt.Chart(long).mark_bar().encode(**encoding).properties(height=CHART_HEIGHT)
+    return sized(alt.Chart(long).mark_bar().encode(**encoding).properties(height=PLOT_HEIGHT),
+                 PLOT_HEIGHT + 90 + LEGEND_ROW * len(parts))
 
 
 def money_flow_chart(timeseries: pd.DataFrame) -> alt.Chart:
