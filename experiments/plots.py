@@ -217,6 +217,119 @@ def timeseries_bands(
     return fig
 
 
+#: Most groups of design points drawn as panels of one figure (time series) or as rows (Power
+#: Cube); a batch with more is drawn per scenario, pooling them, and its figures say so.
+MAX_PANELS, MAX_CUBE_ROWS = 12, 40
+
+
+def _panel_grid(points: pd.DataFrame, kept: Sequence[str]) -> tuple[int, int, list[tuple[int, int]]]:
+    """Rows, columns and the (row, column) of each point: a grid over two levers laid out as their
+    values (the first across, the second down), anything else wrapped three to a row."""
+    if len(kept) == 2:
+        across, down = (list(pd.unique(points[k].sort_values())) for k in kept)
+        if len(across) * len(down) == len(points):
+            return len(down), len(across), [(down.index(b), across.index(a)) for a, b in
+                                            points[list(kept)].itertuples(index=False, name=None)]
+    ncols = min(3, len(points))
+    return -(-len(points) // ncols), ncols, [(i // ncols, i % ncols) for i in range(len(points))]
+
+
+def timeseries_by_point(
+    timeseries: pd.DataFrame,
+    runs: pd.DataFrame,
+    metric: str,
+    kept: Sequence[str],
+    events: pd.DataFrame | None = None,
+    baseline: str | None = None,
+    over: str = "replicates",
+    per: str = "design point",
+) -> Figure:
+    """One outcome over time for a batch with several design points: a panel per design point
+    (each combination of the ``kept`` columns of ``runs``, e.g. ``param.framing_intensity`` and
+    ``param.tokenism``; a grid over two levers is laid out as the grid), in each the mean of every
+    scenario over its runs at that point with its 95% band (``over`` names what it is over, ``per``
+    what a panel is in the title), the baseline grey, every panel on one y scale.
+
+    Policy changes a scenario schedules are dashed lines in its colour, named in the legend; those
+    won in some runs only are triangles at the top of the panel, one per run, and the panel says
+    which and how many ("statistics_inclusion won in 1 of 2 runs")."""
+    kept = list(kept)
+    runs = runs.assign(scenario=runs["scenario"].astype(str))
+    points = runs[kept].drop_duplicates().reset_index(drop=True)
+    nrows, ncols, cells = _panel_grid(points, kept)
+    fig = Figure(figsize=(4.3 * ncols, 1.6 + 2.7 * nrows), layout="constrained")
+    grid = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
+    scenarios = [str(s) for s in pd.unique(runs["scenario"])]
+    colours = group_colours(scenarios, baseline)
+    place = runs.set_index("run_id")[kept]
+    series = timeseries.join(place, on="run_id").assign(scenario=lambda t: t["scenario"].astype(str))
+    ev = None if events is None else events.join(place, on="run_id").assign(
+        scenario=lambda e: e["scenario"].astype(str))
+    position, time_label = time_axis(int(series["week"].max()) if len(series) else 0)
+    output = OUTPUT_BY_NAME.get(metric)
+    low, high = output.bounds if output and output.bounds else (-np.inf, np.inf)
+    scheduled_seen: dict[tuple[str, str], None] = {}
+    occasional_any = False
+    titles = group_labels(points, kept).tolist()
+    used = set()
+    for i, ((r, c), title) in enumerate(zip(cells, titles, strict=True)):
+        ax = grid[r, c]
+        used.add((r, c))
+        at = (series[kept] == points.iloc[i]).all(axis=1)
+        part = series[at]
+        for name, one in part.groupby("scenario", sort=False):
+            agg = one.groupby("week")[metric].agg(["mean", "std", "count"])
+            x = position(agg.index.to_numpy())
+            half = np.nan_to_num(t_half_width(agg["std"], agg["count"]))
+            ax.plot(x, agg["mean"], color=colours[name], lw=1.4)
+            ax.fill_between(x, np.clip(agg["mean"] - half, low, high), np.clip(agg["mean"] + half, low, high),
+                            color=colours[name], alpha=0.2, lw=0)
+        here = None if ev is None else ev[(ev[kept] == points.iloc[i]).all(axis=1)]
+        scheduled, occasional = policy_events(here, runs_per_group(part, "scenario"), "scenario")
+        for row in scheduled.itertuples(index=False):
+            ax.axvline(float(position(row.week)), color=colours[row.scenario], ls="--", lw=1.1)
+            scheduled_seen[(row.scenario, row.label)] = None
+        top = ax.get_xaxis_transform()
+        notes = []
+        for row in occasional.itertuples(index=False):
+            ax.plot(position(np.asarray(row.weeks)), np.full(len(row.weeks), 0.97), "v", transform=top, ms=5,
+                    mfc="none", mec=colours[row.scenario], clip_on=False)
+            dark = "0.3" if row.scenario == baseline else colours[row.scenario]  # the baseline's grey, darker
+            notes.append((f"{row.scenario}: {row.label}" if len(scenarios) > 1 else row.label, dark))
+            occasional_any = True
+        for k, (text, colour) in enumerate(notes):
+            ax.text(0.02, 0.88 - 0.09 * k, "▽ " + text, transform=ax.transAxes, fontsize=8, color=colour, va="top")
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.ticklabel_format(axis="x", useOffset=False, style="plain")
+        ax.tick_params(labelsize=9)
+        if r == nrows - 1 or (r + 1, c) not in set(cells):
+            ax.set_xlabel(time_label, fontsize=9)
+            ax.tick_params(labelbottom=True)
+        if c == 0:
+            ax.set_ylabel(output.unit if output else "", fontsize=9)
+    for r in range(nrows):
+        for c in range(ncols):
+            if (r, c) not in used:
+                grid[r, c].set_visible(False)
+    _zero_share_on_its_scale(grid[cells[0]], metric, series[metric].to_numpy(dtype=float), axis="y")
+    handles: list = [Line2D([], [], color=colours[s], lw=1.4) for s in scenarios]
+    labels = [s + (" (baseline)" if s == baseline else "") for s in scenarios]
+    handles.append(Patch(color="0.5", alpha=0.3))
+    labels.append(f"95% confidence band over {over}")
+    for scenario, label in scheduled_seen:
+        handles.append(Line2D([], [], color=colours[scenario], ls="--", lw=1.1))
+        labels.append(f"{scenario}: {label} (scheduled)")
+    if occasional_any:
+        handles.append(Line2D([], [], color="0.3", ls="none", marker="v", mfc="none"))
+        labels.append("a policy change won in some runs only: a triangle per run, named in its panel")
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)), fontsize=9)
+    fig.suptitle(f"{metric_title(metric, 100)}\nmean and 95% band over {over}, a panel per {per}",
+                 fontsize=11)
+    return fig
+
+
 def _zero_share_on_its_scale(ax: Axes, metric: str, values: NDArray[np.float64], axis: str) -> None:
     """A bounded metric (a share) that is zero throughout is drawn on its own scale (0-1), not on
     matplotlib's default range around 0."""
@@ -326,23 +439,45 @@ def power_indices(table: pd.DataFrame) -> Figure:
     return fig
 
 
-def power_cube(runs: pd.DataFrame, group: str = "scenario", over: str = "replicates") -> Figure:
+def power_cube(runs: pd.DataFrame, group: str = "scenario", over: str = "replicates",
+               keys: Sequence[str] | None = None) -> Figure:
     """Gaventa's Power Cube: the network's effort by space (closed, invited, claimed) and by level
-    (local, national, global), final-year mean per group over its runs (``over`` says which), hours/week."""
-    fig = Figure(figsize=(11, 1.4 + 0.4 * runs[group].nunique()), layout="constrained")
+    (local, national, global), final-year mean per group over its runs (``over`` says which),
+    hours/week. With ``keys`` (a summary's group columns, e.g. ``scenario`` and the swept levers'
+    ``param.`` columns) a bar per group, labelled with its values, the scenarios of a design point
+    together and the points shaded in turn; otherwise a bar per ``group``."""
+    parts = [*CUBE_SPACES, *CUBE_LEVELS]
+    if keys and len(keys) > 1:
+        kept = list(keys[1:])
+        means = runs.groupby(list(keys), sort=False)[parts].mean().reset_index()
+        order = {s: i for i, s in enumerate(pd.unique(runs[keys[0]]))}
+        point_of = {v: i for i, v in enumerate(means[kept].drop_duplicates().itertuples(index=False, name=None))}
+        means["_point"] = [point_of[v] for v in means[kept].itertuples(index=False, name=None)]
+        means = means.assign(_order=means[keys[0]].map(order)).sort_values(["_point", "_order"], kind="stable")
+        names = group_labels(means, list(keys)).tolist()
+        blocks = means["_point"].to_numpy()
+    else:
+        means = runs.groupby(group, sort=False)[parts].mean().reset_index()
+        names = [str(v) for v in means[group]]
+        blocks = np.zeros(len(means), dtype=int)
+    fig = Figure(figsize=(12.5 if keys and len(keys) > 1 else 11, 1.5 + 0.36 * len(means)), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
-    means = runs.groupby(group, sort=False)[[*CUBE_SPACES, *CUBE_LEVELS]].mean()
     y = np.arange(len(means))[::-1]
-    for ax, parts, title in ((axes[0], CUBE_SPACES, "spaces"), (axes[1], CUBE_LEVELS, "levels")):
+    for ax, spaces_or_levels, title in ((axes[0], CUBE_SPACES, "space"), (axes[1], CUBE_LEVELS, "level")):
         left = np.zeros(len(means))
-        for colour, name in zip(_colours(len(parts)), parts, strict=True):
+        for colour, name in zip(_colours(len(spaces_or_levels)), spaces_or_levels, strict=True):
             ax.barh(y, means[name], left=left, color=colour, label=name.removeprefix("effort_"))
             left = left + means[name].to_numpy()
+        for b in np.unique(blocks)[1::2]:  # every other design point shaded, its scenarios together
+            rows = y[blocks == b]
+            ax.axhspan(rows.min() - 0.5, rows.max() + 0.5, color="0.93", zorder=0, lw=0)
         ax.set_title(f"Network effort by {title}", fontsize=10)
-        ax.set_xlabel(f"final-year mean ({OUTPUT_BY_NAME[parts[0]].unit})")
-        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+        ax.set_xlabel(f"final-year mean ({OUTPUT_BY_NAME[spaces_or_levels[0]].unit})", fontsize=9)
+        ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, title=title,
+                  title_fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(y, [str(i) for i in means.index], fontsize=8)
+        ax.set_ylim(-0.6, len(means) - 0.4)
+    axes[0].set_yticks(y, names, fontsize=9)
     fig.suptitle("Power Cube (Gaventa): where and at which level the workers' network spends its hours "
                  f"(mean over {over})", fontsize=10)
     return fig

@@ -73,9 +73,12 @@ def write_comparison(
     ``comparison.csv`` is per scenario, or per scenario and design point when the batch has
     several points (with the point's parameter values as extra columns). The summary drawn and
     returned is ``experiments.summaries.summary_table`` grouped ``by`` (default: per design point);
-    with ``by`` it is also written as ``comparison_by_<names>.csv``. Figures: time series with
-    bands and policy changes (per scenario, pooling every design point: the legend says so),
-    final-year bars and power indices of the summary, Power Cube effort, and, when the ``grid`` has
+    with ``by`` it is also written as ``comparison_by_<names>.csv``. Figures, by the summary's
+    groups (each design point, or each value of the levers ``by`` keeps): time series with bands
+    and policy changes (a figure per outcome, ``timeseries_<outcome>.png``, with a panel per design
+    point; ``timeseries.png`` with a panel per outcome when there is one point, or more than
+    ``plots.MAX_PANELS``, then per scenario and saying what it pools), final-year bars and power
+    indices, Power Cube effort (a bar per group), and, when the ``grid`` has
     two parameters, for each of ``metrics`` (default ``HEATMAP_OUTCOMES``) a heatmap with a panel
     per scenario on one colour scale (``heatmap_<metric>.png``) and the difference from the
     baseline's first cell (``heatmap_<metric>_difference.png``). With a ``windows`` table (the
@@ -98,16 +101,31 @@ def write_comparison(
     if by is not None:
         storage.write_csv(folder / f"comparison_by_{'_'.join(by)}.csv",
                           summary.assign(group=_row_labels(summary)))
-    spread = "replicates" if len(summary.attrs["keys"]) > 1 or points == 1 else over
+    keys = summary.attrs["keys"]
+    spread = "replicates" if len(keys) > 1 or points == 1 else over
+    averaged = [v for v in varied if param_column(v) not in keys]
+    if len(keys) > 1 and averaged:
+        spread = f"replicates and {', '.join(averaged)}"
     figures = folder / storage.FIGURES
     paths = []
+    kept_points = len(runs[keys[1:]].drop_duplicates()) if len(keys) > 1 else 1
+    for old in (figures / "timeseries.png", *(figures / f"timeseries_{m}.png" for m in KEY_OUTCOMES)):
+        old.unlink(missing_ok=True)  # a report grouped otherwise before: its time-series figures go
     if timeseries is not None and len(timeseries):
-        paths.append(save_figure(plots.timeseries_bands(timeseries, KEY_OUTCOMES, events=events, over=over,
-                                                        baseline=baseline), figures / "timeseries.png"))
+        if 1 < kept_points <= plots.MAX_PANELS:  # a panel per design point, a figure per outcome
+            per = f"value of {', '.join(k.removeprefix('param.') for k in keys[1:])}" if averaged else "design point"
+            paths += [save_figure(plots.timeseries_by_point(timeseries, runs, metric, keys[1:], events, baseline,
+                                                            over=spread, per=per), figures / f"timeseries_{metric}.png")
+                      for metric in KEY_OUTCOMES]
+        else:  # one design point, or more than fit: per scenario, the legend saying what it pools
+            paths.append(save_figure(plots.timeseries_bands(timeseries, KEY_OUTCOMES, events=events, over=over,
+                                                            baseline=baseline), figures / "timeseries.png"))
     paths.append(save_figure(plots.final_year_bars(summary, KEY_OUTCOMES, baseline, over=spread),
                              figures / "final_year.png"))
     paths.append(save_figure(plots.power_indices(summary), figures / "power_indices.png"))
-    paths.append(save_figure(plots.power_cube(runs, over=over), figures / "power_cube.png"))
+    per_group = len(summary.attrs["labels"]) <= plots.MAX_CUBE_ROWS
+    paths.append(save_figure(plots.power_cube(runs, over=spread if per_group else over,
+                                              keys=keys if per_group else None), figures / "power_cube.png"))
     grid = [c for c in grid if design is not None and c in design.columns]
     if len(grid) >= 2 and design[grid[0]].nunique() > 1 and design[grid[1]].nunique() > 1:
         x, y = grid[0], grid[1]

@@ -83,9 +83,11 @@ def test_sweep_results_match_direct_runs(cli, tmp_path, tiny_spec):
     cell = table[(table.scenario == "no_network") & (table.point == 2) & (table.metric == "earnings_to_ump")].iloc[0]
     expected = runs[(runs.scenario == "no_network") & (runs.point == 2)]["earnings_to_ump"].mean()
     assert cell["mean"] == pytest.approx(expected) and (cell["framing_intensity"], cell["tokenism"]) == (0.7, 0.1)
-    for name in ("timeseries", "final_year", "power_indices", "power_cube", "heatmap_earnings_to_ump",
-                 "heatmap_earnings_to_ump_difference"):
+    for name in ("final_year", "power_indices", "power_cube", "heatmap_earnings_to_ump",
+                 "heatmap_earnings_to_ump_difference", "timeseries_membership_rate", "timeseries_piece_rate_mean"):
         assert _png(out / "figures" / f"{name}.png")
+    # the weekly figures are per design point, one per outcome: none pools the points per scenario
+    assert not (out / "figures" / "timeseries.png").exists()
 
 
 def test_compare_by_groups_as_asked_and_pools_only_when_labelled(cli, tmp_path, tiny_spec):
@@ -110,8 +112,12 @@ def test_compare_by_groups_as_asked_and_pools_only_when_labelled(cli, tmp_path, 
     for name in ("membership_rate", "earnings_to_ump", "power_to"):     # --metrics chooses the heatmaps too
         assert _png(out / "figures" / f"heatmap_{name}.png")
     # the whole design pooled: only when asked, and labelled so
+    assert _png(out / "figures" / "timeseries_membership_rate.png")       # a panel per tokenism value
     code, stdout, _ = cli("compare", out, "--by", "scenario", "--metrics", "earnings_to_ump")
     assert code == 0 and "pooled over all 4 design points" in stdout
+    # pooled figures replace the per-point ones (and say what they pool)
+    assert _png(out / "figures" / "timeseries.png")
+    assert not list((out / "figures").glob("timeseries_*.png"))
     assert [line.split("  ")[0] for line in stdout.splitlines() if line.startswith(("status_quo", "no_network"))] == [
         "status_quo, pooled over 4 design points", "no_network, pooled over 4 design points"]
     code, stdout, _ = cli("compare", out, "--by", "framing_intensity,tokenism", "--metrics", "earnings_to_ump")

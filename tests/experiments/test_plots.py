@@ -114,6 +114,66 @@ def test_changes_won_in_some_runs_only_are_marked_apart_with_their_count():
     assert ax.lines[1].get_color() != plots.BASELINE_COLOUR
 
 
+@pytest.fixture(scope="module")
+def grid():
+    """2 scenarios x a 2 x 2 grid x 2 replicates: the runs, their weekly series (5 weeks) and events
+    (c177 scheduled at week 1 in every c177 run; recognition won in one status_quo run at point 0)."""
+    rows, weekly = [], []
+    points = [(0.0, 0.1), (0.7, 0.1), (0.0, 0.8), (0.7, 0.8)]
+    for scenario in ("status_quo", "c177"):
+        for point, (framing, tokenism) in enumerate(points):
+            for replicate in range(2):
+                run_id = f"{scenario}-p{point}-r{replicate}"
+                rows.append({"run_id": run_id, "scenario": scenario, "point": point, "replicate": replicate,
+                             "param.framing_intensity": framing, "param.tokenism": tokenism,
+                             **{m: 0.3 + 0.1 * point + 0.01 * replicate for m in OUTPUT_BY_NAME}})
+                weekly += [{"run_id": run_id, "scenario": scenario, "point": point, "week": w,
+                            "membership_rate": 0.1 * point + 0.02 * replicate + 0.01 * w} for w in range(5)]
+    runs = pd.DataFrame(rows)
+    events = pd.DataFrame({
+        "run_id": [f"c177-p{p}-r{r}" for p in range(4) for r in range(2)] + ["status_quo-p0-r1"],
+        "scenario": ["c177"] * 8 + ["status_quo"], "week": [1] * 8 + [3],
+        "kind": ["policy_scheduled"] * 8 + ["policy_conceded"], "detail": ["c177_ratified = True"] * 8 + ["recognition = True"],
+    })
+    return runs, pd.DataFrame(weekly), events
+
+
+def test_a_grid_sweep_over_time_is_a_panel_per_design_point_not_pooled(grid):
+    runs, weekly, events = grid
+    fig = plots.timeseries_by_point(weekly, runs, "membership_rate", ["param.framing_intensity", "param.tokenism"],
+                                    events, baseline="status_quo")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    # laid out as the grid: framing across, tokenism down; each panel titled with its point
+    assert [ax.get_title() for ax in axes] == [
+        "framing_intensity = 0, tokenism = 0.1", "framing_intensity = 0.7, tokenism = 0.1",
+        "framing_intensity = 0, tokenism = 0.8", "framing_intensity = 0.7, tokenism = 0.8"]
+    assert len({ax.get_ylim() for ax in axes}) == 1                  # one y scale for every panel
+    # in each panel a line per scenario: the mean of that point's runs, the baseline grey
+    solid = [line for line in axes[3].lines if line.get_linestyle() == "-"]
+    assert [line.get_color() == plots.BASELINE_COLOUR for line in solid] == [True, False]
+    assert solid[0].get_ydata() == pytest.approx(0.3 + 0.01 + 0.01 * np.arange(5))
+    # the scheduled change is a dashed line in every panel; the change won in one run only is named
+    # with its count in the panel of its point, and nowhere else
+    assert all([tuple(line.get_xdata()) for line in ax.lines if line.get_linestyle() == "--"] == [(1.0, 1.0)]
+               for ax in axes)
+    assert [t.get_text() for t in axes[0].texts] == ["▽ status_quo: recognition won in 1 of 2 runs"]
+    assert not any(ax.texts for ax in axes[1:])
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "status_quo (baseline)", "c177", "95% confidence band over replicates",
+        "c177: c177_ratified = True, week 1 (scheduled)",
+        "a policy change won in some runs only: a triangle per run, named in its panel"]
+
+
+def test_the_power_cube_of_a_grid_sweep_is_a_bar_per_scenario_and_point(grid):
+    runs, _, _ = grid
+    fig = plots.power_cube(runs, keys=["scenario", "param.framing_intensity", "param.tokenism"])
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[:3] == ["status_quo, framing_intensity = 0, tokenism = 0.1",
+                          "c177, framing_intensity = 0, tokenism = 0.1",
+                          "status_quo, framing_intensity = 0.7, tokenism = 0.1"]   # a point's scenarios together
+    assert len(labels) == 8 and sum(len(bars) for bars in fig.axes[0].containers) == 8 * 3
+
+
 def test_power_figures_and_heatmap(runs):
     table = comparison_table(runs, "status_quo")
     assert len(plots.power_indices(table).axes[0].patches) == 4 * 2
