@@ -429,13 +429,13 @@ def power_indices(table: pd.DataFrame) -> Figure:
         err = np.nan_to_num(np.vstack([rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]]))
         ax.barh(y0 + 0.4 - (i + 0.5) * height, rows["mean"], height=height, color=colours[i], xerr=err,
                 capsize=1.5, ecolor="0.3", label=f"{metric}: {OUTPUT_BY_NAME[metric].meaning}")
-    ax.set_yticks(y0, groups, fontsize=8)
+    ax.set_yticks(y0, groups, fontsize=9)
     ax.set_xlim(0, 1)
     ax.set_xlabel("final-year mean (0-1) with 95% confidence interval")
     ax.set_title("Power indices (Rowlands): within, with, to (workers'); over (subcontractors' over workers)",
                  fontsize=10)
     ax.grid(axis="x", alpha=0.3)
-    fig.legend(loc="outside lower center", fontsize=7, ncols=1)
+    fig.legend(loc="outside lower center", fontsize=9, ncols=1)
     return fig
 
 
@@ -595,6 +595,8 @@ def heatmap(runs: pd.DataFrame, x: str, y: str, metric: str, group: str | None =
     from that cell, on a diverging scale centred on zero."""
     from matplotlib.colors import Normalize
 
+    from experiments.report import significant  # here: experiments.report imports this module
+
     xc, yc = _column(runs, x), _column(runs, y)
     cells = heatmap_cells(runs, x, y, metric, group)
     by = group if group is not None and group in cells.columns else None
@@ -629,8 +631,9 @@ def heatmap(runs: pd.DataFrame, x: str, y: str, metric: str, group: str | None =
                 if np.isfinite(v):
                     shade = norm(v)
                     dark = shade < 0.55 if reference is None else abs(shade - 0.5) > 0.3
-                    ax.text(j, i, f"{v:+.3g}" if reference is not None else f"{v:.3g}", ha="center", va="center",
-                            fontsize=9, color="white" if dark else "black")
+                    shown = significant(v)  # 3 significant figures, never an exponent (9.06e-05)
+                    ax.text(j, i, ("+" if v > 0 else "") + shown if reference is not None else shown, ha="center",
+                            va="center", fontsize=9, color="white" if dark else "black")
         if name is not None:
             ax.set_title(str(name), fontsize=10)
     label = metric_axis(metric) if reference is None else f"difference in {metric_axis(metric)}"
