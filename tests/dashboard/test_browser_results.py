@@ -1,6 +1,6 @@
 """Reading results in a real browser: a grid sweep summarised by what it varies on the Batch page,
-and policy changes told apart on the Compare page; full-page screenshots of both at 1,280 and
-1,920 px under ``test-output/screenshots/``."""
+and policy changes told apart on the Compare page, both with dropdowns in words (a title, then the
+code name); full-page screenshots of both at 1,280 and 1,920 px under ``test-output/screenshots/``."""
 
 from __future__ import annotations
 
@@ -37,8 +37,18 @@ def test_grid_sweep_summaries_on_the_batch_page(page: Page, streamlit_url: str, 
     expect(page.get_by_role("heading", name="Outcomes by what the batch varies")).to_be_visible()
     expect(page.get_by_text("Per scenario and design point (framing_intensity, tokenism), over 1 replicates.")) \
         .to_be_visible()
-    summary = page.get_by_test_id("stDataFrame").first
-    expect(summary).to_be_visible()
+    # a row per scenario and design point, labelled with its values, every column in view at 1,280 px
+    summary = page.get_by_test_id("stTable").first
+    expect(summary.get_by_role("rowheader")).to_have_count(8)
+    expect(summary).to_contain_text("no_network, framing_intensity = 0.7, tokenism = 0.8")
+    assert fits_without_horizontal_scrolling(page), "the summary table scrolls sideways at 1,280 px"
+    # dropdowns in words: a parameter's or an outcome's title, then its code name
+    by = page.get_by_test_id("stMultiSelect").filter(has_text="Summarise by")
+    expect(by).to_contain_text("Framing intensity · framing_intensity")
+    expect(page.get_by_role("combobox", name="Across")).to_have_value("Framing intensity · framing_intensity")
+    expect(page.get_by_role("combobox", name="Outcome", exact=True)).to_have_value("Monthly net earnings ÷ UMP · earnings_to_ump")
+    expect(page.get_by_test_id("stMultiSelect").filter(has_text="Outcomes")).to_contain_text(
+        "Piece rate paid · piece_rate_mean")
     no_exception(page)
     # interactive charts only: heatmap panels, a bar chart per outcome, weekly bands
     expect(page.get_by_test_id("stImage")).to_have_count(0)
@@ -46,13 +56,13 @@ def test_grid_sweep_summaries_on_the_batch_page(page: Page, streamlit_url: str, 
     for width in WIDTHS:
         screenshot_at(page, screenshots / f"batch_{width}.png", width, settle_ms=1200)
     # summarised by tokenism only: the framing values averaged over, rows labelled so
-    by = page.get_by_test_id("stMultiSelect").filter(has_text="Summarise by")
-    by.get_by_role("button", name="Remove framing_intensity").click()
+    by.get_by_role("button", name="Remove Framing intensity").click()
     wait_for_app_run(page)
     expect(page.get_by_text("Per scenario and tokenism, averaged over framing_intensity and the replicates.")) \
         .to_be_visible()
-    rows = page.get_by_test_id("stDataFrame").first.inner_text()
-    assert "status_quo, tokenism = 0.1" in rows or page.get_by_test_id("stDataFrame").first.is_visible()
+    expect(page.get_by_test_id("stTable").first.get_by_role("rowheader")).to_have_text(
+        ["status_quo, tokenism = 0.1", "status_quo, tokenism = 0.8", "no_network, tokenism = 0.1",
+         "no_network, tokenism = 0.8"])
     no_exception(page)
     screenshot_at(page, screenshots / "batch_by_tokenism_1280.png", 1280, settle_ms=1200)
 
@@ -64,10 +74,13 @@ def test_policy_changes_on_the_compare_page(page: Page, streamlit_url: str, scre
     wait_for_app_run(page)
     expect(page.get_by_role("spinbutton", name="Replicates per scenario")).to_have_value("10")
     expect(page.get_by_text("take about 12 s on one process")).to_be_visible()
+    # dropdowns in words: a scenario's title, then its code name
     scenarios = page.get_by_test_id("stMultiSelect").filter(has_text="Scenarios to compare")
-    scenarios.get_by_role("button", name="Remove no_network").click()
-    scenarios.click()
-    page.get_by_role("option", name="c177").click()
+    expect(scenarios).to_contain_text("Status quo (2023) · status_quo")
+    expect(page.get_by_role("combobox", name="Baseline")).to_have_value("Status quo (2023) · status_quo")
+    scenarios.get_by_role("button", name="Remove Without the workers' network").click()
+    scenarios.locator("input").click()
+    page.get_by_role("option", name="Indonesia ratifies ILO C177 · c177").click()
     page.keyboard.press("Escape")
     for name, value in (("Replicates per scenario", "4"), ("Weeks", "156"), ("Workers per run", "500")):
         page.get_by_role("spinbutton", name=name).fill(value)
@@ -76,13 +89,16 @@ def test_policy_changes_on_the_compare_page(page: Page, streamlit_url: str, scre
     wait_for_app_run(page)
     expect(page.get_by_text("2 scenarios × 4 replicates, 156 weeks")).to_be_visible(timeout=120_000)
     # the scheduled change is a labelled policy line; a change won in some runs only is counted
-    expect(page.get_by_text("c177: c177_ratified = True, week 52 (scheduled: a dashed line)")).to_be_visible()
+    expect(page.get_by_text("Indonesia ratifies ILO C177: c177_ratified = True, week 52 (scheduled: a dashed line)")) \
+        .to_be_visible()
     for note in page.get_by_text(" runs (a triangle at each run's week)").all():
         assert " of 4 runs" in note.inner_text()
     expect(page.get_by_test_id("stImage")).to_have_count(0)
     table = page.get_by_test_id("stTable").first
-    expect(table).to_contain_text("difference from status_quo (95% interval)")
-    assert set(table.locator("tbody th").all_inner_texts()) == {"c177"}   # the baseline's zero rows are left out
+    expect(table).to_contain_text("difference from the baseline (95% interval)")
+    expect(page.get_by_role("heading", name="Final year, against the baseline: Status quo (2023)")).to_be_visible()
+    # the baseline's zero rows are left out; a scenario is its title, then its code name
+    assert set(table.locator("tbody th").all_inner_texts()) == {"Indonesia ratifies ILO C177 · c177"}
     no_exception(page)
     for width in WIDTHS:
         screenshot_at(page, screenshots / f"compare_{width}.png", width, settle_ms=1200)
