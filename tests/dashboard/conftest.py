@@ -74,6 +74,24 @@ def sweep_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def wide_sweep_folder(tmp_path_factory) -> Path:
+    """A finished sweep with more groups than weekly lines can be told apart: 2 scenarios x a 3 x 2
+    grid (12 groups, one run each, 200 workers, 26 weeks), without its report figures."""
+    from experiments.spec import spec_from_dict
+    from experiments.sweep import run_sweep
+
+    spec = spec_from_dict({
+        "sweep": {"name": "dashboard_wide", "scenarios": ["status_quo", "no_network"], "replicates": 1, "weeks": 26,
+                  "seed": 2},
+        "parameters": {"n_workers": 200},
+        "grid": {"framing_intensity": [0.0, 0.35, 0.7], "tokenism": [0.1, 0.8]},
+    })
+    out = tmp_path_factory.mktemp("outputs") / "wide_sweep"
+    run_sweep(spec, out, report=False)
+    return out
+
+
+@pytest.fixture(scope="session")
 def sensitivity_folder(tmp_path_factory) -> Path:
     """A tiny Morris screening (2 trajectories over 2 uncertainties) as ``rumahan sensitivity`` writes it."""
     from experiments.sensitivity import run_sensitivity

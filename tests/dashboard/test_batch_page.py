@@ -55,6 +55,22 @@ def test_a_sweep_shows_heatmap_filters_and_tables(explored, sweep_folder) -> Non
     assert len(at.dataframe[0].value) == 0
 
 
+def test_a_wide_sweep_draws_the_weekly_lines_of_one_design_point_at_a_time(explored, wide_sweep_folder) -> None:
+    at = explored
+    open_folder(at, wide_sweep_folder)
+    assert not at.exception and not at.error
+    assert len(at.table[0].value) == 12                      # the summary: every design point of both scenarios
+    lines_at = at.selectbox(key=f"batch.lines_at.{wide_sweep_folder}")
+    assert lines_at.options == [f"framing_intensity = {f}, tokenism = {t}" for f in ("0", "0.35", "0.7")
+                                for t in ("0.1", "0.8")]
+    assert "**Over time at framing_intensity = 0, tokenism = 0.1**" in [m.value for m in at.markdown]
+    lines_at.select_index(3).run()
+    assert not at.exception
+    assert "**Over time at framing_intensity = 0.35, tokenism = 0.8**" in [m.value for m in at.markdown]
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert len(charts) == 1 + 3 + 3                 # the heatmap, a bar chart and weekly bands per outcome
+
+
 def test_folders_that_are_not_outputs_are_refused_in_words(explored, bogus_folder, tmp_path) -> None:
     at = explored
     open_folder(at, bogus_folder)
