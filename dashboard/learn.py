@@ -160,10 +160,8 @@ def numbers() -> None:
         hay = shown[["parameter", "meaning", "source"]].agg(" ".join, axis=1).str.lower()
         shown = shown[hay.str.contains(text.lower(), regex=False)]
     st.dataframe(shown, hide_index=True, width="stretch", height=360, column_config={
-        "parameter": st.column_config.TextColumn(width="medium", pinned=True),
-        "default": st.column_config.TextColumn(width="small"),
-        "accepted": st.column_config.TextColumn(width="small"),
-        "unit": st.column_config.TextColumn(width="small"),
+        "parameter": st.column_config.TextColumn(pinned=True),  # the others sized to their text,
+        "default": st.column_config.TextColumn(width=84),     # but for "automatic", which was cut
         "meaning": st.column_config.TextColumn(width="large"),
     })
     st.caption("Scroll sideways for each parameter's role, agent, source and references; the ? icon of its input "
