@@ -307,8 +307,10 @@ def power_cube(summary: dict[str, float]) -> None:
     st.caption("Final-year means. Where the network spends its organizer-hours (spaces and levels), and how "
                "often power is exercised against the workers in each form. The Learn page explains the cube.")
     cols = st.columns(2)
-    cols[0].altair_chart(effort_bars(summary, CUBE_SPACES, "Effort by space"), width="stretch")
-    cols[1].altair_chart(effort_bars(summary, CUBE_LEVELS, "Effort by level"), width="stretch")
+    with cols[0]:
+        group_charts.show(effort_bars(summary, CUBE_SPACES, "Effort by space"), stretch=True)
+    with cols[1]:
+        group_charts.show(effort_bars(summary, CUBE_LEVELS, "Effort by level"), stretch=True)
     st.markdown("**Power exercised against the workers, by form**")
     st.table(pd.DataFrame({  # a table, not metrics: a metric's label was cut short by the long unit
         "form": [metric_title(n).removesuffix(" acts").removesuffix(" loss") for n in CUBE_FORMS],

@@ -36,11 +36,20 @@ def sized(chart: alt.TopLevelMixin, height: int) -> alt.TopLevelMixin:
     return chart.properties(usermeta={"element_height": int(height)})
 
 
+#: Type sizes of every chart's axes and legends (px): the theme's 10 px tick labels read small at 1,920 px.
+LABEL_SIZE, TITLE_SIZE = 12, 13
+
+
 def show(chart: alt.TopLevelMixin, stretch: bool = False) -> None:
-    """``st.altair_chart`` at the height the chart notes (see ``sized``)."""
+    """``st.altair_chart`` at the height the chart notes (see ``sized``), with readable axis and
+    legend type."""
     import streamlit as st
 
-    meta = chart.to_dict().get("usermeta") or {}
+    meta = getattr(chart, "usermeta", None)  # not to_dict(): it refuses data of more than 5,000 rows
+    meta = meta if isinstance(meta, dict) else {}
+    chart = chart.configure_axis(labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE).configure_legend(
+        labelFontSize=LABEL_SIZE, titleFontSize=TITLE_SIZE).configure_header(
+        labelFontSize=TITLE_SIZE, titleFontSize=TITLE_SIZE)
     st.altair_chart(chart, width="stretch" if stretch else "content", height=meta.get("element_height", "content"))
 
 

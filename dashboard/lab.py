@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import session
+from dashboard import group_charts, session
 from dashboard.cascade_lab import (
     BOUNDS,
     EXERCISES,
@@ -325,13 +325,13 @@ def picture(done: LabRun) -> None:
                 f"({done.participants / done.n:.0%}) after {done.last_round} round{'s' if done.last_round != 1 else ''}.")
     cols = st.columns([3, 2])
     with cols[0]:
-        st.altair_chart(graph_chart(done, shown, text), width="content")
+        group_charts.show(graph_chart(done, shown, text))
         _, total = _edges(done)
         if done.settings.graph != "complete" and total > MAX_EDGES_DRAWN:
             st.caption(f"{MAX_EDGES_DRAWN:,} of the {total:,} ties are drawn (a random sample); every person is.")
         st.caption(LAYOUTS[done.settings.graph])
     with cols[1]:
-        st.altair_chart(rounds_chart(done, shown), width="stretch")
+        group_charts.show(rounds_chart(done, shown), stretch=True)
         st.markdown("**What is on screen**")
         st.markdown(text)
 
@@ -403,8 +403,8 @@ def _sweep_block(settings: LabSettings, name: str) -> None:
                    f"mean, the band holds the middle 80% of replicates, dots are single runs. Watts's cascade "
                    f"window (shaded) runs {where}. Highest mean participation {summary['mean'].max():.0%} at "
                    f"{label} {summary.loc[summary['mean'].idxmax(), name]:g}.")
-    st.altair_chart(sweep_chart(summary, runs, name, "Mean degree (ties per person)" if degree else "Mean threshold",
-                                window, description), width="stretch")
+    group_charts.show(sweep_chart(summary, runs, name, "Mean degree (ties per person)" if degree else "Mean threshold",
+                                  window, description), stretch=True)
     st.caption(description if swept.graph == "random" else description.replace(
         f"Watts's cascade window (shaded) runs {where}. ", "Watts's window is shaded only for random graphs. "))
 
