@@ -13,8 +13,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import figures, group_charts
-from dashboard.labels import metric_label, metric_option, parameter_option, scenario_option
-from experiments.plots import cell_name, heatmap_cells
+from dashboard.labels import (
+    metric_label,
+    metric_option,
+    parameter_option,
+    parameter_title,
+    scenario_option,
+    scenario_title,
+)
+from experiments.plots import heatmap_cells
 from experiments.records import OUTCOME_NAMES, param_column
 from experiments.report import choose_baseline, significant
 from experiments.storage import MANIFEST, OutputError, OutputFolder, load_output
@@ -143,7 +150,7 @@ def heatmap_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
                                index=list(OUTCOME_NAMES).index("earnings_to_ump"))
     cells = heatmap_cells(runs, x, y, metric)
     keys = [c for c in cells.columns if c not in ("mean", "runs")]
-    names = group_labels(cells, keys).tolist()
+    names = group_labels(cells, keys, scenario=scenario_title, parameter=parameter_title).tolist()
     choices = ["the values themselves", *(f"difference from {n}" for n in names)]
     shown = cols[3].selectbox("Colour", choices, key="batch.hcolour",
                               help="The values on one colour scale for every panel, or each cell's difference from "
@@ -153,7 +160,8 @@ def heatmap_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
         row = cells.iloc[choices.index(shown) - 1]
         reference = {k: row[k] for k in keys}
     st.caption("A panel per scenario, all on one colour scale; each cell is the mean over its runs."
-               if reference is None else f"Each cell minus the cell {cell_name(reference)}: blue is higher, red lower.")
+               if reference is None else f"Each cell minus the cell {shown.removeprefix('difference from ')}: blue is higher, "
+                                            "red lower.")
     group_charts.show(group_charts.heatmap_chart(runs, x, y, metric, reference))
 
 
@@ -189,7 +197,8 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
                  "per design point). The parameters left out are averaged over; none kept pools the whole design, "
                  "and the rows say so.")
         by = kept if kept != names else None
-    table = summary_table(runs, _baseline(folder, runs), names, by=["scenario", *by] if by is not None else None)
+    table = summary_table(runs, _baseline(folder, runs), names, by=["scenario", *by] if by is not None else None,
+                          scenario=scenario_title, parameter=parameter_title)
     baseline = table.attrs.get("baseline")
     groups = len(table.attrs["labels"])
     points = runs["point"].nunique() if "point" in runs else 1
@@ -200,8 +209,8 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
         return
     st.table(_summary_rows(table, metrics).set_index("group"))  # wraps: every column shows at 1,280 px
     st.caption("Final-year means ±95% interval half-width, to 3 significant figures"
-               + (f"; * marks a difference from {baseline} at the same values whose 95% interval excludes 0; grey "
-                  f"in the charts is {baseline}." if baseline else "."))
+               + (f"; * marks a difference from {scenario_title(baseline)} at the same values whose 95% interval excludes 0; grey "
+                  f"in the charts is {scenario_title(baseline)}." if baseline else "."))
     if groups > MAX_GROUPS:
         st.info(f"{groups} groups of runs are too many to draw one bar each; summarise by fewer parameters or "
                 f"filter the runs above (at most {MAX_GROUPS}).")
@@ -219,14 +228,14 @@ def weekly_lines(folder: OutputFolder, runs: pd.DataFrame, table: pd.DataFrame, 
     pooled, where = table.attrs["pooled"], ""
     if len(table.attrs["labels"]) > MAX_LINES and len(keys) > 1:
         points = runs[keys[1:]].drop_duplicates().reset_index(drop=True)
-        names = group_labels(points, keys[1:]).tolist()
+        names = group_labels(points, keys[1:], parameter=parameter_title).tolist()
         at = st.selectbox("Weekly lines at", range(len(names)), format_func=names.__getitem__,
                           key=f"batch.lines_at.{folder.path}",
                           help="The design point whose scenarios are drawn over time (all of them at once would be "
                                "too many lines to tell apart).")
         runs = runs[(runs[keys[1:]] == points.iloc[at]).all(axis=1)]
         keys, pooled, where = ["scenario"], 1, f" at {names[at]}"
-    labels = dict(zip(runs["run_id"], group_labels(runs, keys, pooled), strict=True))
+    labels = dict(zip(runs["run_id"], group_labels(runs, keys, pooled, scenario_title, parameter_title), strict=True))
     if len(set(labels.values())) > MAX_LINES:
         st.caption(f"Filter or summarise to at most {MAX_LINES} groups to see the weekly lines.")
         return

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import session
+from dashboard.labels import scenario_heading, scenario_option
 from dashboard.run_charts import events_frame
 from dashboard.run_config import ConfigError, RunConfig, format_value
 from model import params as registry
@@ -62,7 +63,7 @@ def _scenario_value(config: RunConfig, name: str) -> str:
 
 def configuration(config: RunConfig) -> None:
     st.header("This configuration")
-    st.markdown(f"Scenario **{config.scenario}**, seed **{config.seed}**, **{config.weeks}** weeks.")
+    st.markdown(f"Scenario {scenario_heading(config.scenario)}, seed **{config.seed}**, **{config.weeks}** weeks.")
     if config.changes:
         st.dataframe(
             pd.DataFrame(
@@ -105,7 +106,7 @@ def load_file() -> None:
                                 "save it as UTF-8 and upload it again")
         else:
             session.set_config(loaded, reset_widgets=True)
-            message = ("success", f"Loaded {upload.name}: scenario {loaded.scenario}, seed {loaded.seed}, "
+            message = ("success", f"Loaded {upload.name}: scenario {scenario_option(loaded.scenario)}, seed {loaded.seed}, "
                                   f"{loaded.weeks} weeks. {loaded.describe_changes()}")
         st.session_state[LOADED_KEY] = (upload.file_id, message)
         if message[0] == "success":
@@ -123,7 +124,7 @@ def run_results() -> None:
         st.page_link("explore.py", label="Explore a run", icon=":material/play_circle:")
         return
     config, result = finished.config, finished.result
-    st.markdown(f"The last run: **{config.scenario}**, seed {config.seed}, {config.weeks} weeks. "
+    st.markdown(f"The last run: {scenario_heading(config.scenario)}, seed {config.seed}, {config.weeks} weeks. "
                 f"{config.describe_changes()}")
     if config != session.config():
         st.warning("These results are from a different configuration than the one above; run it on the "

@@ -13,7 +13,7 @@ dashboard's Batch page use it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -74,16 +74,17 @@ def describe(varied: Sequence[str], by: Sequence[str] | None, points: int, repli
 
 
 def summary_table(runs: pd.DataFrame, baseline: str | None, varied: Sequence[str],
-                  by: Sequence[str] | None = None, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+                  by: Sequence[str] | None = None, metrics: Sequence[str] | None = None,
+                  scenario: Callable[[str], str] = str, parameter: Callable[[str], str] = str) -> pd.DataFrame:
     """``comparison_table`` grouped by ``summary_keys(varied, by)``; ``attrs["labels"]`` holds a
-    label per group (in the table's order) and ``attrs["pooled"]`` the number of design points a
+    label per group (in the table's order, named as ``group_labels`` names them) and ``attrs["pooled"]`` the number of design points a
     row pools (1 unless it pools several)."""
     keys = summary_keys(varied, by)
     table = comparison_table(runs, baseline, metrics=metrics, group=keys)
     kept = len(keys) - 1
     pooled_points = runs["point"].nunique() if "point" in runs.columns and kept == 0 and varied else 1
     groups = table[keys].drop_duplicates()
-    table.attrs["labels"] = group_labels(groups, keys, pooled_points).tolist()
+    table.attrs["labels"] = group_labels(groups, keys, pooled_points, scenario, parameter).tolist()
     table.attrs["pooled"] = int(pooled_points)
     table.attrs["keys"] = keys
     return table
@@ -93,12 +94,16 @@ def _value(value: object) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def group_labels(frame: pd.DataFrame, keys: Sequence[str], pooled_points: int = 1) -> pd.Series:
+def group_labels(frame: pd.DataFrame, keys: Sequence[str], pooled_points: int = 1,
+                 scenario: Callable[[str], str] = str, parameter: Callable[[str], str] = str) -> pd.Series:
     """A label per row of ``frame``: the values of ``keys`` joined by ", ", a parameter's as
     ``name = value`` ("status_quo, tokenism = 0.1"); with ``pooled_points`` > 1 the label says the
-    row pools that many design points ("status_quo, pooled over 9 design points")."""
+    row pools that many design points ("status_quo, pooled over 9 design points"). ``scenario`` and
+    ``parameter`` name them (code names by default, as in the CLI's tables; the dashboard passes
+    their titles: "Status quo (2023), Tokenism = 0.1")."""
     def label(row: tuple) -> str:
-        parts = [f"{k.removeprefix(PARAM_PREFIX)} = {_value(v)}" if k.startswith(PARAM_PREFIX) else _value(v)
+        parts = [f"{parameter(k.removeprefix(PARAM_PREFIX))} = {_value(v)}" if k.startswith(PARAM_PREFIX)
+                 else scenario(_value(v)) if k == "scenario" else _value(v)
                  for k, v in zip(keys, row, strict=True)]
         if pooled_points > 1:
             parts.append(f"pooled over {pooled_points} design points")

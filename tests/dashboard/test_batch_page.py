@@ -27,22 +27,23 @@ def test_a_sweep_shows_heatmap_filters_and_tables(explored, sweep_folder) -> Non
     assert runs["seed"].map(type).eq(str).all()  # 64-bit seeds shown whole, as text
     # the summary: a row per scenario and design point, labelled with its values
     summary = at.table[0].value            # a static table: it wraps instead of cutting columns off
-    assert summary.index.tolist() == [f"{s}, framing_intensity = {f}, tokenism = {t}"
-                                         for s in ("status_quo", "no_network") for f in ("0", "0.7") for t in ("0.1", "0.8")]
+    assert summary.index.tolist() == [f"{s}, Framing intensity = {f}, Tokenism = {t}"
+                                         for s in ("Status quo (2023)", "Without the workers' network") for f in ("0", "0.7") for t in ("0.1", "0.8")]
     assert "Per scenario and design point (framing_intensity, tokenism), over 1 replicates." in [c.value for c in at.caption]
     # by one lever, averaged over the other; by nothing, pooled and labelled so
     at.multiselect(key=f"batch.by.{sweep_folder}").set_value(["tokenism"]).run()
-    assert at.table[0].value.index.tolist() == ["status_quo, tokenism = 0.1", "status_quo, tokenism = 0.8",
-                                                       "no_network, tokenism = 0.1", "no_network, tokenism = 0.8"]
+    assert at.table[0].value.index.tolist() == ["Status quo (2023), Tokenism = 0.1", "Status quo (2023), Tokenism = 0.8",
+                                                       "Without the workers' network, Tokenism = 0.1",
+                                                       "Without the workers' network, Tokenism = 0.8"]
     at.multiselect(key=f"batch.by.{sweep_folder}").set_value([]).run()
-    assert at.table[0].value.index.tolist() == ["status_quo, pooled over 4 design points",
-                                                       "no_network, pooled over 4 design points"]
+    assert at.table[0].value.index.tolist() == ["Status quo (2023), pooled over 4 design points",
+                                                       "Without the workers' network, pooled over 4 design points"]
     # the heatmap: every scenario on one colour scale, or the difference from a named cell
     assert at.selectbox(key="batch.hcolour").options[:2] == [
-        "the values themselves", "difference from status_quo, framing_intensity = 0, tokenism = 0.1"]
-    at.selectbox(key="batch.hcolour").select("difference from status_quo, framing_intensity = 0, tokenism = 0.1").run()
+        "the values themselves", "difference from Status quo (2023), Framing intensity = 0, Tokenism = 0.1"]
+    at.selectbox(key="batch.hcolour").select("difference from Status quo (2023), Framing intensity = 0, Tokenism = 0.1").run()
     assert not at.exception
-    assert any(c.value.startswith("Each cell minus the cell status_quo, framing_intensity = 0, tokenism = 0.1")
+    assert any(c.value.startswith("Each cell minus the cell Status quo (2023), Framing intensity = 0, Tokenism = 0.1")
                for c in at.caption)
     # keep only the runs without framing
     at.multiselect(key=f"batch.f.framing_intensity.{sweep_folder}").set_value([0.0]).run()
@@ -61,12 +62,12 @@ def test_a_wide_sweep_draws_the_weekly_lines_of_one_design_point_at_a_time(explo
     assert not at.exception and not at.error
     assert len(at.table[0].value) == 12                      # the summary: every design point of both scenarios
     lines_at = at.selectbox(key=f"batch.lines_at.{wide_sweep_folder}")
-    assert lines_at.options == [f"framing_intensity = {f}, tokenism = {t}" for f in ("0", "0.35", "0.7")
+    assert lines_at.options == [f"Framing intensity = {f}, Tokenism = {t}" for f in ("0", "0.35", "0.7")
                                 for t in ("0.1", "0.8")]
-    assert "**Over time at framing_intensity = 0, tokenism = 0.1**" in [m.value for m in at.markdown]
+    assert "**Over time at Framing intensity = 0, Tokenism = 0.1**" in [m.value for m in at.markdown]
     lines_at.select_index(3).run()
     assert not at.exception
-    assert "**Over time at framing_intensity = 0.35, tokenism = 0.8**" in [m.value for m in at.markdown]
+    assert "**Over time at Framing intensity = 0.35, Tokenism = 0.8**" in [m.value for m in at.markdown]
     charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert len(charts) == 1 + 3 + 3                 # the heatmap, a bar chart and weekly bands per outcome
 

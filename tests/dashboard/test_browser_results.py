@@ -40,7 +40,7 @@ def test_grid_sweep_summaries_on_the_batch_page(page: Page, streamlit_url: str, 
     # a row per scenario and design point, labelled with its values, every column in view at 1,280 px
     summary = page.get_by_test_id("stTable").first
     expect(summary.get_by_role("rowheader")).to_have_count(8)
-    expect(summary).to_contain_text("no_network, framing_intensity = 0.7, tokenism = 0.8")
+    expect(summary).to_contain_text("Without the workers' network, Framing intensity = 0.7, Tokenism = 0.8")
     assert fits_without_horizontal_scrolling(page), "the summary table scrolls sideways at 1,280 px"
     # dropdowns in words: a parameter's or an outcome's title, then its code name
     by = page.get_by_test_id("stMultiSelect").filter(has_text="Summarise by")
@@ -61,8 +61,8 @@ def test_grid_sweep_summaries_on_the_batch_page(page: Page, streamlit_url: str, 
     expect(page.get_by_text("Per scenario and tokenism, averaged over framing_intensity and the replicates.")) \
         .to_be_visible()
     expect(page.get_by_test_id("stTable").first.get_by_role("rowheader")).to_have_text(
-        ["status_quo, tokenism = 0.1", "status_quo, tokenism = 0.8", "no_network, tokenism = 0.1",
-         "no_network, tokenism = 0.8"])
+        ["Status quo (2023), Tokenism = 0.1", "Status quo (2023), Tokenism = 0.8",
+         "Without the workers' network, Tokenism = 0.1", "Without the workers' network, Tokenism = 0.8"])
     no_exception(page)
     screenshot_at(page, screenshots / "batch_by_tokenism_1280.png", 1280, settle_ms=1200)
 

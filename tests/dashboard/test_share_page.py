@@ -45,7 +45,7 @@ def test_a_scenario_file_loads_back_and_a_bad_one_is_refused(explored) -> None:
     at.file_uploader(key="share.upload").upload("c177_custom.toml", wanted.to_toml().encode()).run()
     assert not at.exception and not at.error
     assert at.session_state["config"] == wanted
-    assert at.success[0].value.startswith("Loaded c177_custom.toml: scenario c177, seed 9, 52 weeks.")
+    assert at.success[0].value.startswith("Loaded c177_custom.toml: scenario Indonesia ratifies ILO C177 · c177, seed 9, 52 weeks.")
     at.file_uploader(key="share.upload").upload("broken.toml", b"[parameters]\ntokenism = 3\n").run()
     assert not at.exception
     assert "broken.toml cannot be used" in at.error[0].value and "'tokenism' = 3" in at.error[0].value
