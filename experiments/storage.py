@@ -46,7 +46,7 @@ from model.params import MAX_SEED
 
 FORMAT = "rumahan-output"
 FORMAT_VERSION = 1
-KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison")
+KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison", "calibration")
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
