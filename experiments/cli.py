@@ -139,7 +139,8 @@ def parse_ranges(items: Sequence[str] | None) -> dict[str, list[float]]:
 #: Whole-number options and their (lowest, highest) accepted values.
 COUNT_OPTIONS = {
     "jobs": (1, None), "replicates": (1, None), "weeks": (1, None), "seed": (0, MAX_SEED),
-    "samples": (1, None), "states": (1, None), "levels": (2, None),
+    "samples": (1, None), "states": (1, None), "levels": (2, None), "population": (2, None), "generations": (1, None),
+    "draws": (1, None),
 }
 
 
@@ -349,7 +350,30 @@ def _spec_with_overrides(spec, args: argparse.Namespace):
         value = getattr(args, key, None)
         if value is not None:
             changes[key] = value
-    return replace(spec, **changes) if changes else spec
+    if getattr(args, "posterior", None) is not None:
+        changes["posterior"] = args.posterior
+    if getattr(args, "draws", None) is not None:
+        if changes.get("posterior", spec.posterior) is None:
+            raise CliError("--draws goes with --posterior DIR (a `rumahan calibrate` folder)")
+        changes["draws"] = args.draws
+    spec = replace(spec, **changes) if changes else spec
+    spec.posterior_draws()  # a bad --posterior folder or too many draws: one line, before any run
+    return spec
+
+
+def _posterior_report(result, baseline: str, out: Path) -> None:
+    """Each policy effect over the posterior draws (``posterior_effects.csv``), printed."""
+    from experiments.calibration.posterior import posterior_effects
+    from experiments.report import KEY_OUTCOMES
+
+    effects = posterior_effects(result.runs, baseline, list(KEY_OUTCOMES))
+    if effects.empty:
+        return
+    effects.to_csv(out / "posterior_effects.csv", index=False)
+    print(f"\nEffects against {baseline} over the posterior draws (mean of each draw's paired difference; 5-95% "
+          "across draws; share of draws with the same sign):")
+    print(effects.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(f"Table: {out}/posterior_effects.csv")
 
 
 def _finish_line(what: str, result, started: float) -> str:
@@ -382,6 +406,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             print(note)
         print(format_table(comparison_table(result.runs, baseline)))
         print(f"\nTables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
+        if spec.posterior is not None:
+            _posterior_report(result, baseline, Path(result.folder))
     return 0
 
 
@@ -395,12 +421,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
     unknown = [m for m in args.metrics or () if m not in OUTCOME_NAMES]
     if unknown:  # before any run
         raise CliError(unknown_outcomes(unknown))
+    if (args.posterior or args.draws) and not args.scenarios:
+        raise CliError("--posterior and --draws run scenarios over a calibration's posterior: give --scenarios too")
+    draws = None
     if args.scenarios:
         started = time.perf_counter()
+        root_seed = 1 if args.seed is None else args.seed
+        settings = {}
+        if args.posterior:
+            from experiments.calibration.posterior import as_design, draw_design, load_posterior
+
+            draws = as_design(draw_design(load_posterior(args.posterior), args.draws, root_seed))
+            settings["posterior"] = {"folder": args.posterior, "draws": len(draws)}
         plan = comparison_plan(
-            args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or DEFAULT_WEEKS,
-            root_seed=1 if args.seed is None else args.seed,
+            args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or DEFAULT_WEEKS, root_seed=root_seed,
             baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=parse_sets(args.set),
+            design=draws, settings=settings,
         )
         with _execution(args, "comparison") as execution:
             comparison = run_comparison(plan, out, execution)
@@ -426,6 +462,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(format_table(table, metrics) if metrics else format_table(table))
     print(f"\n* the 95% interval of the difference from {baseline} excludes 0. "
           f"Full table: {out}/comparison.csv; figures: {out}/figures/")
+    if draws is not None:
+        _posterior_report(folder, baseline, out)
     return 0
 
 
@@ -535,6 +573,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("  timeseries.parquet  weekly outcomes of every run;  manifest.json  how it was made")
     print(f"  figures/          {', '.join(p.name for p in figures)}")
     print(f"Open the dashboard to explore them: `make dashboard` or `rumahan dashboard` (then load {out}).")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """ABC-SMC against the targets (experiments.calibration.smc)."""
+    from experiments.calibration.smc import CalibrationSetup, calibrate, check_setup, priors_for, require_pyabc
+    from experiments.calibration.targets import DEFAULT_TARGETS, load_targets
+
+    require_pyabc()
+    setup = check_setup(CalibrationSetup(
+        targets=load_targets(args.targets or DEFAULT_TARGETS), priors=priors_for(args.parameters, parse_ranges(args.range)),
+        overrides=parse_sets(args.set), scenario=args.scenario, weeks=args.weeks or DEFAULT_WEEKS,
+        replicates=args.replicates or 1, population=args.population, generations=args.generations,
+        seed=1 if args.seed is None else args.seed,
+    ))
+    priors = ", ".join(f"{k} {lo:g}..{hi:g}" for k, (lo, hi) in setup.priors.items())
+    _info(f"calibrate: {len(setup.targets)} targets, {len(setup.priors)} parameters ({priors}); population "
+          f"{setup.population}, {setup.generations} generations, {setup.replicates} replicate(s) of {setup.weeks} weeks "
+          "per particle", quiet=args.quiet)
+    started = time.perf_counter()
+    with _execution(args, "generation", unit="accepted") as execution:
+        result = calibrate(setup, args.out, execution, announce=lambda line: _info(line, quiet=args.quiet or not line))
+    g = result.generations
+    widths = ", ".join(f"{name} {result.posterior[name].std() / ((hi - lo) / 12 ** 0.5):.2f}"
+                       for name, (lo, hi) in setup.priors.items())
+    print(f"calibrate: {len(g)} generations, {int(g['simulations'].sum())} simulations (after the calibration "
+          f"sample), final epsilon {g['epsilon'].iloc[-1]:.4g}, {time.perf_counter() - started:.1f} s; wrote {args.out}")
+    print(f"posterior sd / prior sd: {widths}")
+    print(f"Files: {args.out}/posterior.parquet, generations.csv, fit.png, posterior.png, manifest.json")
     return 0
 
 
@@ -649,6 +716,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-report", action="store_true", help="skip the comparison table and figures")
     p.add_argument("--yes", action="store_true", help=YES_HELP)
 
+    p.add_argument("--posterior", metavar="DIR", help="run every scenario on parameter sets drawn from this calibration")
+    p.add_argument("--draws", type=int, metavar="K", help="posterior draws (weighted, without replacement; default 10)")
+
     p = sub.add_parser("compare", help="tabulate and plot a sweep or comparison folder (or run a comparison)",
                        formatter_class=raw, epilog=(
                            "`rumahan compare DIR` reports on an existing sweep or comparison folder: comparison.csv "
@@ -658,6 +728,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenarios", nargs="+", metavar="NAME", help="run these scenarios into DIR first")
     p.add_argument("--baseline", help="scenario to compare with (default: status_quo, else the first)")
     p.add_argument("--metrics", nargs="+", metavar="METRIC", help="outcomes to print (default: a key set)")
+    p.add_argument("--posterior", metavar="DIR", help="with --scenarios: run them on parameter sets drawn from this calibration")
+    p.add_argument("--draws", type=int, metavar="K", help="posterior draws (weighted, without replacement; default 10)")
+    _add_executor(p)
+    _add_batch_settings(p)
+
+    p = sub.add_parser("calibrate", help="ABC-SMC (pyabc) of parameters against the brief's stylized facts",
+                       formatter_class=raw, epilog=(
+                           "Priors: each parameter's plausible range (`rumahan params`) or --range. Each particle runs "
+                           "the scenario (status_quo)\nwith --set, --replicates runs of --weeks weeks; the distance is "
+                           "the root mean square of each target's miss\nin tolerances. Rerunning the same command "
+                           "resumes after the last finished generation (more --generations\nextends a finished one). "
+                           "Needs the extra: pip install 'rumahan[calibrate]'. Details: docs/experiments.md."))
+    p.add_argument("--targets", metavar="FILE",
+                   help="targets file (default: the brief's facts, experiments/calibration/targets.toml)")
+    p.add_argument("--parameters", nargs="+", required=True, metavar="NAME", help="registry parameters to calibrate")
+    p.add_argument("--range", action="append", metavar="NAME=LOW:HIGH", help="uniform prior LOW..HIGH instead of the plausible range")
+    p.add_argument("--population", type=int, default=100, metavar="P", help="particles per generation (default %(default)s)")
+    p.add_argument("--generations", type=int, default=5, metavar="G", help="generations (default %(default)s)")
+    p.add_argument("--scenario", default="status_quo", help="the scenario the facts describe (default %(default)s)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (resumed if it holds this calibration)")
     _add_executor(p)
     _add_batch_settings(p)
 
@@ -722,7 +812,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "scenarios": cmd_scenarios, "params": cmd_params, "run": cmd_run, "sweep": cmd_sweep,
     "compare": cmd_compare, "sensitivity": cmd_sensitivity, "robustness": cmd_robustness, "demo": cmd_demo,
-    "rerun": cmd_rerun,
+    "rerun": cmd_rerun, "calibrate": cmd_calibrate,
 }
 
 

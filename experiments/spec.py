@@ -50,7 +50,7 @@ from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
 SECTIONS = {"sweep", "parameters", "grid", "sample", "robustness"}
-SWEEP_KEYS = {"name", "description", "scenarios", "replicates", "weeks", "seed", "timeseries"}
+SWEEP_KEYS = {"name", "description", "scenarios", "replicates", "weeks", "seed", "timeseries", "posterior", "draws"}
 SAMPLE_KEYS = {"size", "parameters", "span", "bounds"}
 
 
@@ -74,21 +74,35 @@ class SweepSpec:
     outcomes: dict[str, str] = field(default_factory=dict)
     description: str = ""
     path: Path | None = None
+    posterior: str | None = None
+    draws: int | None = None
 
     def design(self) -> pd.DataFrame | None:
-        """Design points: the grid crossed with the sample (``None`` if neither is given)."""
+        """Design points: the grid crossed with the sample, crossed with the posterior draws
+        (``None`` if there is none of them)."""
         grid = grid_design(self.grid) if self.grid else None
         sample = None
         if self.sample is not None:
             names = self.sample["parameters"]
             sample = latin_hypercube(names, self.sample["size"], self.seed, self.sample.get("bounds"),
                                      self.sample.get("span", "plausible"))
-        return cross(grid, sample)
+        return cross(cross(grid, sample), self.posterior_draws())
+
+    def posterior_draws(self) -> pd.DataFrame | None:
+        """The parameter sets drawn from the calibration ``posterior`` (weighted, seeded from
+        ``seed``), or ``None`` without one."""
+        if self.posterior is None:
+            return None
+        from experiments.calibration.posterior import as_design, draw_design, load_posterior
+
+        return as_design(draw_design(load_posterior(self.posterior), self.draws, self.seed))
 
     def plan(self, kind: str = "sweep") -> Plan:
         """Every run of this spec."""
         settings = {"spec": None if self.path is None else str(self.path), "name": self.name,
                     "description": self.description, "grid": self.grid, "sample": self.sample}
+        if self.posterior is not None:
+            settings["posterior"] = {"folder": self.posterior, "draws": len(self.posterior_draws())}
         if self.outcomes:
             settings["outcomes"] = self.outcomes
         return build_plan(kind, self.scenarios, design=self.design(), overrides=self.parameters,
@@ -165,8 +179,12 @@ def spec_from_dict(data: Mapping[str, Any], path: Path | None = None, where: str
         sample=sample,
         outcomes=outcomes,
         path=path,
+        posterior=_posterior_folder(head.get("posterior"), path, where),
+        draws=None if head.get("draws") is None else _whole(head["draws"], "draws", where, 1),
     )
-    points = 1
+    if spec.draws is not None and spec.posterior is None:
+        raise SpecError(f"{where}: draws = {spec.draws} needs posterior = \"DIR\" (a `rumahan calibrate` folder)")
+    points = len(spec.posterior_draws()) if spec.posterior is not None else 1  # PosteriorError: one line
     for values in spec.grid.values():
         points *= len(values)
     if spec.sample is not None:
@@ -181,6 +199,18 @@ def spec_from_dict(data: Mapping[str, Any], path: Path | None = None, where: str
     except RumahanInputError as exc:  # ParameterError is one
         raise SpecError(f"{where}: {exc}") from None
     return spec
+
+
+def _posterior_folder(value: Any, spec_path: Path | None, where: str) -> str | None:
+    """The ``posterior`` folder of a spec, relative to the spec file when not found as given."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{where}: [sweep] posterior = {value!r} must be the folder of a `rumahan calibrate` run")
+    folder = Path(value)
+    if spec_path is not None and not folder.is_absolute() and not folder.exists():
+        folder = spec_path.parent / folder
+    return str(folder)
 
 
 def _scenario(name: str, spec_path: Path | None, where: str) -> Scenario:

@@ -49,12 +49,12 @@ def plot_fit(targets: list[Target], prior: pd.DataFrame | None, posterior: pd.Da
         post = posterior.get(f"stat.{target.name}")
         pri = None if prior is None else prior.get(target.name)
         values = [v for v in (pri, post) if v is not None]
-        finite = np.concatenate([np.asarray(v, dtype=float)[np.isfinite(np.asarray(v, dtype=float))] for v in values]) \
-            if values else np.array([])
-        low, high = target.low, target.high if target.high < OPEN_END else max(target.low, *finite, target.low) + target.tolerance
-        lo_edge = min([low - target.tolerance, *finite]) if len(finite) else low - target.tolerance
-        hi_edge = max([high + target.tolerance, *finite]) if len(finite) else high + target.tolerance
+        finite = [float(x) for v in values for x in np.asarray(v, dtype=float) if np.isfinite(x)]
+        low, high = target.low, target.high
+        lo_edge = min([low - target.tolerance, *finite])
+        hi_edge = max([(low if high >= OPEN_END else high) + 2 * target.tolerance, *finite])
         pad = 0.05 * (hi_edge - lo_edge or 1.0)
+        high = min(high, hi_edge + 2 * pad)  # an open end runs off the panel
         ax.axvspan(low - target.tolerance, high + target.tolerance, color=BAND_COLOUR, alpha=0.12, lw=0)
         ax.axvspan(low, high if high > low else low + 1e-9, color=BAND_COLOUR, alpha=0.35, lw=0)
         if low == high:
@@ -71,7 +71,8 @@ def plot_fit(targets: list[Target], prior: pd.DataFrame | None, posterior: pd.Da
         ax.set_ylim(-0.5, 1.5)
         ax.set_yticks([0, 1], ["posterior", "prior"])
         ax.set_title(target.name, fontsize=10)
-        ax.set_xlabel(textwrap.shorten(f"{target.statistic} of {target.measure}, weeks {list(target.window)}", 60),
+        weeks = "the whole run" if target.window == (0, 0) else f"weeks {list(target.window)}"
+        ax.set_xlabel(textwrap.shorten(f"{target.statistic} of {target.measure}, {weeks}", 60),
                       fontsize=8)
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[len(targets):]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import time
 from collections import deque
@@ -201,7 +202,8 @@ class EngineModel:
         self.targets = list(setup.targets)
 
     def __call__(self, parameters: Mapping[str, float]) -> dict[str, float]:
-        seed = int(np.random.randint(0, 2**62, dtype=np.int64))  # the candidate's seeded stream
+        # from the candidate's seeded stream; below 2**53 so that pyabc's database (floats) keeps it exactly
+        seed = int(np.random.randint(0, 2**53, dtype=np.int64))
         values = {name: float(parameters[name]) for name in self.setup["priors"]}
         stats = particle_statistics(self.targets, particle_tasks(self.setup, values, seed))
         return {**stats, "seed": seed}
@@ -347,6 +349,7 @@ def calibrate(setup: CalibrationSetup, out: str | Path, execution: Execution | N
 
     ``announce`` hears one line per generation (epsilon, acceptance, time)."""
     pyabc = require_pyabc()
+    logging.getLogger("ABC").setLevel(logging.WARNING)  # our own line per generation instead
     check_setup(setup)
     execution = execution or Execution()
     out = Path(out)
