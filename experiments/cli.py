@@ -578,7 +578,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """ABC-SMC against the targets (experiments.calibration.smc)."""
-    from experiments.calibration.smc import CalibrationSetup, calibrate, check_setup, priors_for, require_pyabc
+    from experiments.calibration.smc import (
+        CalibrationSetup,
+        calibrate,
+        check_setup,
+        priors_for,
+        require_pyabc,
+    )
     from experiments.calibration.targets import DEFAULT_TARGETS, load_targets
 
     require_pyabc()

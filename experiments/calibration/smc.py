@@ -168,7 +168,7 @@ def check_setup(setup: CalibrationSetup) -> CalibrationSetup:
 
 
 def _typed(name: str, value: float) -> Any:
-    return int(round(value)) if registry.get(name).kind == "int" else float(value)
+    return round(value) if registry.get(name).kind == "int" else float(value)
 
 
 def particle_tasks(setup: Mapping[str, Any], values: Mapping[str, float], seed: int) -> list[RunTask]:

@@ -127,7 +127,7 @@ def _window(value: Any, key: str, where: str) -> tuple[int, int]:
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
         raise TargetError(f"{where}: {key} = {value!r} must be [first, last) weeks, two whole numbers")
     first, last = value
-    if first >= 0 and last > 0 and last <= first or first < 0 and last <= 0 and last <= first:
+    if (first >= 0 and last > 0 and last <= first) or (first < 0 and last <= 0 and last <= first):
         raise TargetError(f"{where}: {key} = {value!r} is empty (last week must come after the first)")
     return first, last
 

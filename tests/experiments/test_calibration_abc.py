@@ -101,7 +101,7 @@ def test_a_sweep_over_the_posterior(toy: Path, tmp_path: Path, cli):
 
 
 def test_compare_over_the_posterior(toy: Path, tmp_path: Path, cli):
-    code, out, err = cli("compare", tmp_path / "cmp", "--scenarios", "status_quo", "no_network", "--posterior", toy,
+    code, _, err = cli("compare", tmp_path / "cmp", "--scenarios", "status_quo", "no_network", "--posterior", toy,
                          "--draws", "2", "--replicates", "1", "--weeks", "10", "--set", "n_workers=60", "--jobs", "1",
                          "--quiet")
     assert code == 0, err
