@@ -138,8 +138,8 @@ def priors_for(names: Sequence[str], ranges: Mapping[str, Sequence[float]] | Non
             if not (bound_low <= low and high <= bound_high):
                 raise registry.ParameterError(f"range {low:g}:{high:g} of '{name}' is outside its bounds "
                                               f"({entry.describe_bounds()})")
-        else:
-            low, high = entry.sample_range
+        else:  # without the float noise of default +- 50 % (0.15000000000000002)
+            low, high = (float(f"{v:.12g}") for v in entry.sample_range)
         if not low < high:
             raise registry.ParameterError(f"range {low:g}:{high:g} of '{name}' is empty (low must be below high)")
         out[name] = (low, high)
