@@ -245,6 +245,11 @@ def _add_ranges(p: argparse.ArgumentParser) -> None:
                    help="sample NAME over LOW..HIGH instead (within its bounds; repeatable)")
 
 
+def _add_posterior(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--posterior", metavar="DIR", help=f"{what} on parameter sets drawn from this calibration")
+    p.add_argument("--draws", type=int, metavar="K", help="posterior draws (weighted, without replacement; default 10)")
+
+
 def _add_executor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=_default_jobs(), metavar="J",
                    help="local worker processes (default: the number of CPUs, %(default)s; 1 runs in this process)")
@@ -722,8 +727,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-report", action="store_true", help="skip the comparison table and figures")
     p.add_argument("--yes", action="store_true", help=YES_HELP)
 
-    p.add_argument("--posterior", metavar="DIR", help="run every scenario on parameter sets drawn from this calibration")
-    p.add_argument("--draws", type=int, metavar="K", help="posterior draws (weighted, without replacement; default 10)")
+    _add_posterior(p, "run every scenario")
 
     p = sub.add_parser("compare", help="tabulate and plot a sweep or comparison folder (or run a comparison)",
                        formatter_class=raw, epilog=(
@@ -734,8 +738,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenarios", nargs="+", metavar="NAME", help="run these scenarios into DIR first")
     p.add_argument("--baseline", help="scenario to compare with (default: status_quo, else the first)")
     p.add_argument("--metrics", nargs="+", metavar="METRIC", help="outcomes to print (default: a key set)")
-    p.add_argument("--posterior", metavar="DIR", help="with --scenarios: run them on parameter sets drawn from this calibration")
-    p.add_argument("--draws", type=int, metavar="K", help="posterior draws (weighted, without replacement; default 10)")
+    _add_posterior(p, "with --scenarios: run them")
     _add_executor(p)
     _add_batch_settings(p)
 
