@@ -1,7 +1,9 @@
 """Batch results: open an output folder written by the CLI (a sweep, a comparison, a sensitivity
 or robustness analysis, or a single run), filter its runs, and see heatmaps over two swept
-parameters, sensitivity bars, the regret view and the tables, with downloads. Folders are read by
-``experiments.storage.load_output`` and drawn by ``experiments.plots``."""
+parameters, outcomes summarised by what the batch varies, sensitivity bars, the regret view and
+the tables, with downloads. Folders are read by ``experiments.storage.load_output``, summarised by
+``experiments.summaries`` and drawn by ``dashboard.group_charts`` (interactive) and
+``experiments.plots`` (sensitivity and regret)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures
+from dashboard import figures, group_charts
 from dashboard.labels import metric_label
-from experiments.compare import comparison_table
-from experiments.plots import group_labels
+from experiments.plots import cell_name, heatmap_cells
 from experiments.records import OUTCOME_NAMES, param_column
-from experiments.report import choose_baseline
+from experiments.report import choose_baseline, significant
 from experiments.storage import MANIFEST, OutputError, OutputFolder, load_output
+from experiments.summaries import describe, group_labels, summary_table
 
 REPO = Path(__file__).resolve().parent.parent
 #: Folders (under the repository and the working directory) searched for output folders.
@@ -138,13 +140,20 @@ def heatmap_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
     y = cols[1].selectbox("Up", [a for a in axes if a != x], index=0, key="batch.hy")
     metric = cols[2].selectbox("Outcome", list(OUTCOME_NAMES), key="batch.hm", format_func=metric_label,
                                index=list(OUTCOME_NAMES).index("earnings_to_ump"))
-    scenarios = list(pd.unique(runs["scenario"]))
-    if "scenario" not in (x, y) and len(scenarios) > 1:  # one scenario at a time: never a blend of them
-        scenario = cols[3].selectbox("Scenario", scenarios, key="batch.hs")
-        runs = runs[runs["scenario"] == scenario]
-    left, _ = st.columns([3, 2])
-    with left:
-        figures.show("heatmap", runs, x, y, metric, alt=f"Heatmap of {metric} over {x} and {y}")
+    cells = heatmap_cells(runs, x, y, metric)
+    keys = [c for c in cells.columns if c not in ("mean", "runs")]
+    names = group_labels(cells, keys).tolist()
+    choices = ["the values themselves", *(f"difference from {n}" for n in names)]
+    shown = cols[3].selectbox("Colour", choices, key="batch.hcolour",
+                              help="The values on one colour scale for every panel, or each cell's difference from "
+                                   "one cell, on a diverging scale centred on zero.")
+    reference = None
+    if shown != choices[0]:
+        row = cells.iloc[choices.index(shown) - 1]
+        reference = {k: row[k] for k in keys}
+    st.caption("A panel per scenario, all on one colour scale; each cell is the mean over its runs."
+               if reference is None else f"Each cell minus the cell {cell_name(reference)}: blue is higher, red lower.")
+    group_charts.show(group_charts.heatmap_chart(runs, x, y, metric, reference))
 
 
 def group_columns(folder: OutputFolder) -> list[str]:
@@ -152,30 +161,83 @@ def group_columns(folder: OutputFolder) -> list[str]:
     return ["scenario", *(param_column(n) for n in varied(folder))]
 
 
+def _summary_rows(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """A summary table in words: a row per group, a column per outcome (``mean ±half`` to 3
+    significant figures, ``*`` where the difference from the baseline's group excludes 0)."""
+    keys = table.attrs["keys"]
+    groups = table[keys].drop_duplicates()
+    out = pd.DataFrame({"group": table.attrs["labels"]})
+    for metric in metrics:
+        part = table[table["metric"] == metric].set_index(keys).reindex(
+            pd.MultiIndex.from_frame(groups) if len(keys) > 1 else groups[keys[0]])
+        half = (part["ci_high"] - part["ci_low"]) / 2
+        mark = ((part["diff_ci_low"] > 0) | (part["diff_ci_high"] < 0)).map({True: " *", False: ""})
+        out[metric_label(metric)] = [f"{significant(m)} ±{significant(h)}{k}" if pd.notna(h) else significant(m)
+                                     for m, h, k in zip(part["mean"], half, mark, strict=True)]
+    return out
+
+
 def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
-    st.subheader("Outcomes by scenario and design point")
-    groups = runs[group_columns(folder)].drop_duplicates()
-    if len(groups) > MAX_GROUPS:
-        st.info(f"{len(groups)} groups of runs are too many to draw one bar each; filter the runs above "
-                f"(at most {MAX_GROUPS}).")
-        return
-    baseline = folder.manifest.get("plan", {}).get("baseline") or choose_baseline(list(pd.unique(folder.runs["scenario"])))
-    baseline = baseline if baseline in set(runs["scenario"]) else None
-    table = comparison_table(runs, baseline, group=group_columns(folder))
+    names = varied(folder)
+    st.subheader("Outcomes by what the batch varies")
+    by = None
+    if names:
+        kept = st.multiselect(
+            "Summarise by", names, default=names, key=f"batch.by.{folder.path}",
+            help="Keep these parameters apart: each row is a scenario at one value of each (all of them: one row "
+                 "per design point). The parameters left out are averaged over; none kept pools the whole design, "
+                 "and the rows say so.")
+        by = kept if kept != names else None
+    table = summary_table(runs, _baseline(folder, runs), names, by=["scenario", *by] if by is not None else None)
+    baseline = table.attrs.get("baseline")
+    groups = len(table.attrs["labels"])
+    points = runs["point"].nunique() if "point" in runs else 1
+    st.caption(describe(names, by, points, int(runs["replicate"].nunique()) if "replicate" in runs else None) + ".")
     metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), key="batch.metrics", format_func=metric_label,
                              default=["piece_rate_mean", "earnings_to_ump", "membership_rate"])
     if not metrics:
         return
-    st.caption("Final-year means with 95% confidence intervals over replicates"
-               + (f"; grey: the baseline, {baseline}." if baseline else "."))
-    figures.show("final_year_bars", table, metrics, alt="Final-year means with confidence intervals by group")
-    if folder.timeseries is not None and len(groups) <= MAX_LINES:
-        labels = dict(zip(runs["run_id"], group_labels(runs, group_columns(folder)), strict=True))
-        series = folder.timeseries[folder.timeseries["run_id"].isin(labels)]
-        series = series.assign(group=series["run_id"].map(labels))
-        figures.show("timeseries_bands", series, metrics, group="group", alt="Weekly means with confidence bands")
-    elif folder.timeseries is not None:
-        st.caption(f"Filter to at most {MAX_LINES} groups to see the weekly lines.")
+    st.dataframe(_summary_rows(table, metrics), hide_index=True, width="stretch")
+    st.caption("Final-year means ±95% interval half-width, to 3 significant figures"
+               + (f"; * marks a difference from {baseline} at the same values whose 95% interval excludes 0; grey "
+                  f"in the charts is {baseline}." if baseline else "."))
+    if groups > MAX_GROUPS:
+        st.info(f"{groups} groups of runs are too many to draw one bar each; summarise by fewer parameters or "
+                f"filter the runs above (at most {MAX_GROUPS}).")
+        return
+    for metric in metrics:
+        group_charts.show(group_charts.final_year_chart(table, metric, baseline))
+    if folder.timeseries is None:
+        return
+    if groups > MAX_LINES:
+        st.caption(f"Filter or summarise to at most {MAX_LINES} groups to see the weekly lines.")
+        return
+    keys = table.attrs["keys"]
+    labels = dict(zip(runs["run_id"], group_labels(runs, keys, table.attrs["pooled"]), strict=True))
+    series = folder.timeseries[folder.timeseries["run_id"].isin(labels)]
+    series = series.assign(group=series["run_id"].map(labels))
+    events = folder.tables.get("events")
+    if events is not None:
+        events = events[events["run_id"].isin(labels)].assign(group=lambda e: e["run_id"].map(labels))
+    grey = None
+    if baseline is not None:  # the baseline's groups are grey only when it is the one scenario of a row
+        grey_groups = {labels[r] for r in runs.loc[runs["scenario"] == baseline, "run_id"]}
+        grey = next(iter(grey_groups)) if len(grey_groups) == 1 else None
+    st.markdown("**Over time**")
+    cols = st.columns(2)
+    for i, metric in enumerate(metrics):
+        with cols[i % 2]:
+            group_charts.show(group_charts.bands_chart(series, metric, events, group="group", baseline=grey),
+                              stretch=True)
+    notes = group_charts.event_notes(series, events, group="group")
+    if notes:
+        st.markdown("**Policy changes**  \n" + "  \n".join(notes))
+
+
+def _baseline(folder: OutputFolder, runs: pd.DataFrame) -> str | None:
+    baseline = folder.manifest.get("plan", {}).get("baseline") or choose_baseline(
+        list(pd.unique(folder.runs["scenario"])))
+    return baseline if baseline in set(runs["scenario"]) else None
 
 
 #: Said under the analyses that use every run of the folder whatever the filter.

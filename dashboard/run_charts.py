@@ -27,6 +27,8 @@ MARKED_EVENTS = (
 CHART_HEIGHT = 300
 #: How the shown run and the unchanged scenario (same seed) are told apart on the time axes.
 THIS_RUN, UNCHANGED_RUN = "this run", "scenario as it is (same seed)"
+#: Colours of the kinds of events marked on time axes (dark, apart from the outcomes' tableau10).
+EVENT_COLOURS = ("#1b1b1b", "#b2182b", "#2166ac", "#762a83", "#1b7837", "#8c510a", "#01665e")
 
 
 def events_frame(events: Sequence[dict]) -> pd.DataFrame:
@@ -50,7 +52,8 @@ def timeseries_chart(
     y_title: str | None = None,
     reference: pd.DataFrame | None = None,
 ) -> alt.LayerChart | alt.Chart:
-    """Weekly lines of ``metrics`` (one colour each), with the events as vertical rules and, when
+    """Weekly lines of ``metrics`` (one colour each), with the events as dashed vertical rules (a
+    colour per kind of event, named in a legend of their own) and, when
     ``reference`` (the unchanged scenario's weekly outcomes) is given, its lines faint and dashed."""
     runs = {THIS_RUN: timeseries} if reference is None else {THIS_RUN: timeseries, UNCHANGED_RUN: reference}
     long = pd.concat([frame[["week", "year", *metrics]].melt(["week", "year"], var_name="metric", value_name="value")
@@ -75,13 +78,18 @@ def timeseries_chart(
     )
     chart: alt.Chart | alt.LayerChart = lines
     if events is not None and len(events):
+        kinds = list(dict.fromkeys(events["event"]))
         rules = alt.Chart(events).transform_calculate(time=WEEK_TO_YEAR).mark_rule(
-            strokeDash=[4, 3], color="#888", opacity=0.7,
+            strokeDash=[4, 3], strokeWidth=1.5, opacity=0.85,
         ).encode(
             x="time:Q",
+            color=alt.Color("event:N", title="events", sort=kinds, scale=alt.Scale(
+                domain=kinds, range=[EVENT_COLOURS[i % len(EVENT_COLOURS)] for i in range(len(kinds))]),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=420, symbolType="stroke",
+                                  symbolStrokeWidth=2, symbolDash=[4, 3])),
             tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("event:N"), alt.Tooltip("detail:N")],
         )
-        chart = alt.layer(lines, rules)
+        chart = alt.layer(lines, rules).resolve_scale(color="independent")
     return chart.properties(height=CHART_HEIGHT).interactive(bind_y=False)
 
 

@@ -27,7 +27,15 @@ from experiments import storage
 from experiments.executors import Execution, ExecutorHandle
 from experiments.plan import Plan, warn_about_late_changes
 from experiments.provenance import environment, model_fingerprint, now
-from experiments.records import event_rows, events_frame, run_row, runs_frame, timeseries_rows
+from experiments.records import (
+    event_rows,
+    events_frame,
+    run_row,
+    run_window_rows,
+    runs_frame,
+    timeseries_rows,
+    windows_frame,
+)
 from experiments.runner import MODEL_FINGERPRINT
 from experiments.tasks import RunOutput, RunTask
 from experiments.worker import simulate
@@ -51,6 +59,8 @@ class BatchResult:
         folder: the output folder, if any.
         manifest: its manifest, if any.
         computed: runs computed by this call (the others were already in the folder).
+        windows: one row per run and named window (``experiments.records``; empty when the
+            scenarios declare none, or for a folder written before windows).
     """
 
     plan: Plan
@@ -60,6 +70,7 @@ class BatchResult:
     folder: Path | None = None
     manifest: dict[str, Any] | None = None
     computed: int = 0
+    windows: pd.DataFrame = dataclasses.field(default_factory=lambda: windows_frame([]))
 
 
 def _how_to_resume(manifest: dict[str, Any]) -> str:
@@ -233,7 +244,7 @@ def run_batch(plan: Plan, out: str | Path | None = None, execution: Execution | 
     loaded = storage.load_output(folder)
     events = loaded.tables.get("events", events_frame([]))
     return BatchResult(plan, loaded.runs, loaded.timeseries, events, folder, loaded.manifest,
-                       session["runs_computed"])
+                       session["runs_computed"], loaded.tables.get("windows", windows_frame([])))
 
 
 def _drive(tasks: Iterable[RunTask], handle: ExecutorHandle, on_output: Callable[[RunTask, RunOutput], None]) -> None:
@@ -277,6 +288,8 @@ def _consolidate(folder: Path, plan: Plan, manifest: dict[str, Any]) -> None:
     gathered = storage.gather_parts(folder, series_to)
     storage.write_table(folder / storage.RUNS, gathered.runs, "runs")
     storage.write_table(folder / storage.EVENTS, gathered.events, "events")
+    if len(gathered.windows):
+        storage.write_table(folder / storage.TABLE_FILES["windows"], gathered.windows, "windows")
     manifest["runs"] = gathered.timings
     manifest["status"] = "complete"
     manifest["finished"] = now()
@@ -295,5 +308,6 @@ def _in_memory(plan: Plan, results: list[tuple[RunTask, RunOutput]]) -> BatchRes
         if plan.keep_timeseries and results else None
     )
     events = events_frame(row for t, o in results for row in event_rows(t, o))
-    return BatchResult(plan, runs, series, events, computed=len(results))
+    windows = windows_frame(row for t, o in results for row in run_window_rows(t, o))
+    return BatchResult(plan, runs, series, events, computed=len(results), windows=windows)
 

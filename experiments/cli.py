@@ -21,7 +21,7 @@ import textwrap
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from experiments.provenance import REPO_ROOT
 from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanError, RumahanInputError
-from model.params import MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
+from model.params import CHANNELS, MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
 
 if TYPE_CHECKING:
     from experiments.executors import Execution, Progress
@@ -259,6 +259,14 @@ def _add_executor(p: argparse.ArgumentParser) -> None:
                    help="seconds to wait for the Dask scheduler to answer (default %(default)s)")
 
 
+def _add_summary_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--by", metavar="NAME[,NAME]",
+                   help="summarise per scenario and these varied parameters, averaging over the others "
+                        "(default: per design point; `--by scenario` pools the whole design, labelled as pooled)")
+    p.add_argument("--metrics", nargs="+", metavar="METRIC",
+                   help="outcomes to print and to draw as heatmaps (default: a key set; heatmaps: earnings_to_ump)")
+
+
 def _add_batch_settings(p: argparse.ArgumentParser, replicates_default: int | None = None) -> None:
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter for every run (repeatable)")
     p.add_argument("--replicates", type=int, default=replicates_default, metavar="R", help="runs per point, seeds from --seed")
@@ -335,6 +343,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"{scenario.name}: {result.params['n_workers']:,} workers, {result.weeks} weeks, seed {result.seed}, "
           f"{result.wall_time_s:.1f} s; final-year means:")
     print(format_table(comparison_table(runs, None)))
+    for name, entry in result.windows.items():
+        start, end = entry["weeks"]
+        if "absent" in entry:
+            print(f"\nwindow {name} (weeks {start}-{end - 1}): absent; {entry['absent']}")
+        else:
+            window = pd.DataFrame([{"scenario": scenario.name, "seed": result.seed, **entry}])
+            print(f"\nMeans over window {name} (weeks {start}-{end - 1}):")
+            print(format_table(comparison_table(window.drop(columns="weeks"), None)))
     print(f"\nWrote {args.out}/timeseries.parquet, summary.json, manifest.json, events.parquet, scenario.toml, "
           "figures/timeseries.png")
     return 0
@@ -366,12 +382,12 @@ def _spec_with_overrides(spec, args: argparse.Namespace):
     return spec
 
 
-def _posterior_report(result, baseline: str, out: Path) -> None:
+def _posterior_report(runs, baseline: str, out: Path) -> None:
     """Each policy effect over the posterior draws (``posterior_effects.csv``), printed."""
     from experiments.calibration.posterior import posterior_effects
     from experiments.report import KEY_OUTCOMES
 
-    effects = posterior_effects(result.runs, baseline, list(KEY_OUTCOMES))
+    effects = posterior_effects(runs, baseline, list(KEY_OUTCOMES))
     if effects.empty:
         return
     effects.to_csv(out / "posterior_effects.csv", index=False)
@@ -388,48 +404,82 @@ def _finish_line(what: str, result, started: float) -> str:
     return f"{what}: {total} runs{extra}, {time.perf_counter() - started:.1f} s; wrote {result.folder}"
 
 
+def _outcomes(args: argparse.Namespace) -> list[str] | None:
+    """``--metrics`` as a list (names may also be comma-separated), refused before any run when a
+    name is not an outcome."""
+    from experiments.records import OUTCOME_NAMES, unknown_outcomes
+
+    if not args.metrics:
+        return None
+    names = [n.strip() for item in args.metrics for n in item.split(",") if n.strip()]
+    unknown = [m for m in names if m not in OUTCOME_NAMES]
+    if unknown or not names:
+        raise CliError("--metrics: " + unknown_outcomes(unknown))
+    return list(dict.fromkeys(names))
+
+
+def _grouping(args: argparse.Namespace, varied: Sequence[str]) -> list[str] | None:
+    """``--by`` checked against what the batch varies (one-line refusal naming the accepted names)."""
+    from experiments.summaries import parse_by
+
+    try:
+        return parse_by(args.by, varied)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _report(folder: Path, runs, timeseries, events, design, grid: Sequence[str], baseline: str,
+            by: list[str] | None, metrics: list[str] | None, windows=None) -> str:
+    """Write a batch's tables and figures (and its windows', ``windows``) and return its summary as
+    text: the line saying what a row is, then the table (per design point unless ``by`` says otherwise)."""
+    from experiments.report import PRINTED_OUTCOMES, format_table, summary_note, write_comparison
+
+    summary, _ = write_comparison(folder, runs, timeseries, events, baseline, design, grid=grid, by=by,
+                                  metrics=metrics, windows=windows)
+    return summary_note(runs, design, by, folder) + "\n" + format_table(summary, metrics or PRINTED_OUTCOMES)
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from experiments.report import choose_baseline, format_table, pooled_note
+    from experiments.report import choose_baseline
     from experiments.spec import load_spec
     from experiments.sweep import run_sweep
 
     spec = _spec_with_overrides(load_spec(args.spec), args)
     baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)
+    design = spec.design()
+    metrics = _outcomes(args)
+    by = _grouping(args, [] if design is None else [c for c in design.columns if c != "point"])
     plan = spec.plan(kind="sweep")
     _announce(f"sweep {spec.name}: {len(plan.tasks)} runs ({len(plan.scenarios)} scenario(s) x {plan.points} "
               f"point(s) x {plan.replicates} replicate(s)), {plan.weeks} weeks each", plan, args.out, args.quiet)
     _estimate(plan, args, "sweep")
     started = time.perf_counter()
     with _execution(args, "sweep") as execution:
-        result = run_sweep(spec, args.out, execution, baseline=args.baseline, report=not args.no_report)
+        result = run_sweep(spec, args.out, execution, baseline=args.baseline, report=False)
     print(_finish_line("sweep", result, started))
     if not args.no_report:
-        from experiments.compare import comparison_table
-
-        note = pooled_note(result.plan.design, result.folder)
-        if note:
-            print(note)
-        print(format_table(comparison_table(result.runs, baseline)))
-        print(f"\nTables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
+        print(_report(result.folder, result.runs, result.timeseries, result.events, result.plan.design,
+                      list(spec.grid), baseline, by, metrics, result.windows))
+        print(_window_report(result.windows, baseline, metrics, list(plan.windows), plan.windows, plan.weeks), end="")
+        print(f"\n* the 95% interval of the difference from {baseline} (at the same design point) excludes 0. "
+              f"Tables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
         if spec.posterior is not None:
-            _posterior_report(result, baseline, Path(result.folder))
+            _posterior_report(result.runs, baseline, Path(result.folder))
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from experiments import storage
-    from experiments.compare import comparison_plan, comparison_table, run_comparison
-    from experiments.records import OUTCOME_NAMES, unknown_outcomes
-    from experiments.report import choose_baseline, format_table, pooled_note, write_comparison
+    from experiments.compare import comparison_plan, run_comparison
+    from experiments.report import choose_baseline
 
     out = Path(args.dir)
-    unknown = [m for m in args.metrics or () if m not in OUTCOME_NAMES]
-    if unknown:  # before any run
-        raise CliError(unknown_outcomes(unknown))
+    metrics = _outcomes(args)  # before any run
     if (args.posterior or args.draws) and not args.scenarios:
         raise CliError("--posterior and --draws run scenarios over a calibration's posterior: give --scenarios too")
     draws = None
     if args.scenarios:
+        _grouping(args, [])
         started = time.perf_counter()
         root_seed = 1 if args.seed is None else args.seed
         settings = {}
@@ -443,6 +493,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=parse_sets(args.set),
             design=draws, settings=settings,
         )
+        _periods(args.window, plan.windows)  # an unknown --window is refused before the runs
         with _execution(args, "comparison") as execution:
             comparison = run_comparison(plan, out, execution)
         _info(f"compared {len(args.scenarios)} scenario(s), {len(comparison.runs)} runs, "
@@ -452,24 +503,66 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise storage.OutputError(f"{out} holds a single run; compare needs a sweep or comparison folder")
     if folder.runs is None or not len(folder.runs):
         raise storage.OutputError(f"{out} has no finished runs yet; rerun the command that started it to go on")
+    design = folder.tables.get("design")
+    plan = folder.manifest.get("plan", {})
+    from experiments.summaries import varied_parameters
+
+    by = _grouping(args, varied_parameters(folder.runs, design, plan.get("varied")))
     if not folder.complete:
         print(f"note: {out} is not complete ({len(folder.runs)} runs so far); comparing those", file=sys.stderr)
     scenarios = [str(s) for s in dict.fromkeys(folder.runs["scenario"])]
     baseline = choose_baseline(scenarios, args.baseline)
-    metrics = args.metrics or None
-    table = comparison_table(folder.runs, baseline, metrics=metrics)
-    design = folder.tables.get("design")
-    grid = list((folder.manifest.get("plan", {}).get("grid") or {}).keys())
-    write_comparison(out, folder.runs, folder.timeseries, folder.tables.get("events"), baseline, design, grid=grid)
-    note = pooled_note(design, out)
-    if note:
-        print(note)
-    print(format_table(table, metrics) if metrics else format_table(table))
+    grid = list((plan.get("grid") or {}).keys())
+    declared = plan.get("windows") or {}
+    periods = _periods(args.window, declared)
+    windows = folder.tables.get("windows")
+    text = _report(out, folder.runs, folder.timeseries, folder.tables.get("events"), design, grid, baseline, by,
+                   metrics, windows)
+    if FINAL_YEAR in periods:
+        print(text)
+    print(_window_report(windows, baseline, metrics, [p for p in periods if p != FINAL_YEAR], declared,
+                         plan.get("weeks")), end="")
     print(f"\n* the 95% interval of the difference from {baseline} excludes 0. "
-          f"Full table: {out}/comparison.csv; figures: {out}/figures/")
+          f"Full table: {out}/comparison.csv{', comparison_windows.csv' if declared else ''}; figures: {out}/figures/")
     if draws is not None:
-        _posterior_report(folder, baseline, out)
+        _posterior_report(folder.runs, baseline, out)
     return 0
+
+
+FINAL_YEAR = "final"
+
+
+def _periods(wanted: Sequence[str] | None, declared: Mapping[str, Any]) -> list[str]:
+    """The periods ``--window`` chooses to print (``final``, the final year, and window names), in
+    that order; all of them by default. An unknown name is refused in one line, naming those known."""
+    known = [FINAL_YEAR, *declared]
+    unknown = [w for w in wanted or () if w not in known]
+    if unknown:
+        what = (f"or a window of these runs: {', '.join(declared)}" if declared
+                else "(these runs' scenarios declare no [windows])")
+        raise CliError(f"--window {unknown[0]}: not a window; choose '{FINAL_YEAR}' (the final year) {what}")
+    return list(dict.fromkeys(wanted)) if wanted else known
+
+
+def _window_report(windows, baseline: str | None, metrics: Sequence[str] | None, chosen: Sequence[str],
+                   declared: Mapping[str, Any], weeks: int | None) -> str:
+    """The table of each chosen window (``experiments.compare.window_tables``, printed as the final
+    year's), or a line saying that the runs do not cover it."""
+    from experiments.compare import window_tables
+    from experiments.report import format_table, window_label
+
+    tables = window_tables(windows, baseline, metrics=metrics)
+    text = ""
+    for name in chosen:
+        if name in tables:
+            table = tables[name]
+            text += f"\nMeans over the {window_label(table)}, ±95% CI half-width; * against {baseline} as above:\n"
+            text += (format_table(table, metrics) if metrics else format_table(table)) + "\n"
+        else:
+            start, end = declared[name]
+            text += (f"\nwindow {name} (weeks {start}-{end - 1}): absent; the runs end at week {weeks}, before "
+                     "its last week\n")
+    return text
 
 
 def _names(items: Sequence[str]) -> list[str]:
@@ -551,6 +644,30 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ablate(args: argparse.Namespace) -> int:
+    from experiments.ablation import ablation_plan, check_outcomes, format_ablation, run_ablation_plan
+
+    metrics = check_outcomes(args.metrics)  # before any run
+    plan = ablation_plan(args.scenario, args.against, args.channels, replicates=args.replicates,
+                         weeks=args.weeks or DEFAULT_WEEKS, root_seed=1 if args.seed is None else args.seed,
+                         overrides=parse_sets(args.set))
+    scenario, against, channels = (plan.settings[k] for k in ("scenario", "against", "channels"))
+    _announce(f"ablation: {scenario} vs {against}, {len(channels)} channel(s) off in turn: 2 scenarios x "
+              f"(1 + {len(channels)}) x {plan.replicates} replicates = {len(plan.tasks)} runs of {plan.weeks} weeks",
+              plan, args.out, args.quiet)
+    _estimate(plan, args, "ablation")
+    started = time.perf_counter()
+    with _execution(args, "ablation") as execution:
+        result = run_ablation_plan(plan, args.out, execution, metrics)
+    print(_finish_line("ablation", result, started))
+    print(f"\nWhat each channel carries of {scenario} − {against} (final-year means; ± the 95% CI half-width over "
+          f"{plan.replicates} paired replicates; * the interval excludes 0; share: carried / the effect with every "
+          "channel on, where that effect's interval excludes 0):\n")
+    print(format_ablation(result.table))
+    print(f"\nTables: {args.out}/ablation.csv, ablation.parquet; figure: {args.out}/figures/ablation.png")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from experiments.compare import comparison_plan, run_comparison
     from experiments.report import format_table, write_comparison
@@ -566,16 +683,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with _execution(args, "demo") as execution:
         comparison = run_comparison(plan, out, execution)
     elapsed = time.perf_counter() - started
-    _, figures = write_comparison(out, comparison.runs, comparison.timeseries, comparison.events, "status_quo")
+    _, figures = write_comparison(out, comparison.runs, comparison.timeseries, comparison.events, "status_quo",
+                                  windows=comparison.windows)
     n_workers = int(comparison.runs["param.n_workers"].iloc[0])
     print(f"\nFinal-year means ±95% CI half-width over {args.replicates} replicates ({n_workers:,} workers, "
           f"{args.weeks} weeks, seeds from root {args.seed}); * = differs from status_quo (95% CI of the paired "
           "difference excludes 0):\n")
     print(format_table(comparison.table))
+    print(_window_report(comparison.windows, "status_quo", None, list(plan.windows), plan.windows, plan.weeks),
+          end="")
     print(f"\n{runs} runs in {elapsed:.0f} s. Files in {out}/:")
     print("  comparison.csv    every outcome: mean, 95% CI, difference and effect size vs status_quo")
     print("  runs.parquet      one row per run (parameters, seed, final-year outcomes)")
     print("  timeseries.parquet  weekly outcomes of every run;  manifest.json  how it was made")
+    if plan.windows:
+        print("  windows.parquet, comparison_windows.csv  outcomes over each scenario's named windows of weeks")
     print(f"  figures/          {', '.join(p.name for p in figures)}")
     print(f"Open the dashboard to explore them: `make dashboard` or `rumahan dashboard` (then load {out}).")
     return 0
@@ -681,6 +803,30 @@ def sensitivity_epilog() -> str:
     )
 
 
+ABLATE_HELP = f"""\
+Runs --scenario and --against with every channel on, then with each chosen channel switched off in
+both, all with the same replicate seeds (paired). Per outcome and channel (final-year means):
+  effect_all     = mean(Y_scenario - Y_against), every channel on
+  effect_without = the same with the channel off
+  carried        = effect_all - effect_without, 95% CI over the paired replicates
+  share          = carried / effect_all, where effect_all's 95% CI excludes 0
+Writes DIR/runs.parquet, timeseries.parquet, manifest.json (resumable), ablation.parquet,
+ablation.csv and figures/ablation.png.
+
+{textwrap.fill("Channels (docs/ODD.md section 7.10): " + ", ".join(CHANNELS), 100)}
+
+Defaults: every channel, the scenario's size (2,000 workers), 5 replicates, {DEFAULT_WEEKS} weeks, seed 1.
+Cost: runs = 2 x (1 + channels) x replicates (all {len(CHANNELS)} channels, 5 replicates: \
+{2 * (1 + len(CHANNELS)) * 5} runs).
+Before it starts, the command times one run here and prints "N runs, about T"; past an hour
+it asks to go on, or needs --yes when not in a terminal.
+
+Example:
+  rumahan ablate --scenario recommendations --out results/ablation --set n_workers=500 \\
+      --replicates 4 --weeks 260 --jobs 2
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="rumahan", description=__doc__.split("\n\n")[0],
                            formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -724,6 +870,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_executor(p)
     _add_batch_settings(p)
     p.add_argument("--baseline", help="scenario the report compares with (default: status_quo, else the first)")
+    _add_summary_options(p)
     p.add_argument("--no-report", action="store_true", help="skip the comparison table and figures")
     p.add_argument("--yes", action="store_true", help=YES_HELP)
 
@@ -737,7 +884,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR", help="output folder")
     p.add_argument("--scenarios", nargs="+", metavar="NAME", help="run these scenarios into DIR first")
     p.add_argument("--baseline", help="scenario to compare with (default: status_quo, else the first)")
-    p.add_argument("--metrics", nargs="+", metavar="METRIC", help="outcomes to print (default: a key set)")
+    _add_summary_options(p)
+    p.add_argument("--window", nargs="+", metavar="NAME",
+                   help="periods to print: 'final' (the final year) and/or windows the scenarios declare in "
+                        "[windows] (default: all of them)")
     _add_posterior(p, "with --scenarios: run them")
     _add_executor(p)
     _add_batch_settings(p)
@@ -793,6 +943,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_executor(p)
     _add_batch_settings(p)
 
+    p = sub.add_parser("ablate", help="switch each causal channel off in turn: how much of an effect each carries",
+                       formatter_class=raw, epilog=ABLATE_HELP)
+    p.add_argument("--scenario", required=True, help="a scenario name (`rumahan scenarios`) or a .toml file")
+    p.add_argument("--against", metavar="NAME",
+                   help="the scenario it is compared with (default: status_quo; no_network for status_quo)")
+    p.add_argument("--channels", nargs="+", metavar="NAME",
+                   help="channels to switch off in turn (default: all; `channel_` may be left off)")
+    p.add_argument("--metrics", nargs="+", metavar="METRIC", help="outcomes to report (default: a key set)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (resumed if it holds this ablation)")
+    p.add_argument("--yes", action="store_true", help=YES_HELP)
+    _add_executor(p)
+    _add_batch_settings(p, replicates_default=5)
+
     p = sub.add_parser("demo", help="the ten pinned scenarios x a few replicates: table and figures")
     p.add_argument("--out", default=str(DEMO_OUT), metavar="DIR", help="output folder (default %(default)s)")
     p.add_argument("--replicates", type=int, default=DEMO_REPLICATES, help="replicates (default %(default)s)")
@@ -821,7 +984,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "scenarios": cmd_scenarios, "params": cmd_params, "run": cmd_run, "sweep": cmd_sweep,
     "compare": cmd_compare, "sensitivity": cmd_sensitivity, "robustness": cmd_robustness, "demo": cmd_demo,
-    "rerun": cmd_rerun, "calibrate": cmd_calibrate,
+    "rerun": cmd_rerun, "ablate": cmd_ablate, "calibrate": cmd_calibrate,
 }
 
 

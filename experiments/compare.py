@@ -5,7 +5,8 @@ confidence intervals and effects against a baseline.
 (``rumahan compare``, ``rumahan demo``), sweep reports and the dashboard all call these two. To
 look at the plan before running it: ``comparison_plan``, then ``run_comparison``.
 
-Statistics, per group (scenario, or scenario and design point) and outcome (final-year means):
+Statistics, per group (scenario, or scenario and design point) and outcome (final-year means;
+``window_tables`` applies the same ``comparison_table`` to each named window's means):
 
 - ``mean`` with a 95% confidence interval ``mean ± t(0.975, n-1) · sd / sqrt(n)``;
 - ``diff`` = mean − baseline mean, with a 95% interval: *paired* by seed when both groups ran the
@@ -18,7 +19,7 @@ Statistics, per group (scenario, or scenario and design point) and outcome (fina
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,8 @@ class Comparison:
         events: ``run_id, scenario, week, kind, detail``.
         baseline: the scenario the others are compared with.
         folder: where it was saved, if it was.
+        windows: one row per run and named window (``experiments.records``; empty without windows).
+        window_tables: ``window_tables(windows, baseline)``: per window, a table like ``table``.
     """
 
     runs: pd.DataFrame
@@ -62,6 +65,8 @@ class Comparison:
     events: pd.DataFrame
     baseline: str
     folder: Path | None = None
+    windows: pd.DataFrame | None = None
+    window_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def as_scenario(item: str | Path | Scenario) -> Scenario:
@@ -123,6 +128,8 @@ def run_comparison(plan: Plan, out: str | Path | None = None, execution: Executi
         events=result.events,
         baseline=baseline,
         folder=result.folder,
+        windows=result.windows,
+        window_tables=window_tables(result.windows, baseline),
     )
 
 
@@ -209,6 +216,31 @@ def comparison_table(
     table = table[[*keys, *TABLE_COLUMNS]].astype({"n": "int64", "paired": "bool"})
     table.attrs["baseline"] = baseline
     return table
+
+
+def window_tables(
+    windows: pd.DataFrame | None,
+    baseline: str | None,
+    metrics: Sequence[str] | None = None,
+    group: str | Sequence[str] = "scenario",
+) -> dict[str, pd.DataFrame]:
+    """Per named window, in the order of the windows table, ``comparison_table`` of the runs' means
+    over that window (the same statistics as the final year's). Each table's ``attrs`` hold
+    ``window`` (its name) and ``weeks`` (``[start, end]``: weeks start to end - 1).
+
+    Args:
+        windows: a windows table (``Comparison.windows``, ``load_output(...).tables["windows"]``);
+            ``None`` or empty gives ``{}``.
+        baseline, metrics, group: as for ``comparison_table``.
+    """
+    if windows is None or not len(windows):
+        return {}
+    tables = {}
+    for name, rows in windows.groupby("window", sort=False):
+        table = comparison_table(rows, baseline, metrics=metrics, group=group)
+        table.attrs.update(window=str(name), weeks=[int(rows["start_week"].iloc[0]), int(rows["end_week"].iloc[0])])
+        tables[str(name)] = table
+    return tables
 
 
 def _against_baseline(table: pd.DataFrame, long: pd.DataFrame, runs: pd.DataFrame, keys: list[str],

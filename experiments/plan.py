@@ -16,7 +16,14 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.scenarios import WEEK_PARAMETERS, Scenario, ScenarioError, warn_if_schedule_after_end
+from experiments.scenarios import (
+    WEEK_PARAMETERS,
+    Scenario,
+    ScenarioError,
+    merge_windows,
+    warn_if_schedule_after_end,
+    warn_if_windows_after_end,
+)
 from experiments.seeds import check_seed, replicate_seeds
 from experiments.tasks import RunTask
 from model import params as registry
@@ -38,6 +45,8 @@ class Plan:
         replicates, weeks, root_seed: as given.
         keep_timeseries: whether weekly series are stored.
         settings: anything else that describes the batch for the manifest (spec file, method...).
+        windows: the named windows every run reports (``merge_windows`` of the scenarios'); not part
+            of the identity, since they do not change what the runs compute.
     """
 
     kind: str
@@ -50,6 +59,7 @@ class Plan:
     root_seed: int
     keep_timeseries: bool = True
     settings: dict[str, Any] = field(default_factory=dict)
+    windows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def seeds(self) -> list[int]:
@@ -87,6 +97,7 @@ class Plan:
             "root_seed": self.root_seed,
             "seeds": self.seeds,
             "timeseries": self.keep_timeseries,
+            **({"windows": {k: list(v) for k, v in self.windows.items()}} if self.windows else {}),
             **self.settings,
         }
 
@@ -104,13 +115,15 @@ def scenario_record(scenario: Scenario) -> dict[str, Any]:
         "path": None if scenario.path is None else str(scenario.path),
         "parameters": dict(scenario.parameters),
         "schedule": [[w, dict(c)] for w, c in scenario.schedule],
+        **({"windows": {k: list(v) for k, v in scenario.windows.items()}} if scenario.windows else {}),
         "toml": scenario.to_toml(),
     }
 
 
 def warn_about_late_changes(plan: Plan) -> None:
     """One ``ScheduleWarning`` per scenario of ``plan`` with changes after the runs' last week: in
-    its schedule, or a demand shock a run's parameters start later (any design point's)."""
+    its schedule, or a demand shock a run's parameters start later (any design point's); and one per
+    scenario whose ``[windows]`` end after it (they are reported as absent)."""
     latest: dict[str, dict[str, Any]] = {s.name: {} for s in plan.scenarios}
     for task in plan.tasks:  # the latest week each week parameter takes in the scenario's runs
         weeks = latest[task.scenario]
@@ -121,6 +134,7 @@ def warn_about_late_changes(plan: Plan) -> None:
     for scenario in plan.scenarios:
         warn_if_schedule_after_end(scenario.schedule, plan.weeks, where=f"scenario '{scenario.name}': ",
                                    parameters=latest[scenario.name])
+        warn_if_windows_after_end(scenario.windows, plan.weeks, where=f"scenario '{scenario.name}': ")
 
 
 #: Most runs one batch may plan. Its plan and manifest take about 1 KB per run (100,000 runs: ~100 MB
@@ -177,6 +191,7 @@ def build_plan(
     if duplicated:
         raise ScenarioError(f"scenario name(s) used twice in one batch: {', '.join(duplicated)}")
     overrides = dict(overrides or {})
+    windows = merge_windows(scenarios)
     points = [{}] if design is None else [
         {k: _plain(v) for k, v in row.items() if k != "point"} for row in design.to_dict("records")
     ]
@@ -205,10 +220,11 @@ def build_plan(
                     params=params,
                     schedule=tuple((int(w), dict(c)) for w, c in scenario.schedule),
                     keep_timeseries=keep_timeseries,
+                    windows=tuple((name, start, end) for name, (start, end) in windows.items()),
                 ))
     registry.check_memory_fits(largest)
     return Plan(kind, tasks, list(scenarios), design, overrides, replicates, weeks, root_seed,
-                keep_timeseries, dict(settings or {}))
+                keep_timeseries, dict(settings or {}), windows)
 
 
 def _plain(value: Any) -> Any:

@@ -8,6 +8,13 @@ Columns of the runs table (``runs.parquet``):
 - every metric of ``model.metrics.METRIC_NAMES``: its mean over the final year (``week`` and
   ``year`` are the last week and year).
 
+The windows table (``windows.parquet``, written when the batch's scenarios declare ``[windows]``)
+has one row per run and window the run covers: ``run_id, scenario, point, replicate, seed``,
+``window`` (its name), ``start_week`` and ``end_week`` (weeks ``start_week`` to ``end_week - 1``),
+then every outcome (``OUTCOME_NAMES``): its mean over the window. It has the runs table's id
+columns, so ``experiments.compare.comparison_table`` reads one window's rows as it reads runs. A
+window a run does not cover whole has no row (it is absent, not a mean over part of it).
+
 The time-series table has ``run_id, scenario, point, replicate`` and then every metric, one row per
 week (week 0 included); the events table ``run_id, scenario, point, replicate, week, kind, detail``.
 Rows are ordered by the batch's run order, so the tables do not depend on which run finished first.
@@ -48,6 +55,8 @@ def unknown_outcomes(names: Iterable[str]) -> str:
     close = difflib.get_close_matches(names[0], OUTCOME_NAMES, n=3)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"unknown outcome(s) {', '.join(names)}{hint}; accepted: {', '.join(OUTCOME_NAMES)}"
+#: Columns of the windows table before the outcomes.
+WINDOW_COLUMNS = (*ID_COLUMNS, "window", "start_week", "end_week")
 #: Column types of metrics in stored time series: ``week`` and ``year`` whole, the rest float64.
 SERIES_TYPES = {name: "int64" if name in ("week", "year") else "float64" for name in METRIC_NAMES}
 
@@ -68,6 +77,38 @@ def run_row(task: RunTask, output: RunOutput) -> dict[str, Any]:
     for name in METRIC_NAMES:
         row[name] = output.summary.get(name, np.nan)
     return row
+
+
+def window_rows(ids: Mapping[str, Any], windows: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Windows-table rows of one run: ``ids`` (``run_id, scenario, point, replicate, seed``) and each
+    window it covers (``RunResult.windows``; absent windows have no row)."""
+    rows = []
+    for name, entry in windows.items():
+        if "absent" in entry:
+            continue
+        start, end = entry["weeks"]
+        rows.append({**ids, "window": name, "start_week": int(start), "end_week": int(end),
+                     **{m: entry.get(m, np.nan) for m in OUTCOME_NAMES}})
+    return rows
+
+
+def run_window_rows(task: RunTask, output: RunOutput) -> list[dict[str, Any]]:
+    """The windows-table rows of a finished run of a batch."""
+    ids = {"run_id": task.run_id, "scenario": task.scenario, "point": task.point, "replicate": task.replicate,
+           "seed": int(output.seed)}
+    return window_rows(ids, output.windows)
+
+
+def windows_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """A windows table from rows (see the module docstring), with stable column types (also when empty)."""
+    columns = [*WINDOW_COLUMNS, *OUTCOME_NAMES]
+    frame = pd.DataFrame(list(rows)).reindex(columns=columns)
+    types: dict[str, Any] = {"run_id": "string", "scenario": "string", "point": "int64", "replicate": "int64",
+                             "seed": "uint64", "window": "string", "start_week": "int64", "end_week": "int64",
+                             **{m: "float64" for m in OUTCOME_NAMES}}
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype=types[c]) for c in columns})
+    return frame.astype(types)
 
 
 def _param_dtype(entry: registry.Parameter) -> str:
@@ -144,6 +185,7 @@ def part_record(task: RunTask, output: RunOutput) -> dict[str, Any]:
     return {
         "row": run_row(task, output),
         "events": event_rows(task, output),
+        "windows": run_window_rows(task, output),
         "timing": {
             "run_id": task.run_id, "index": task.index, "seed": output.seed,
             "wall_time_s": output.wall_time_s, "finished": output.finished,

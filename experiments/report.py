@@ -14,7 +14,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments import plots, storage
-from experiments.compare import comparison_table
+from experiments.compare import comparison_table, window_tables
+from experiments.records import param_column
+from experiments.summaries import describe, group_labels, summary_table, varied_parameters
 from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
@@ -50,6 +52,10 @@ def choose_baseline(scenarios: Sequence[str], wanted: str | None = None) -> str:
     return "status_quo" if "status_quo" in scenarios else scenarios[0]
 
 
+#: Outcomes drawn as heatmaps when none are chosen (``--metrics`` chooses others).
+HEATMAP_OUTCOMES = ("earnings_to_ump",)
+
+
 def write_comparison(
     folder: Path,
     runs: pd.DataFrame,
@@ -58,64 +64,126 @@ def write_comparison(
     baseline: str,
     design: pd.DataFrame | None = None,
     grid: Sequence[str] = (),
+    by: Sequence[str] | None = None,
+    metrics: Sequence[str] | None = None,
+    windows: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[Path]]:
     """Write ``comparison.csv``/``.parquet`` and the figures of a batch into ``folder``.
 
-    The table is per scenario, or per scenario and design point when the batch has several
-    points (with the point's parameter values as extra columns). Figures: time series with bands,
-    final-year bars, power indices, Power Cube effort (per scenario, pooling every design point: the
-    figures say so), and a heatmap per scenario of the first two ``grid`` parameters (those of the
-    spec's ``[grid]``) when there are two.
+    ``comparison.csv`` is per scenario, or per scenario and design point when the batch has
+    several points (with the point's parameter values as extra columns). The summary drawn and
+    returned is ``experiments.summaries.summary_table`` grouped ``by`` (default: per design point);
+    with ``by`` it is also written as ``comparison_by_<names>.csv``. Figures: time series with
+    bands and policy changes (per scenario, pooling every design point: the legend says so),
+    final-year bars and power indices of the summary, Power Cube effort, and, when the ``grid`` has
+    two parameters, for each of ``metrics`` (default ``HEATMAP_OUTCOMES``) a heatmap with a panel
+    per scenario on one colour scale (``heatmap_<metric>.png``) and the difference from the
+    baseline's first cell (``heatmap_<metric>_difference.png``). With a ``windows`` table (the
+    scenarios declare ``[windows]``), ``write_window_comparison`` adds a table and bars per window.
 
-    Returns the scenario-level table and the figure paths.
+    Returns the summary table and the figure paths.
     """
     points = 1 if design is None else len(design)
     over = "replicates" if points == 1 else f"all {points} design points and their replicates"
-    by_scenario = comparison_table(runs, baseline)
-    table = by_scenario
+    varied = varied_parameters(runs, design)
+    table = comparison_table(runs, baseline)
     if points > 1:
         table = comparison_table(runs, baseline, group=["scenario", "point"])
-        varied = [c for c in design.columns if c != "point"]
         table = table.merge(design, on="point", how="left")
         rest = [c for c in table.columns if c not in ("scenario", "point", *varied)]
         table = table[["scenario", "point", *varied, *rest]]
     storage.write_csv(folder / "comparison.csv", table)
     storage.write_table(folder / storage.TABLE_FILES["comparison"], table, "comparison")
+    summary = summary_table(runs, baseline, varied, by)
+    if by is not None:
+        storage.write_csv(folder / f"comparison_by_{'_'.join(by)}.csv",
+                          summary.assign(group=_row_labels(summary)))
+    spread = "replicates" if len(summary.attrs["keys"]) > 1 or points == 1 else over
     figures = folder / storage.FIGURES
     paths = []
     if timeseries is not None and len(timeseries):
-        paths.append(save_figure(plots.timeseries_bands(timeseries, KEY_OUTCOMES, events=events, over=over),
-                                 figures / "timeseries.png"))
-    paths.append(save_figure(plots.final_year_bars(by_scenario, KEY_OUTCOMES, baseline, over=over),
+        paths.append(save_figure(plots.timeseries_bands(timeseries, KEY_OUTCOMES, events=events, over=over,
+                                                        baseline=baseline), figures / "timeseries.png"))
+    paths.append(save_figure(plots.final_year_bars(summary, KEY_OUTCOMES, baseline, over=spread),
                              figures / "final_year.png"))
-    paths.append(save_figure(plots.power_indices(by_scenario), figures / "power_indices.png"))
-    paths.append(save_figure(plots.power_cube(runs), figures / "power_cube.png"))
+    paths.append(save_figure(plots.power_indices(summary), figures / "power_indices.png"))
+    paths.append(save_figure(plots.power_cube(runs, over=over), figures / "power_cube.png"))
     grid = [c for c in grid if design is not None and c in design.columns]
     if len(grid) >= 2 and design[grid[0]].nunique() > 1 and design[grid[1]].nunique() > 1:
-        for scenario in pd.unique(runs["scenario"]):
-            part = runs[runs["scenario"] == scenario]
-            fig = plots.heatmap(part, grid[0], grid[1], "earnings_to_ump")
-            fig.suptitle(f"scenario {scenario}", fontsize=9)
-            paths.append(save_figure(fig, figures / f"heatmap_{scenario}.png"))
-    return by_scenario, paths
+        x, y = grid[0], grid[1]
+        cell = {"scenario": baseline, param_column(x): min(design[x]), param_column(y): min(design[y])}
+        for metric in metrics or HEATMAP_OUTCOMES:
+            paths.append(save_figure(plots.heatmap(runs, x, y, metric), figures / f"heatmap_{metric}.png"))
+            paths.append(save_figure(plots.heatmap(runs, x, y, metric, reference=cell),
+                                     figures / f"heatmap_{metric}_difference.png"))
+    paths += write_window_comparison(folder, windows, baseline, design)[1]
+    return summary, paths
 
 
-def pooled_note(design: pd.DataFrame | None, folder: Path | str) -> str | None:
-    """The line printed above a scenario-level table of a batch with several design points: its
-    rows pool every point (an average over the design, its interval spread by the design too)."""
-    if design is None or len(design) < 2:
-        return None
-    return (f"Per scenario, pooled over all {len(design)} design points and their replicates "
-            f"(per design point: {folder}/comparison.csv):")
+def _row_labels(table: pd.DataFrame) -> list[str]:
+    """The label of each row of a summary table (its group's)."""
+    keys = table.attrs["keys"]
+    labels = dict(zip(table[keys].drop_duplicates().itertuples(index=False, name=None), table.attrs["labels"],
+                      strict=True))
+    return [labels[k] for k in table[keys].itertuples(index=False, name=None)]
+
+
+def summary_note(runs: pd.DataFrame, design: pd.DataFrame | None, by: Sequence[str] | None,
+                 folder: Path | str) -> str:
+    """The line printed above a batch's summary table: what each row is (per design point, per
+    lever value averaged over the others, or pooled) and where the full table is."""
+    points = 1 if design is None else len(design)
+    replicates = int(runs["replicate"].nunique()) if "replicate" in runs else None
+    text = describe(varied_parameters(runs, design), by, points, replicates)
+    if points > 1:
+        text += f" (every design point: {folder}/comparison.csv)"
+    return text + ":"
+
+
+def window_label(table: pd.DataFrame) -> str:
+    """How reports name a window's table (``window_tables``): ``window shock (weeks 104-129)``."""
+    start, end = table.attrs["weeks"]
+    return f"window {table.attrs['window']} (weeks {start}-{end - 1})"
+
+
+def write_window_comparison(
+    folder: Path, windows: pd.DataFrame | None, baseline: str, design: pd.DataFrame | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[Path]]:
+    """For a batch whose scenarios declare windows: ``comparison_windows.csv``/``.parquet`` (the
+    comparison table of each window, stacked, after the columns ``window, start_week, end_week``;
+    per scenario and design point when the batch has several points, as ``comparison.csv``) and a
+    bar figure per window, ``figures/window_<name>.png``, like ``final_year.png``.
+
+    Returns the scenario-level table of each window (``window_tables``) and the figure paths;
+    nothing is written when ``windows`` is ``None`` or empty.
+    """
+    tables = window_tables(windows, baseline)
+    if not tables:
+        return {}, []
+    points = 1 if design is None else len(design)
+    detailed = tables if points == 1 else window_tables(windows, baseline, group=["scenario", "point"])
+    stacked = pd.concat([t.assign(window=name, start_week=t.attrs["weeks"][0], end_week=t.attrs["weeks"][1])
+                         for name, t in detailed.items()], ignore_index=True)
+    if points > 1:
+        stacked = stacked.merge(design, on="point", how="left")
+    first = ["window", "start_week", "end_week"]
+    stacked = stacked[[*first, *(c for c in stacked.columns if c not in first)]]
+    storage.write_csv(folder / "comparison_windows.csv", stacked)
+    storage.write_table(folder / storage.TABLE_FILES["window_comparison"], stacked, "window_comparison")
+    over = "replicates" if points == 1 else f"all {points} design points and their replicates"
+    paths = [save_figure(plots.final_year_bars(table, KEY_OUTCOMES, baseline, over=over, period=window_label(table)),
+                         folder / storage.FIGURES / f"window_{name}.png") for name, table in tables.items()]
+    return tables, paths
 
 
 def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES) -> str:
-    """A plain-text table: one row per group, one column per metric, cells ``mean ±half-CI``,
-    ``*`` when the 95% interval of the difference from the baseline excludes 0."""
+    """A plain-text table: one row per group (labelled as ``experiments.summaries.group_labels``
+    does, or by ``table.attrs["labels"]``), one column per metric, cells ``mean ±half-CI``, ``*``
+    when the 95% interval of the difference from the baseline excludes 0."""
     keys = list(table.columns[: table.columns.get_loc("metric")])
     metrics = [m for m in metrics if m in set(table["metric"])]
     groups = table[keys].drop_duplicates()
-    names = [" · ".join(str(v) for v in row) for row in groups.itertuples(index=False)]
+    names = table.attrs.get("labels") or group_labels(groups, keys).tolist()
     width = max(len("scenario"), *(len(n) for n in names)) + 1
     header = ["", *metrics]
     units = ["", *(f"({OUTPUT_BY_NAME[m].unit})" for m in metrics)]
@@ -142,6 +210,19 @@ def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES)
     for line in cells:
         lines.append("".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))))
     return "\n".join(lines)
+
+
+def significant(x: float, digits: int = 3) -> str:
+    """``x`` rounded to ``digits`` significant figures, written without an exponent and with
+    thousands separators (0.00788, 0.293, 387, 12,300); "" for NaN."""
+    if pd.isna(x):
+        return ""
+    if x == 0:
+        return "0"
+    magnitude = int(np.floor(np.log10(abs(x))))
+    places = digits - 1 - magnitude
+    rounded = round(float(x), places)
+    return f"{rounded:,.{max(0, places)}f}"
 
 
 def _decimals(x: float) -> int:

@@ -13,8 +13,9 @@ and so do ``0.0`` and ``-0.0``):
 - a batch (``sweep``, ``comparison``, ``sensitivity``, ``robustness``): the plan is rebuilt from
   the manifest and must have the batch's identity (``manifest["identity"]``, a hash of every
   run's parameters, schedule, seed and weeks), then the chosen runs (all by default) are run
-  again and compared with ``runs.parquet`` (their final-year means and parameters) and, when the
-  batch kept them, their weekly series in ``timeseries.parquet``.
+  again and compared with ``runs.parquet`` (their final-year means and parameters), with
+  ``windows.parquet`` (their means over named windows) where the folder has it, and, when the batch
+  kept them, their weekly series in ``timeseries.parquet``.
 
 The report says that the numbers are identical, or names the first differing metric and week of
 each run that differs. It also notes when the model code (its fingerprint) or the packages that
@@ -225,7 +226,8 @@ def _scenario(record: dict[str, Any]) -> Scenario:
         return Scenario(name=str(record["name"]), description=str(record.get("description", "")),
                         parameters=dict(record["parameters"]),
                         schedule=tuple((int(w), dict(c)) for w, c in record["schedule"]),
-                        source=str(record.get("source", "")))
+                        source=str(record.get("source", "")),
+                        windows={str(k): (int(a), int(b)) for k, (a, b) in (record.get("windows") or {}).items()})
     try:
         return scenario_from_dict(tomllib.loads(record["toml"]), default_name=str(record["name"]))
     except (KeyError, tomllib.TOMLDecodeError, ScenarioError) as exc:
@@ -283,6 +285,8 @@ def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, ex
                      if folder.timeseries is not None else {})
     new_series = ({r: s for r, s in result.timeseries.groupby("run_id", sort=False)}
                   if result.timeseries is not None else {})
+    stored_windows = _by_run_and_window(folder.tables.get("windows"))
+    new_windows = _by_run_and_window(result.windows)
     for run_id in wanted:
         report.values += len(columns)
         difference = first_row_difference(run_id, stored_runs.loc[run_id], new_runs.loc[run_id], columns)
@@ -291,9 +295,32 @@ def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, ex
             report.values += stored.size
             difference = first_series_difference(run_id, stored, new_series[run_id][list(METRIC_NAMES)]
                                                  .reset_index(drop=True))
+        if difference is None:
+            difference = _windows_difference(run_id, stored_windows.get(run_id), new_windows.get(run_id))
+            report.values += 0 if stored_windows.get(run_id) is None else stored_windows[run_id].size
         if difference is not None:
             report.differences.append(difference)
     return report
+
+
+def _by_run_and_window(windows: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """A windows table's outcomes per run, one row per window (indexed by its name)."""
+    if windows is None or not len(windows):
+        return {}
+    return {str(r): w.set_index("window")[list(OUTCOME_NAMES)] for r, w in windows.groupby("run_id", sort=False)}
+
+
+def _windows_difference(run_id: str, stored: pd.DataFrame | None, rerun: pd.DataFrame | None) -> Difference | None:
+    """The first window mean of a run that differs from the stored one (``window <name>: <metric>``)."""
+    if stored is None:  # a folder written before windows, or scenarios without them
+        return None
+    if rerun is None or list(rerun.index) != list(stored.index):
+        return Difference(run_id, "windows", None, list(stored.index), [] if rerun is None else list(rerun.index))
+    for name in stored.index:
+        difference = first_row_difference(run_id, stored.loc[name], rerun.loc[name], OUTCOME_NAMES)
+        if difference is not None:
+            return replace(difference, metric=f"window {name}: {difference.metric}")
+    return None
 
 
 # --- the entry point -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.provenance import model_fingerprint
-from experiments.scenarios import warn_if_schedule_after_end
+from experiments.scenarios import warn_if_schedule_after_end, warn_if_windows_after_end, windows_after_end
 from experiments.seeds import check_seed
 from model import PuttingOutModel
 from model.calendar import DEFAULT_WEEKS, WEEKS_PER_YEAR
@@ -36,6 +36,9 @@ class RunResult:
     Attributes:
         timeseries: one row per week (week 0 included), columns ``METRIC_NAMES``.
         summary: mean of every metric over the final year (last 52 weeks, or all weeks if fewer).
+        windows: per named window asked for (``summarize_windows``): ``{"weeks": [start, end]}`` and
+            the mean of every outcome over weeks ``start`` to ``end - 1``, or, for a window the run does
+            not cover whole, ``{"weeks": [start, end], "absent": reason}``.
         events: policy changes, rulings, agreements and retaliations, each ``{week, kind, detail}``.
         params: the full parameter set at week 0 (registry defaults filled in).
         seed: the root seed (the drawn one when ``None`` was given).
@@ -53,6 +56,7 @@ class RunResult:
     schedule: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     snapshots: dict[int, pd.DataFrame] = field(default_factory=dict)
     sample_ties: pd.DataFrame | None = None
+    windows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 #: Worker columns recorded in snapshots.
@@ -85,12 +89,35 @@ def ties_among(model: PuttingOutModel, rows: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"a": rows[sub.row[keep]], "b": rows[sub.col[keep]]})
 
 
+def period_means(rows: pd.DataFrame) -> dict[str, float]:
+    """The mean of every outcome (every metric but ``week`` and ``year``) over ``rows``, weeks of
+    one run: the one computation behind the final year and every window."""
+    return {name: float(rows[name].mean()) for name in METRIC_NAMES if name not in ("week", "year")}
+
+
 def summarize(timeseries: pd.DataFrame) -> dict[str, float]:
-    """Final-year means of every metric (``week`` and ``year`` give the last week and year)."""
-    last = timeseries.tail(min(WEEKS_PER_YEAR, len(timeseries)))
-    out = {name: float(last[name].mean()) for name in METRIC_NAMES if name not in ("week", "year")}
+    """Final-year means of every metric (``week`` and ``year`` give the last week and year): the
+    last 52 rows, i.e. the window ``[W - 51, W + 1)`` of a run of ``W`` weeks (all rows if fewer)."""
+    out = period_means(timeseries.tail(min(WEEKS_PER_YEAR, len(timeseries))))
     out["week"] = int(timeseries["week"].iloc[-1])
     out["year"] = int(timeseries["year"].iloc[-1])
+    return out
+
+
+def summarize_windows(timeseries: pd.DataFrame, windows: Mapping[str, tuple[int, int]] | None) -> dict[str, dict[str, Any]]:
+    """Per window ``name: (start, end)``: ``{"weeks": [start, end], OUTCOME: mean, ...}``, the mean of
+    every outcome over the rows whose ``week`` is ``start`` to ``end - 1``; a window the series
+    (week 0 to its last week) does not cover whole is ``{"weeks": [start, end], "absent": reason}``,
+    never a mean over part of it or over nothing."""
+    last = int(timeseries["week"].iloc[-1])
+    late = set(windows_after_end(windows or {}, last))
+    week = timeseries["week"].to_numpy()
+    out: dict[str, dict[str, Any]] = {}
+    for name, (start, end) in (windows or {}).items():
+        if name in late:
+            out[name] = {"weeks": [start, end], "absent": f"the run ends at week {last}, before week {end - 1}"}
+        else:
+            out[name] = {"weeks": [start, end], **period_means(timeseries[(week >= start) & (week < end)])}
     return out
 
 
@@ -102,6 +129,7 @@ def run_simulation(
     progress: Callable[[int, int], None] | None = None,
     snapshot_weeks: Iterable[int] | None = None,
     snapshot_size: int = 300,
+    windows: Mapping[str, tuple[int, int]] | None = None,
 ) -> RunResult:
     """Run the model for ``weeks`` weeks and collect what it produced.
 
@@ -114,6 +142,9 @@ def run_simulation(
         snapshot_weeks: weeks at which to record a sample of workers (``snapshots``) for
             pictures of the social graph; ties among the sample go in ``sample_ties``.
         snapshot_size: about how many workers the sample holds (whole subcontractor pools).
+        windows: named periods ``{name: (start, end)}`` to summarise besides the final year
+            (``summarize_windows``); one the run does not cover whole is warned about
+            (``ScheduleWarning``) and reported as absent.
     """
     if isinstance(weeks, bool) or not isinstance(weeks, numbers.Integral) or weeks < 1:
         raise RumahanInputError(f"weeks = {weeks!r} is not a whole number >= 1")
@@ -123,6 +154,7 @@ def run_simulation(
     if seed is not None:
         seed = check_seed(seed)
     warn_if_schedule_after_end(schedule, weeks, parameters=params)
+    warn_if_windows_after_end(windows, weeks)
     start = time.perf_counter()
     model = PuttingOutModel(seed=seed, schedule=schedule, **dict(params or {}))
     wanted = set(snapshot_weeks or ())
@@ -147,6 +179,7 @@ def run_simulation(
             schedule=[(w, dict(c)) for w, c in (schedule or [])],
             snapshots=snapshots,
             sample_ties=ties_among(model, rows) if wanted else None,
+            windows=summarize_windows(timeseries, windows),
         )
     finally:
         workers = int(model.params["n_workers"])

@@ -17,6 +17,9 @@ A scenario file looks like::
     seed = 7
     weeks = 520
 
+    [windows]               # optional: named periods whose means summaries report too
+    shock = [104, 130]      # weeks 104 to 129: start inclusive, end exclusive
+
 Everything is validated against the parameter registry (model/params.py) when the file is
 loaded, so a bad value fails before any simulation runs, naming the file and the parameter.
 """
@@ -24,9 +27,10 @@ loaded, so a bad value fails before any simulation runs, naming the file and the
 from __future__ import annotations
 
 import numbers
+import re
 import tomllib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -65,6 +69,8 @@ class Scenario:
         path: file it was read from, if any.
         seed: root seed a single run of this scenario uses by default (``[run]`` table), if any.
         weeks: weeks a single run of this scenario lasts by default (``[run]`` table), if any.
+        windows: named periods ``{name: (start, end)}`` (``[windows]`` table): weeks ``start`` to
+            ``end - 1`` of the weekly series, whose means summaries report beside the final year's.
     """
 
     name: str
@@ -75,6 +81,7 @@ class Scenario:
     path: Path | None = None
     seed: int | None = None
     weeks: int | None = None
+    windows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with more parameter changes (e.g. from ``--set``), validated."""
@@ -122,6 +129,9 @@ class Scenario:
                 lines.append(f"seed = {int(self.seed)}")
             if self.weeks is not None:
                 lines.append(f"weeks = {int(self.weeks)}")
+        if self.windows:
+            lines += ["", "[windows]"]
+            lines += [f"{name} = [{start}, {end}]" for name, (start, end) in self.windows.items()]
         return "\n".join(lines) + "\n"
 
 
@@ -205,6 +215,86 @@ def warn_if_schedule_after_end(
     return late
 
 
+#: What a window's name may be: a TOML bare key that is also a Python identifier (letters, digits,
+#: underscores, not starting with a digit), so that it names a column, a file and a CLI choice.
+WINDOW_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: The name the CLI and the dashboard give the final year beside the windows, so no window may take it.
+FINAL_YEAR = "final"
+
+
+def check_windows(windows: Any, where: str = "scenario") -> dict[str, tuple[int, int]]:
+    """A ``[windows]`` table as ``{name: (start, end)}``, or ``ScenarioError`` in one line naming
+    ``where`` (the file), the window and its value.
+
+    A window ``name = [start, end]`` covers weeks ``start`` to ``end - 1`` of the weekly series
+    (start inclusive, end exclusive, as a demand shock's weeks: ``demand_shock_week`` to
+    ``demand_shock_week + demand_shock_weeks - 1``); ``start`` and ``end`` are whole numbers with
+    ``0 <= start < end``. The final year of a run of ``W`` weeks is, in these terms, ``[W - 51, W + 1)``.
+    """
+    if not isinstance(windows, Mapping):
+        raise ScenarioError(f"{where}: [windows] must be a table of name = [start, end] (weeks)")
+    checked: dict[str, tuple[int, int]] = {}
+    for name, value in windows.items():
+        if not isinstance(name, str) or not WINDOW_NAME.fullmatch(name):
+            raise ScenarioError(f"{where}: window name {name!r} is not an identifier (letters, digits and _, "
+                                "not starting with a digit)")
+        if name == FINAL_YEAR:
+            raise ScenarioError(f"{where}: window name '{FINAL_YEAR}' is kept for the final year; choose another")
+        whole = isinstance(value, list | tuple) and len(value) == 2 and all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value)
+        if not whole:
+            raise ScenarioError(f"{where}: window {name} = {_shown(value)} is not [start, end] with two whole "
+                                "numbers of weeks")
+        start, end = int(value[0]), int(value[1])
+        if start < 0 or end <= start:
+            raise ScenarioError(f"{where}: window {name} = [{start}, {end}] needs 0 <= start < end (weeks start "
+                                "to end - 1)")
+        checked[name] = (start, end)
+    return checked
+
+
+def _shown(value: Any) -> str:
+    """A TOML value as a reader wrote it (lists with brackets, text quoted, truth values in lower case)."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return _toml_value(value) if isinstance(value, bool | str) else repr(value)
+
+
+def merge_windows(scenarios: Iterable[Scenario]) -> dict[str, tuple[int, int]]:
+    """The windows of several scenarios run together (a comparison, a sweep), in order of first
+    declaration; every run of the batch reports all of them, so the baseline has the same windows as
+    the scenario that declared them. One name with two different spans is refused (``ScenarioError``)."""
+    merged: dict[str, tuple[int, int]] = {}
+    owner: dict[str, str] = {}
+    for scenario in scenarios:
+        for name, span in scenario.windows.items():
+            if name in merged and merged[name] != span:
+                raise ScenarioError(
+                    f"window '{name}' is weeks {list(merged[name])} in scenario '{owner[name]}' and {list(span)} in "
+                    f"'{scenario.name}'; give one of them another name")
+            merged.setdefault(name, span)
+            owner.setdefault(name, scenario.name)
+    return merged
+
+
+def windows_after_end(windows: Mapping[str, tuple[int, int]], weeks: int) -> list[str]:
+    """Names of the windows a run of ``weeks`` weeks does not cover whole (its last week is ``weeks``,
+    so a window ``[start, end)`` needs ``end <= weeks + 1``): they are reported as absent."""
+    return [name for name, (_, end) in windows.items() if end > weeks + 1]
+
+
+def warn_if_windows_after_end(windows: Mapping[str, tuple[int, int]] | None, weeks: int, where: str = "") -> list[str]:
+    """Warn (``ScheduleWarning``, as for changes after the end) about windows a run of ``weeks``
+    weeks does not cover whole; returns their names (``windows_after_end``)."""
+    late = windows_after_end(windows or {}, weeks)
+    if late:
+        listed = ", ".join(f"'{name}' (weeks {windows[name][0]} to {windows[name][1] - 1})" for name in late)
+        what = f"the window {listed} ends" if len(late) == 1 else f"the windows {listed} end"
+        warnings.warn(f"{where}{what} after the run's last week ({weeks}) and {'is' if len(late) == 1 else 'are'} "
+                      "reported as absent", ScheduleWarning, stacklevel=3)
+    return late
+
+
 def available() -> dict[str, Path]:
     """Scenario names shipped in experiments/scenarios/, pinned ones first."""
     files = {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
@@ -253,12 +343,13 @@ def read_toml_file(path: Path, what: str, error: type[RumahanInputError], expect
 def scenario_from_dict(data: Mapping[str, Any], path: Path | None = None, default_name: str = "custom") -> Scenario:
     """Build and validate a scenario from parsed TOML (or any mapping of the same shape)."""
     where = f"scenario file {path}" if path else "scenario"
-    unknown = set(data) - {"name", "description", "source", "parameters", "schedule", "run"}
+    unknown = set(data) - {"name", "description", "source", "parameters", "schedule", "run", "windows"}
     if unknown:
         raise ScenarioError(
             f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected name, description, "
-            "source, [parameters], [[schedule]], [run]"
+            "source, [parameters], [[schedule]], [run], [windows]"
         )
+    windows = check_windows(data.get("windows", {}), where)
     run = data.get("run", {})
     if not isinstance(run, Mapping):
         raise ScenarioError(f"{where}: [run] must be a table with seed and/or weeks")
@@ -292,6 +383,7 @@ def scenario_from_dict(data: Mapping[str, Any], path: Path | None = None, defaul
         path=path,
         seed=None if run.get("seed") is None else int(run["seed"]),
         weeks=None if run.get("weeks") is None else int(run["weeks"]),
+        windows=windows,
     )
 
 

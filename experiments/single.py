@@ -80,7 +80,7 @@ def run_scenario(
     prepare_run_folder(out, scenario)
     started = now()
     result = run_simulation(scenario.parameters, seed=seed, weeks=weeks, schedule=list(scenario.schedule),
-                            progress=progress)
+                            progress=progress, windows=scenario.windows)
     save_run(out, scenario, result, started=started, invocation=invocation)
     return result
 
@@ -101,7 +101,7 @@ def save_run(out: Path, scenario: Scenario, result: RunResult, started: str | No
     )
     storage.write_table(out / storage.EVENTS, events, "events")
     last = len(series) - 1
-    storage.write_json(out / storage.SUMMARY, {
+    summary: dict[str, Any] = {
         "scenario": scenario.name,
         "seed": result.seed,
         "weeks": result.weeks,
@@ -109,7 +109,10 @@ def save_run(out: Path, scenario: Scenario, result: RunResult, started: str | No
                    "statistic": "mean over the final year"},
         "metrics": result.summary,
         "units": {k: OUTPUT_BY_NAME[k].unit for k in result.summary},
-    })
+    }
+    if result.windows:  # weeks [start, end): start to end - 1; see experiments.runner.summarize_windows
+        summary["windows"] = result.windows
+    storage.write_json(out / storage.SUMMARY, summary)
     storage.atomic_write_bytes(out / storage.SCENARIO_FILE, scenario.to_toml().encode())
     manifest: dict[str, Any] = {
         "kind": "run", "status": "complete", "run_id": run_id, "command": invocation,

@@ -3,10 +3,11 @@ back (``load_output``) for reports, the CLI and the dashboard.
 
 Every output folder holds a ``manifest.json`` (``"format": "rumahan-output"``, its ``kind`` and
 what made it). A single run (kind ``run``) holds ``timeseries.parquet`` (week and metrics),
-``summary.json`` and ``events.parquet``. A batch (``sweep``, ``comparison``, ``sensitivity``,
-``robustness``) holds ``runs.parquet``, ``timeseries.parquet`` (unless the batch kept summaries
-only), ``events.parquet``, ``design.parquet`` where it has a design, analysis tables and
-``figures/``. While a batch runs, each finished run is one file ``parts/<index>.parquet`` (its
+``summary.json`` (with ``"windows"`` where the scenario declares them) and ``events.parquet``. A
+batch (``sweep``, ``comparison``, ``sensitivity``, ``robustness``, ``ablation``) holds
+``runs.parquet``, ``timeseries.parquet`` (unless the batch kept summaries only), ``events.parquet``,
+``windows.parquet`` where its scenarios declare windows, ``design.parquet`` where it has a design,
+analysis tables and ``figures/``. While a batch runs, each finished run is one file ``parts/<index>.parquet`` (its
 weekly series, with its summary row, events and timing in the file's metadata), written to a
 temporary name and renamed, so a crash loses at most the runs in flight; when every run has
 finished the parts are consolidated into the tables above and removed.
@@ -39,6 +40,8 @@ from experiments.records import (
     events_frame,
     jsonable,
     runs_frame,
+    window_rows,
+    windows_frame,
 )
 from model.errors import RumahanInputError
 from model.metrics import METRIC_NAMES
@@ -46,7 +49,7 @@ from model.params import MAX_SEED
 
 FORMAT = "rumahan-output"
 FORMAT_VERSION = 1
-KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison", "calibration")
+KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison", "ablation", "calibration")
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
@@ -59,12 +62,15 @@ FIGURES = "figures"
 #: Analysis tables a folder may hold, by the name ``OutputFolder.tables`` uses.
 TABLE_FILES = {
     "events": EVENTS,
+    "windows": "windows.parquet",
     "design": "design.parquet",
     "comparison": "comparison.parquet",
+    "window_comparison": "comparison_windows.parquet",
     "indices": "indices.parquet",
     "sample": "sample.parquet",
     "regret": "regret.parquet",
     "robustness": "robustness.parquet",
+    "ablation": "ablation.parquet",
 }
 TABLE_KEY = b"rumahan.table"
 #: Rows gathered before a row group of the consolidated time series is written (bounds memory).
@@ -288,13 +294,14 @@ class Consolidated:
     runs: pd.DataFrame
     events: pd.DataFrame
     timings: list[dict[str, Any]]
+    windows: pd.DataFrame = field(default_factory=lambda: windows_frame([]))
 
 
 def gather_parts(folder: Path, series_to: Path | None) -> Consolidated:
     """Read every part in run order; stream their series into ``series_to`` (a Parquet file written
     through a temporary name) when given, keeping memory flat however many runs there are."""
     parts = sorted(finished_parts(folder).items())
-    rows, timings, events = [], [], []
+    rows, timings, events, windows = [], [], [], []
     writer: pq.ParquetWriter | None = None
     tmp = None if series_to is None else series_to.with_name(f".{series_to.name}.consolidating.tmp")
     pending: list[pa.Table] = []
@@ -320,6 +327,7 @@ def gather_parts(folder: Path, series_to: Path | None) -> Consolidated:
                     pending, pending_rows = [], 0
             rows.append(record["row"])
             events.extend(record["events"])
+            windows.extend(record.get("windows", ()))  # parts written before windows have none
             timings.append(record["timing"])
         if writer is not None:
             if pending:
@@ -332,7 +340,7 @@ def gather_parts(folder: Path, series_to: Path | None) -> Consolidated:
             writer.close()
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
-    return Consolidated(runs_frame(rows), events_frame(events), timings)
+    return Consolidated(runs_frame(rows), events_frame(events), timings, windows_frame(windows))
 
 
 def read_parts_series(folder: Path) -> pd.DataFrame:
@@ -355,13 +363,15 @@ class OutputFolder:
 
     Attributes:
         path: the folder.
-        kind: ``'run' | 'sweep' | 'sensitivity' | 'robustness' | 'comparison'``.
+        kind: ``'run' | 'sweep' | 'sensitivity' | 'robustness' | 'comparison' | 'ablation'``.
         manifest: the manifest (what made it: parameters, scenarios, seeds, versions, times).
         runs: one row per run (``experiments.records``), plus ``wall_time_s``; for a folder still
             running, the runs finished so far.
         timeseries: one row per run-week, or ``None`` if the batch kept summaries only.
-        tables: analysis tables present: ``events``, ``design``, ``comparison``, ``indices``,
-            ``sample`` (SALib's sample), ``regret``, ``robustness``.
+        tables: analysis tables present: ``events``, ``windows`` (a batch's ``windows.parquet``, a
+            single run's ``summary.json`` windows, in the same layout: ``experiments.records``),
+            ``design``, ``comparison``, ``window_comparison``, ``indices``, ``sample`` (SALib's
+            sample), ``regret``, ``robustness``, ``ablation``.
         figures: PNG files in ``figures/``.
     """
 
@@ -439,6 +449,15 @@ def _load_run(folder: Path, manifest: dict[str, Any]):
     tables = {}
     if (folder / EVENTS).exists():
         tables["events"] = read_table(folder / EVENTS, "events", required=EVENT_COLUMNS)
+    windows = summary.get("windows")  # written since outcome windows; older summaries have none
+    if windows:
+        if not isinstance(windows, dict) or not all(
+                isinstance(w, dict) and isinstance(w.get("weeks"), list) and len(w["weeks"]) == 2
+                for w in windows.values()):
+            raise OutputError(f"{summary_path} is not a Rumahan summary (\"windows\" must map each name to "
+                              "{\"weeks\": [start, end], metric: value, ...})")
+        tables["windows"] = windows_frame(window_rows({k: row[k] for k in ID_COLUMNS}, {
+            name: {k: (float("nan") if v is None else v) for k, v in entry.items()} for name, entry in windows.items()}))
     return runs, series, tables
 
 
@@ -456,6 +475,8 @@ def _load_batch(folder: Path, manifest: dict[str, Any]):
         gathered = gather_parts(folder, series_to=None)
         runs = _with_wall_time(gathered.runs, gathered.timings)
         tables["events"] = gathered.events
+        if len(gathered.windows):
+            tables["windows"] = gathered.windows
         series = read_parts_series(folder) if keeps_series else None
     for name, filename in TABLE_FILES.items():
         if (folder / filename).exists():

@@ -31,5 +31,5 @@ def run_sweep(
     result = run_batch(plan, out, execution)
     if report and result.folder is not None:
         write_comparison(result.folder, result.runs, result.timeseries, result.events, chosen, plan.design,
-                         grid=list(spec.grid))
+                         grid=list(spec.grid), windows=result.windows)
     return result

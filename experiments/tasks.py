@@ -27,6 +27,8 @@ class RunTask:
         as_part: return the finished run as the bytes of its part file (``RunOutput.part``),
             built in the worker, instead of as tables.
         session: the batch session it runs in (recorded in the part).
+        windows: named periods ``(name, start, end)`` whose means the run reports besides the final
+            year's (the batch's scenarios' ``[windows]``); they do not change what the run computes.
     """
 
     index: int
@@ -41,6 +43,7 @@ class RunTask:
     keep_timeseries: bool = True
     as_part: bool = False
     session: int = 1
+    windows: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass
@@ -63,3 +66,4 @@ class RunOutput:
     error: str | None = None
     part: bytes | None = None
     model: str = ""
+    windows: dict[str, dict[str, Any]] = field(default_factory=dict)

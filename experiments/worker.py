@@ -33,7 +33,8 @@ def simulate(task: RunTask) -> RunOutput:
     try:
         with warnings.catch_warnings():  # the plan has named late changes once, before the batch
             warnings.simplefilter("ignore", ScheduleWarning)
-            result = run_simulation(task.params, seed=task.seed, weeks=task.weeks, schedule=list(task.schedule))
+            result = run_simulation(task.params, seed=task.seed, weeks=task.weeks, schedule=list(task.schedule),
+                                    windows={name: (start, end) for name, start, end in task.windows})
     except Exception as exc:  # reported per run; the batch goes on
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return RunOutput(task.index, task.run_id, seed=task.seed, error=last, finished=_now(), **where)
@@ -44,6 +45,7 @@ def simulate(task: RunTask) -> RunOutput:
         params=result.params,
         events=result.events,
         timeseries=result.timeseries if task.keep_timeseries else None,
+        windows=result.windows,
         seed=result.seed,
         wall_time_s=result.wall_time_s,
         finished=_now(),
@@ -52,6 +54,7 @@ def simulate(task: RunTask) -> RunOutput:
     if task.as_part:
         output.part = records.part_bytes(task, output)
         output.summary, output.params, output.events, output.timeseries = {}, {}, [], None
+        output.windows = {}
     return output
 
 

@@ -95,9 +95,8 @@ def test_newcomer_walkthrough(page: Page, streamlit_url: str, sweep_folder: Path
     page.get_by_role("button", name="Compare scenarios").click()
     wait_for_app_run(page)
     expect(page.get_by_text("2 scenarios × 3 replicates, 520 weeks")).to_be_visible(timeout=120_000)
-    expect(page.get_by_test_id("stImage")).to_have_count(4)
-    table = page.get_by_test_id("stDataFrame").first
-    expect(table).to_be_visible()
+    expect(page.get_by_test_id("stImage")).to_have_count(0)           # interactive charts only
+    expect(page.get_by_test_id("stTable").first).to_be_visible()
     no_exception(page)
     full_screenshot(page, screenshots / "compare.png")
 
@@ -132,7 +131,7 @@ def test_newcomer_walkthrough(page: Page, streamlit_url: str, sweep_folder: Path
     page.get_by_role("button", name="Open folder").click()
     wait_for_app_run(page)
     expect(page.get_by_role("heading", name="Heatmap over two swept parameters")).to_be_visible()
-    expect(page.get_by_test_id("stImage").first).to_be_visible()
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
     no_exception(page)
     full_screenshot(page, screenshots / "batch.png")
 

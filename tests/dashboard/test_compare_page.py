@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from experiments.compare import comparison_table
+from experiments.report import significant
 from experiments.seeds import replicate_seeds
 
 
@@ -34,12 +35,34 @@ def test_two_scenarios_are_compared_with_replicates(explored) -> None:
     assert table.loc[("no_network", "membership_rate"), "mean"] == 0      # no network, no members
     assert table.loc[("status_quo", "membership_rate"), "mean"] > 0
     assert table.loc[("status_quo", "piece_rate_mean"), "diff"] == 0
-    shown = at.dataframe[0].value
-    assert set(shown["scenario"]) == {"status_quo", "no_network"}
+    shown = at.table[0].value.reset_index()
+    assert set(shown["scenario"]) == {"no_network"}          # the baseline's own rows (all zero) are left out
     assert "Piece rate paid (Rp/piece)" in set(shown["outcome"])
-    assert len(at.image) == 4      # time series, final-year bars, power indices, Power Cube
+    member = shown.set_index("outcome").loc["Network membership (share)"]
+    row = table.loc[("no_network", "membership_rate")]
+    assert member["mean (95% interval)"] == "0 (0 to 0)"
+    # 3 significant figures, and the CLI's mark: the interval of the difference excludes 0
+    low, high = row["diff_ci_low"], row["diff_ci_high"]
+    assert member["difference from status_quo (95% interval)"] == (
+        f"{significant(row['diff'])}{' *' if high < 0 else ''} ({significant(low)} to {significant(high)})")
+    assert not at.image                                      # interactive charts only
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert len(charts) == 4 * 2 + 2    # final-year bars and weekly bands per outcome, the powers, the cube
     assert any("2 scenarios × 2 replicates, 52 weeks" in m.value for m in at.markdown)
     assert not at.warning
+
+
+def test_numbers_are_rounded_to_three_significant_figures() -> None:
+    assert [significant(x) for x in (0.007882, 0.2927, 386.84, 12345.6, -0.04389, 0.0, float("nan"))] == [
+        "0.00788", "0.293", "387", "12,300", "-0.0439", "0", ""]
+
+
+def test_the_default_replicates_make_useful_intervals_and_the_page_says_how_long(explored) -> None:
+    at = explored
+    at.switch_page("compare.py").run()
+    assert at.number_input(key="compare.replicates").value == 10
+    assert "10 replicates of two scenarios at the default size (2,000 workers, 520 weeks) take about 12 s" in \
+        at.info[0].value
 
 
 def test_changes_scheduled_after_the_runs_end_are_named(explored) -> None:
@@ -55,3 +78,36 @@ def test_a_baseline_that_is_not_compared_is_explained(explored) -> None:
     assert not at.exception
     assert "baseline 'status_quo' is not among the chosen scenarios" in at.error[0].value
     assert "comparison" not in at.session_state
+
+
+def test_windows_of_a_scenario_are_a_period_to_choose(explored) -> None:
+    """demand_shock declares [windows] shock (weeks 104-129) and after (130-181): at 140 weeks the
+    page offers the shock beside the final year, shows its table, and names the window it cannot."""
+    from experiments.compare import window_tables
+
+    at = small_comparison(explored, scenarios=("status_quo", "demand_shock"), weeks=140)
+    assert not at.exception and not at.error
+    _, found = at.session_state["comparison"]
+    assert list(found.window_tables) == ["shock"]
+    assert [w.value for w in at.warning] == [
+        "Some windows of weeks end after the runs' last week (140) and are absent from these results: after, "
+        "weeks 130 to 181."]
+    period = at.radio(key="compare.period")
+    assert period.options == ["final year", "window shock (weeks 104-129)"]
+
+    def shown_rate(table):
+        """The page's mean cell for demand_shock's piece rate, and what it should be from ``table``."""
+        shown = at.table[0].value.reset_index().set_index("outcome").loc["Piece rate paid (Rp/piece)"]
+        row = table.set_index(["scenario", "metric"]).loc[("demand_shock", "piece_rate_mean")]
+        return shown["mean (95% interval)"].split(" (")[0], significant(row["mean"]), row
+
+    got, expected, _ = shown_rate(found.table)
+    assert got == expected
+    period.set_value("shock").run()
+    assert not at.exception
+    assert any("Window shock (weeks 104-129), against status_quo" in h.value for h in at.subheader)
+    assert any("Means over weeks 104 to 129 of each run" in c.value for c in at.caption)
+    got, expected, row = shown_rate(window_tables(found.windows, "status_quo")["shock"])
+    assert got == expected and row["mean"] != found.table.set_index(["scenario", "metric"]).loc[
+        ("demand_shock", "piece_rate_mean"), "mean"]
+    assert row["diff"] < 0       # demand_shock's piece rate during the shock, below the baseline's

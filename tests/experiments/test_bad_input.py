@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .conftest import free_port
+from .conftest import REPO, free_port
 
 
 def _one_line_error(code: int, err: str, expected_code: int = 2) -> str:
@@ -42,11 +42,18 @@ def _one_line_error(code: int, err: str, expected_code: int = 2) -> str:
     (("robustness", "--scenarios", "status_quo", "c177", "--outcomes", "earnings_to_ump:up", "--out", "{tmp}/b"),
      "must be \"max\" or \"min\""),
     (("compare", "{tmp}"), "is not a Rumahan output folder (no manifest.json)"),
+    (("compare", "{tmp}", "--scenarios", "status_quo", "--by", "tokenism", "--weeks", "2"),
+     "--by: unknown name(s) tokenism; accepted: scenario (the scenario and the parameters this batch varied)"),
+    (("sweep", "{repo}/experiments/sweeps/framing_by_tokenism.toml", "--out", "{tmp}/s", "--by", "tokenisn"),
+     "--by: unknown name(s) tokenisn; accepted: scenario, framing_intensity, tokenism"),
+    (("sweep", "{repo}/experiments/sweeps/framing_by_tokenism.toml", "--out", "{tmp}/s", "--metrics", "wages"),
+     "--metrics: unknown outcome(s) wages; accepted: piece_rate_mean,"),
     (("compare", "{tmp}/nothing"), "does not exist"),
 ])
 def test_bad_input_gives_one_line_and_exit_2(cli, tmp_path, args, message):
-    code, _, err = cli(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    code, _, err = cli(*(a.replace("{tmp}", str(tmp_path)).replace("{repo}", str(REPO)) for a in args))
     assert message in _one_line_error(code, err)
+    assert not (tmp_path / "s").exists()  # refused before any run
 
 
 def test_malformed_spec_names_file_and_line(cli, tmp_path):

@@ -58,8 +58,12 @@ def test_sweep_results_match_direct_runs(cli, tmp_path, tiny_spec):
     out = tmp_path / "sweep"
     code, stdout, _ = cli("sweep", tiny_spec, "--out", out, "--jobs", 1, "--quiet")
     assert code == 0 and "sweep: 16 runs" in stdout
-    assert f"Per scenario, pooled over all 4 design points and their replicates (per design point: {out}/comparison.csv)" \
-        in stdout
+    # the summary is per design point, each row labelled with its values
+    assert f"Per scenario and design point (framing_intensity, tokenism), over 2 replicates (every design point: " \
+        f"{out}/comparison.csv):" in stdout
+    rows = [line.split("  ")[0] for line in stdout.splitlines() if line.startswith(("status_quo", "no_network"))]
+    assert rows == [f"{s}, framing_intensity = {f}, tokenism = {t}" for s in ("status_quo", "no_network")
+                    for f in ("0", "0.7") for t in ("0.1", "0.8")]
     folder = load_output(out)
     runs, series = folder.runs, folder.timeseries
     assert folder.kind == "sweep" and len(runs) == 16 and len(series) == 16 * (TINY_WEEKS + 1)
@@ -79,8 +83,39 @@ def test_sweep_results_match_direct_runs(cli, tmp_path, tiny_spec):
     cell = table[(table.scenario == "no_network") & (table.point == 2) & (table.metric == "earnings_to_ump")].iloc[0]
     expected = runs[(runs.scenario == "no_network") & (runs.point == 2)]["earnings_to_ump"].mean()
     assert cell["mean"] == pytest.approx(expected) and (cell["framing_intensity"], cell["tokenism"]) == (0.7, 0.1)
-    for name in ("timeseries", "final_year", "power_indices", "power_cube", "heatmap_status_quo"):
+    for name in ("timeseries", "final_year", "power_indices", "power_cube", "heatmap_earnings_to_ump",
+                 "heatmap_earnings_to_ump_difference"):
         assert _png(out / "figures" / f"{name}.png")
+
+
+def test_compare_by_groups_as_asked_and_pools_only_when_labelled(cli, tmp_path, tiny_spec):
+    out = tmp_path / "sweep"
+    assert cli("sweep", tiny_spec, "--out", out, "--jobs", 1, "--quiet", "--no-report")[0] == 0
+    code, stdout, _ = cli("compare", out, "--by", "tokenism", "--metrics", "membership_rate,earnings_to_ump",
+                          "power_to")
+    assert code == 0
+    assert "Per scenario and tokenism, averaged over framing_intensity and the replicates" in stdout
+    lines = stdout.splitlines()
+    header = next(line for line in lines if "membership_rate" in line)
+    assert header.split() == ["membership_rate", "earnings_to_ump", "power_to"]
+    rows = [line for line in lines if line.startswith(("status_quo", "no_network"))]
+    assert [r.split("  ")[0] for r in rows] == ["status_quo, tokenism = 0.1", "status_quo, tokenism = 0.8",
+                                                "no_network, tokenism = 0.1", "no_network, tokenism = 0.8"]
+    runs = load_output(out).runs
+    by = pd.read_csv(out / "comparison_by_tokenism.csv")
+    cell = by[(by.scenario == "no_network") & (by["param.tokenism"] == 0.8) & (by.metric == "earnings_to_ump")]
+    mean = runs[(runs.scenario == "no_network") & (runs["param.tokenism"] == 0.8)]["earnings_to_ump"].mean()
+    assert cell["mean"].iloc[0] == pytest.approx(mean) and cell["n"].iloc[0] == 4   # 2 framing values x 2 replicates
+    assert cell["group"].iloc[0] == "no_network, tokenism = 0.8"
+    for name in ("membership_rate", "earnings_to_ump", "power_to"):     # --metrics chooses the heatmaps too
+        assert _png(out / "figures" / f"heatmap_{name}.png")
+    # the whole design pooled: only when asked, and labelled so
+    code, stdout, _ = cli("compare", out, "--by", "scenario", "--metrics", "earnings_to_ump")
+    assert code == 0 and "pooled over all 4 design points" in stdout
+    assert [line.split("  ")[0] for line in stdout.splitlines() if line.startswith(("status_quo", "no_network"))] == [
+        "status_quo, pooled over 4 design points", "no_network, pooled over 4 design points"]
+    code, stdout, _ = cli("compare", out, "--by", "framing_intensity,tokenism", "--metrics", "earnings_to_ump")
+    assert code == 0 and "status_quo, framing_intensity = 0.7, tokenism = 0.1" in stdout
 
 
 def test_compare_reports_on_a_folder_and_runs_scenarios(cli, tmp_path):

@@ -35,6 +35,24 @@ def test_final_year_bars_draw_the_table_means_with_units(runs):
     assert "(share)" in ax.get_xlabel() and "(Rp/piece)" in fig.axes[1].get_xlabel()
     colours = {tuple(p.get_facecolor()[:3]) for p in ax.patches}
     assert len(colours) == 2  # the baseline is drawn apart
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "status_quo (baseline)", "c177", "95% confidence interval over replicates"]
+
+
+def test_final_year_bars_per_design_point_put_scenarios_side_by_side_with_readable_labels(runs):
+    from experiments.summaries import summary_table
+
+    grid = runs.assign(**{"param.tokenism": np.tile([0.1, 0.8], 4)})
+    table = summary_table(grid, "status_quo", ["tokenism"])
+    fig = plots.final_year_bars(table, ["earnings_to_ump"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["tokenism = 0.1", "tokenism = 0.8"]
+    assert len(ax.patches) == 4
+    greys = [p for p in ax.patches if p.get_facecolor()[:3] == pytest.approx((0.55, 0.55, 0.55))]
+    assert len(greys) == 2  # status_quo at each point: the baseline, as the legend says
+    pooled = summary_table(grid, "status_quo", ["tokenism"], by=["scenario"])
+    labels = [t.get_text() for t in plots.final_year_bars(pooled, ["earnings_to_ump"]).axes[0].get_yticklabels()]
+    assert labels == ["status_quo", "c177"]  # one point per scenario here: nothing pooled
 
 
 def test_final_year_bars_say_what_the_interval_is_over_and_show_an_all_zero_share_on_its_scale(runs):
@@ -60,12 +78,40 @@ def test_timeseries_bands_mean_line_is_the_weekly_mean():
     long = pd.DataFrame({"scenario": "a", "week": np.arange(0, 521, 52), "membership_rate": 0.5})
     fig = plots.timeseries_bands(long, ["membership_rate"])
     assert list(fig.axes[0].lines[0].get_xdata()) == list(range(2023, 2034)) and fig.axes[0].get_xlabel() == "year"
-    # a policy change is a dotted line at its week, named in the legend
+    # a scheduled policy change is a dashed line at its week, named in the legend
     events = pd.DataFrame({"scenario": ["a"], "week": [3], "kind": ["policy_scheduled"], "detail": ["tokenism = 0.1"]})
     fig = plots.timeseries_bands(series, ["membership_rate"], events=events)
     assert [tuple(line.get_xdata()) for line in fig.axes[0].lines[1:]] == [(3.0, 3.0)]
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["a", "a policy change (dotted)"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["tokenism = 0.1, week 3 (scheduled)"]
     assert not plots.timeseries_bands(series, ["membership_rate"]).legends  # one group, nothing to name
+
+
+def test_changes_won_in_some_runs_only_are_marked_apart_with_their_count():
+    series = pd.DataFrame({"scenario": np.repeat(["status_quo", "c177"], 15), "run_id": np.repeat(list("abcdef"), 5),
+                           "week": np.tile(np.arange(5), 6), "membership_rate": 0.2})
+    events = pd.DataFrame({
+        "run_id": ["d", "e", "f", "a", "a", "a", "b"], "scenario": ["c177"] * 3 + ["status_quo"] * 4,
+        "week": [1, 1, 1, 3, 3, 3, 4],
+        "kind": ["policy_scheduled"] * 3 + ["policy_conceded"] * 3 + ["policy_court"],
+        "detail": ["c177_ratified = True"] * 3 + ["recognition = True", "floor_share = 0.11", "statistics_inclusion = True",
+                                                  "recognition = True"],
+    })
+    scheduled, occasional = plots.policy_events(events, plots.runs_per_group(series))
+    assert scheduled[["scenario", "week", "label"]].values.tolist() == [["c177", 1, "c177_ratified = True, week 1"]]
+    assert occasional["label"].tolist() == [
+        "recognition, floor_share, statistics_inclusion won in 1 of 3 runs", "recognition won in court in 1 of 3 runs"]
+    fig = plots.timeseries_bands(series, ["membership_rate"], events=events, baseline="status_quo")
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert texts == ["status_quo (baseline)", "c177", "95% confidence band over replicates",
+                     "c177: c177_ratified = True, week 1 (scheduled)",
+                     "status_quo: recognition, floor_share, statistics_inclusion won in 1 of 3 runs (a triangle per run)",
+                     "status_quo: recognition won in court in 1 of 3 runs (a triangle per run)"]
+    ax = fig.axes[0]
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert [tuple(line.get_xdata()) for line in dashed] == [(1.0, 1.0)]   # only the scheduled change is a line
+    assert len([line for line in ax.lines if line.get_marker() == "v"]) == 2
+    assert ax.lines[0].get_color() == plots.BASELINE_COLOUR              # grey is the baseline's alone
+    assert ax.lines[1].get_color() != plots.BASELINE_COLOUR
 
 
 def test_power_figures_and_heatmap(runs):
@@ -75,9 +121,25 @@ def test_power_figures_and_heatmap(runs):
     grid = runs.assign(**{"param.tokenism": np.tile([0.1, 0.8], 4), "param.framing_intensity": 0.0})
     fig = plots.heatmap(grid, "tokenism", "framing_intensity", "earnings_to_ump")
     image = fig.axes[0].images[0].get_array()
-    expected = grid.groupby("param.tokenism")["earnings_to_ump"].mean().to_numpy()
+    quo = grid[grid.scenario == "status_quo"]
+    expected = quo.groupby("param.tokenism")["earnings_to_ump"].mean().to_numpy()
     assert np.asarray(image)[0] == pytest.approx(expected)
     assert "tokenism (share)" in fig.axes[0].get_xlabel()
+    assert [a.get_title() for a in fig.axes[:2]] == ["status_quo", "c177"]   # a panel per scenario ...
+    norms = {(im.norm.vmin, im.norm.vmax) for a in fig.axes for im in a.images}
+    assert len(norms) == 1                                                   # ... on one colour scale
+    assert norms.pop() == pytest.approx((grid.groupby(["scenario", "param.tokenism"])["earnings_to_ump"].mean().min(),
+                                         grid.groupby(["scenario", "param.tokenism"])["earnings_to_ump"].mean().max()))
+    # the difference from a named cell: zero there, on a scale centred on zero
+    cell = {"scenario": "status_quo", "param.tokenism": 0.1, "param.framing_intensity": 0.0}
+    fig = plots.heatmap(grid, "tokenism", "framing_intensity", "earnings_to_ump", reference=cell)
+    first = np.asarray(fig.axes[0].images[0].get_array())[0]
+    assert first[0] == 0 and first[1] == pytest.approx(expected[1] - expected[0])
+    image = fig.axes[0].images[0]
+    assert image.norm.vmin == -image.norm.vmax and image.get_cmap().name == "RdBu"
+    assert "difference from the cell status_quo, tokenism = 0.1, framing_intensity = 0" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match="no heatmap cell"):
+        plots.heatmap(grid, "tokenism", "framing_intensity", "earnings_to_ump", reference={"scenario": "nope"})
 
 
 def test_heatmap_of_many_levels_keeps_a_bounded_size():
@@ -102,3 +164,16 @@ def test_regret_and_sensitivity_figures_have_a_panel_per_outcome():
     labels = {tick: label.get_text() for tick, label in zip(fig.axes[0].get_yticks(), fig.axes[0].get_yticklabels(),
                                                               strict=True)}
     assert labels[max(labels)] == "y"  # largest mu* on top
+
+
+def test_a_heatmap_axis_is_the_parameter_even_when_an_outcome_has_its_name() -> None:
+    """``statistics_inclusion`` is a parameter (``param.`` column) and an outcome of the runs table."""
+    import pandas as pd
+
+    from experiments.plots import heatmap_cells
+
+    runs = pd.DataFrame({"scenario": ["s"] * 4, "param.tokenism": [0.1, 0.1, 0.8, 0.8],
+                         "param.statistics_inclusion": [False, True, False, True],
+                         "statistics_inclusion": [1.0, 1.0, 1.0, 1.0], "earnings_to_ump": [0.1, 0.2, 0.3, 0.4]})
+    cells = heatmap_cells(runs, "tokenism", "statistics_inclusion", "earnings_to_ump")
+    assert "param.statistics_inclusion" in cells.columns and len(cells) == 4

@@ -46,8 +46,11 @@ def test_a_batch_names_each_scenario_with_late_changes_once_when_it_runs(recwarn
     with pytest.warns(ScheduleWarning) as caught:
         warn_about_late_changes(plan)
     assert [str(w.message).split(":")[0] for w in caught] == [
-        "scenario 'c177'", "scenario 'recommendations'", "scenario 'demand_shock'"]
-    assert "week 104 comes after the run's last week (26)" in str(caught[-1].message)
+        "scenario 'c177'", "scenario 'recommendations'", "scenario 'demand_shock'", "scenario 'demand_shock'"]
+    assert "week 104 comes after the run's last week (26)" in str(caught[-2].message)
+    assert str(caught[-1].message) == (  # its [windows] too
+        "scenario 'demand_shock': the windows 'shock' (weeks 104 to 129), 'after' (weeks 130 to 181) end after the "
+        "run's last week (26) and are reported as absent")
 
 
 def test_a_demand_shock_after_the_last_week_is_said_too():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import math
 import shutil
 import sys
@@ -200,7 +201,7 @@ SCENARIOS: tuple[Case, ...] = (
     _s("toml-duplicate-key", "tokenism given twice", "is not valid TOML: Cannot overwrite a value (at line 4", 'name = "x"\n[parameters]\ntokenism = 0.1\ntokenism = 0.2\n'),
     _s("toml-duplicate-table", "[parameters] twice", "is not valid TOML: Cannot declare ('parameters',) twice (at line 4", 'name = "x"\n[parameters]\ntokenism = 0.1\n[parameters]\nframing_intensity = 0.2\n'),
     _s("toml-unknown-parameter", "tokenisn = 0.1", "unknown parameter 'tokenisn'; did you mean tokenism?", 'name = "x"\n[parameters]\ntokenisn = 0.1\n'),
-    _s("toml-unknown-key", "weeks = 10 at the top level", "unknown key(s) weeks; expected name, description, source, [parameters], [[schedule]], [run]", 'name = "x"\nweeks = 10\n'),
+    _s("toml-unknown-key", "weeks = 10 at the top level", "unknown key(s) weeks; expected name, description, source, [parameters], [[schedule]], [run], [windows]", 'name = "x"\nweeks = 10\n'),
     _s("toml-schedule-table", "[schedule] instead of [[schedule]]", "schedule must be written as [[schedule]] tables", 'name = "x"\n[schedule]\nweek = 3\n'),
     _s("toml-schedule-no-set", "[[schedule]] without set", "[[schedule]] entry 1 needs exactly 'week' and 'set'", 'name = "x"\n[[schedule]]\nweek = 3\n'),
     _s("toml-schedule-week-text", "week = \"3\"", "schedule week '3' is not a whole number >= 0", 'name = "x"\n[[schedule]]\nweek = "3"\nset = {tokenism = 0.1}\n'),
@@ -210,6 +211,9 @@ SCENARIOS: tuple[Case, ...] = (
     _s("toml-run-weeks-zero", "[run] weeks = 0", "[run] weeks = 0 is not a whole number >= 1", 'name = "x"\n[run]\nweeks = 0\n'),
     _s("toml-run-seed-fraction", "[run] seed = 1.5", "[run] seed = 1.5 is not a whole number >= 0", 'name = "x"\n[run]\nseed = 1.5\n'),
     _s("toml-run-unknown", "[run] jobs = 2", "unknown key(s) in [run]: jobs; expected seed, weeks", 'name = "x"\n[run]\njobs = 2\n'),
+    _s("toml-window-crossed", "[windows] shock = [130, 104]", "window shock = [130, 104] needs 0 <= start < end", 'name = "x"\n[windows]\nshock = [130, 104]\n'),
+    _s("toml-window-fraction", "[windows] shock = [104, 129.5]", "window shock = [104, 129.5] is not [start, end] with two whole numbers of weeks", 'name = "x"\n[windows]\nshock = [104, 129.5]\n'),
+    _s("toml-window-name", "[windows] \"the shock\" = [104, 130]", "window name 'the shock' is not an identifier", 'name = "x"\n[windows]\n"the shock" = [104, 130]\n'),
     _s("toml-name-number", "name = 5", "name = 5 must be a non-empty text", f'name = 5\n[parameters]\n{TINY}\n{RUN_SMALL}'),
     _s("toml-name-empty", "name = \"\"", "name = '' must be a non-empty text", f'name = ""\n[parameters]\n{TINY}\n{RUN_SMALL}'),
     _s("toml-no-strategy", "every effort_* = 0", "parameters effort_* are all 0 while network_active is true",
@@ -361,6 +365,7 @@ OUTPUTS: tuple[Case, ...] = (
     _o("out-run-summary-missing", "a run folder without summary.json", "summary.json is missing", "run", lambda f: (f / "summary.json").unlink(), command="rerun"),
     _o("out-run-summary-bad", "summary.json is not JSON", "summary.json is not a Rumahan summary", "run", lambda f: (f / "summary.json").write_text("{oops"), command="rerun"),
     _o("out-run-summary-list", "summary.json metrics are a list", "summary.json is not a Rumahan summary (\"metrics\" must map each metric to a number)", "run", lambda f: _put_json(f / "summary.json", {"metrics": [1]}), command="rerun"),
+    _o("out-run-summary-windows", "summary.json windows without their weeks", "summary.json is not a Rumahan summary (\"windows\" must map each name to {\"weeks\": [start, end], metric: value, ...})", "run", lambda f: _put_json(f / "summary.json", {**json.loads((f / "summary.json").read_text()), "windows": {"shock": [104, 130]}}), command="rerun"),
     _o("out-run-series-truncated", "a run's timeseries.parquet cut in half", "timeseries.parquet is truncated or not a Parquet file", "run", _truncate("timeseries.parquet"), command="rerun"),
     _o("out-run-parameters-text", "a run manifest's \"parameters\": \"x\"", "is damaged: \"parameters\" is str 'x', expected dict", "run", _edit_manifest(parameters="x"), command="rerun"),
     _o("out-run-seed-text", "a run manifest's \"seed\": \"x\"", "is damaged: \"seed\" is str 'x', expected int", "run", _edit_manifest(seed="x"), command="rerun"),

@@ -130,8 +130,11 @@ def scenarios(draw) -> Scenario:
     name = draw(st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True))
     description = draw(st.text(max_size=40))
     seed = draw(st.none() | st.integers(0, 2**64 - 1))
+    windows = draw(st.dictionaries(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True).filter(
+        lambda n: n != "final"), st.tuples(st.integers(0, 600), st.integers(1, 600)).filter(lambda w: w[0] < w[1]),
+        max_size=3))
     return Scenario(name, description, make_runnable(params), tuple(schedule), seed=seed,
-                    weeks=draw(st.none() | st.integers(1, 5000)))
+                    weeks=draw(st.none() | st.integers(1, 5000)), windows=windows)
 
 
 @FAST
@@ -145,8 +148,8 @@ def test_scenario_files_give_back_exactly_what_was_written(scenario) -> None:
     assert again.parameters == scenario.parameters
     assert {k: type(v) for k, v in again.parameters.items()} == {k: type(v) for k, v in scenario.parameters.items()}
     assert again.schedule == scenario.schedule
-    assert (again.name, again.description, again.seed, again.weeks) == (
-        scenario.name, scenario.description.strip(), scenario.seed, scenario.weeks)
+    assert (again.name, again.description, again.seed, again.weeks, again.windows) == (
+        scenario.name, scenario.description.strip(), scenario.seed, scenario.weeks, scenario.windows)
 
 
 # --- the model under schedules and at the corners of the bounds ---------------------------------------
