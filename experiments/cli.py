@@ -179,6 +179,7 @@ def _announce(line: str, plan: Plan, out: str | Path, quiet: bool = False) -> No
     done, total = check_folder(out, plan), len(plan.tasks)
     resumed = "" if not done else " (all done already)" if done == total else f" ({done} already done, resuming)"
     _info(line + resumed, quiet=quiet)
+    _posterior_note(plan, quiet)
 
 
 @contextmanager
@@ -371,29 +372,66 @@ def _spec_with_overrides(spec, args: argparse.Namespace):
         value = getattr(args, key, None)
         if value is not None:
             changes[key] = value
-    if getattr(args, "posterior", None) is not None:
-        changes["posterior"] = args.posterior
-    if getattr(args, "draws", None) is not None:
-        if changes.get("posterior", spec.posterior) is None:
-            raise CliError("--draws goes with --posterior DIR (a `rumahan calibrate` folder)")
-        changes["draws"] = args.draws
     spec = replace(spec, **changes) if changes else spec
-    spec.posterior_draws()  # a bad --posterior folder or too many draws: one line, before any run
+    folder, draws = _posterior_flags(args, spec.posterior)
+    if folder is not None:  # a bad folder, too many draws, a parameter both drawn and set: one line, before any run
+        spec = spec.over_posterior(folder, draws if draws is not None else spec.draws)
     return spec
 
 
-def _posterior_report(runs, baseline: str, out: Path) -> None:
-    """Each policy effect over the posterior draws (``posterior_effects.csv``), printed."""
-    from experiments.calibration.posterior import posterior_effects
-    from experiments.report import KEY_OUTCOMES
+# --- --posterior DIR [--draws K]: sweep, compare, sensitivity and robustness ---------------------------
+def _posterior_flags(args: argparse.Namespace, folder: str | None = None) -> tuple[str | None, int | None]:
+    """``--posterior`` (else ``folder``, e.g. a spec's) and ``--draws``; ``--draws`` without a
+    posterior is refused in one line."""
+    draws = getattr(args, "draws", None)
+    folder = getattr(args, "posterior", None) or folder
+    if draws is not None and folder is None:
+        raise CliError(f"--draws {draws} goes with --posterior DIR (a `rumahan calibrate` folder)")
+    return folder, draws
 
-    effects = posterior_effects(runs, baseline, list(KEY_OUTCOMES))
+
+def _posterior_draws(args: argparse.Namespace, seed: int, overrides: Mapping[str, Any]):
+    """The ``PosteriorDraws`` of ``--posterior DIR [--draws K]`` (from the batch's root ``seed``),
+    or ``None`` without ``--posterior``; refused in one line before any run (a folder that is not a
+    finished calibration, more draws than particles, a ``--set`` of a calibrated parameter)."""
+    folder, draws = _posterior_flags(args)
+    if folder is None:
+        return None
+    from experiments.calibration.posterior import draw_posterior
+
+    drawn = draw_posterior(folder, draws, seed)
+    drawn.refuse_overlap(overrides, "set to one value (--set)")
+    return drawn
+
+
+def _posterior_note(plan: Plan, quiet: bool = False) -> None:
+    """After a batch's plan line (its folder accepted): which values the calibration it runs over
+    fixed that the batch does not."""
+    from experiments.calibration.posterior import fixed_values_note
+
+    drawn = plan.settings.get("posterior")
+    note = None if not drawn else fixed_values_note(drawn, plan.overrides)
+    if note:
+        _info(note, quiet=quiet)
+
+
+def _posterior_report(runs, baseline: str, out: Path, draws: int, outcomes: Sequence[str],
+                      apart: Sequence[str] = ()) -> None:
+    """Each policy effect against ``baseline`` with calibration uncertainty
+    (``posterior.posterior_effects``), written to ``posterior_effects.csv``/``.parquet`` and printed."""
+    from experiments import storage
+    from experiments.calibration.posterior import format_effects, posterior_effects
+
+    effects = posterior_effects(runs, baseline, list(outcomes), draws, apart)
     if effects.empty:
         return
-    effects.to_csv(out / "posterior_effects.csv", index=False)
-    print(f"\nEffects against {baseline} over the posterior draws (mean of each draw's paired difference; 5-95% "
-          "across draws; share of draws with the same sign):")
-    print(effects.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    storage.write_table(out / storage.TABLE_FILES["posterior_effects"], effects, "posterior_effects")
+    storage.write_csv(out / "posterior_effects.csv", effects)
+    kept = f", at each value of {', '.join(apart)}" if apart else ""
+    print(f"\nEffects against {baseline} over {draws} posterior draws{kept}: the mean across draws of each draw's "
+          "mean paired difference, its 5-95% range across draws, and the share of draws in which the effect has the "
+          "same sign:")
+    print(format_effects(effects))
     print(f"Table: {out}/posterior_effects.csv")
 
 
@@ -440,7 +478,7 @@ def _report(folder: Path, runs, timeseries, events, design, grid: Sequence[str],
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from experiments.report import choose_baseline
+    from experiments.report import KEY_OUTCOMES, choose_baseline
     from experiments.spec import load_spec
     from experiments.sweep import run_sweep
 
@@ -463,37 +501,40 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(_window_report(result.windows, baseline, metrics, list(plan.windows), plan.windows, plan.weeks), end="")
         print(f"\n* the 95% interval of the difference from {baseline} (at the same design point) excludes 0. "
               f"Tables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
-        if spec.posterior is not None:
-            _posterior_report(result.runs, baseline, Path(result.folder))
+        drawn = plan.settings.get("posterior")
+        if drawn:
+            _posterior_report(result.runs, baseline, Path(result.folder), drawn["draws"], metrics or KEY_OUTCOMES,
+                              apart=list(spec.grid))
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from experiments import storage
     from experiments.compare import comparison_plan, run_comparison
-    from experiments.report import choose_baseline
+    from experiments.report import KEY_OUTCOMES, choose_baseline
 
     out = Path(args.dir)
     metrics = _outcomes(args)  # before any run
     if (args.posterior or args.draws) and not args.scenarios:
         raise CliError("--posterior and --draws run scenarios over a calibration's posterior: give --scenarios too")
-    draws = None
     if args.scenarios:
-        _grouping(args, [])
         started = time.perf_counter()
         root_seed = 1 if args.seed is None else args.seed
-        settings = {}
-        if args.posterior:
-            from experiments.calibration.posterior import as_design, draw_design, load_posterior
-
-            draws = as_design(draw_design(load_posterior(args.posterior), args.draws, root_seed))
-            settings["posterior"] = {"folder": args.posterior, "draws": len(draws)}
+        overrides = parse_sets(args.set)
+        drawn = _posterior_draws(args, root_seed, overrides)
+        _grouping(args, drawn.parameters if drawn else [])
         plan = comparison_plan(
             args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or DEFAULT_WEEKS, root_seed=root_seed,
-            baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=parse_sets(args.set),
-            design=draws, settings=settings,
+            baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=overrides,
+            design=None if drawn is None else drawn.design,
+            settings=None if drawn is None else {"posterior": drawn.record()},
         )
         _periods(args.window, plan.windows)  # an unknown --window is refused before the runs
+        if drawn is not None:
+            from experiments.batch import check_folder
+
+            check_folder(out, plan)
+            _posterior_note(plan, args.quiet)
         with _execution(args, "comparison") as execution:
             comparison = run_comparison(plan, out, execution)
         _info(f"compared {len(args.scenarios)} scenario(s), {len(comparison.runs)} runs, "
@@ -524,8 +565,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
                          plan.get("weeks")), end="")
     print(f"\n* the 95% interval of the difference from {baseline} excludes 0. "
           f"Full table: {out}/comparison.csv{', comparison_windows.csv' if declared else ''}; figures: {out}/figures/")
-    if draws is not None:
-        _posterior_report(folder.runs, baseline, out)
+    drawn = plan.get("posterior")
+    if drawn:  # run over a calibration's posterior (here or by `rumahan sweep`)
+        _posterior_report(folder.runs, baseline, out, drawn["draws"], metrics or KEY_OUTCOMES, apart=grid)
     return 0
 
 
@@ -583,11 +625,14 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     seed = 1 if args.seed is None else args.seed
     ranges = parse_ranges(args.range)
     args.span = args.span or "plausible"
+    overrides = parse_sets(args.set)
+    drawn = _posterior_draws(args, seed, overrides)
     plan, problem, sample = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario,
-                                             parse_sets(args.set), args.replicates or 1, args.weeks or DEFAULT_WEEKS, seed,
-                                             args.levels, args.timeseries, outcomes, args.span, ranges)
+                                             overrides, args.replicates or 1, args.weeks or DEFAULT_WEEKS, seed,
+                                             args.levels, args.timeseries, outcomes, args.span, ranges, drawn)
+    points = f"{len(sample)} points" + ("" if drawn is None else f" x {drawn.draws} posterior draws")
     _announce(f"{args.method}: {problem['num_vars']} uncertainties over their {_span_words(args.span, ranges)}, "
-              f"{plan.points} points x {plan.replicates} replicate(s) = {len(plan.tasks)} runs of {plan.weeks} "
+              f"{points} x {plan.replicates} replicate(s) = {len(plan.tasks)} runs of {plan.weeks} "
               "weeks", plan, args.out, args.quiet)
     _estimate(plan, args, "sensitivity")
     started = time.perf_counter()
@@ -595,16 +640,28 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         result = run_sensitivity_plan(plan, sample, args.out, execution)
     print(f"sensitivity: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     key = "mu_star" if args.method == "morris" else "ST"
+    if drawn is not None:
+        print(f"Of the outcome averaged over the {drawn.draws} posterior draws ({', '.join(drawn.parameters)} drawn, "
+              "not varied):")
     for outcome, part in result.indices.groupby("outcome", sort=False):
         top = part.sort_values(key, ascending=False).head(5)
         listed = ", ".join(f"{r.parameter} {getattr(r, key):.3g}" for r in top.itertuples())
         print(f"  {outcome}: largest {key}: {listed}")
     print(f"Indices: {args.out}/indices.csv; figure: {args.out}/figures/sensitivity.png")
+    if result.posterior_indices is not None:
+        from experiments.sensitivity import format_posterior_indices
+
+        print(f"\nEach draw analysed alone: {key} (mean, 5-95% across draws)"
+              + ("; mu (the signed effect) with the share of draws that give it the same sign:"
+                 if args.method == "morris" else ":"))
+        print(format_posterior_indices(result.posterior_indices))
+        print(f"Table: {args.out}/posterior_indices.csv")
     return 0
 
 
 def cmd_robustness(args: argparse.Namespace) -> int:
     from experiments.robustness import (
+        DEFAULT_OUTCOMES,
         DEFAULT_POLICIES,
         check_robustness_spec,
         format_summary,
@@ -624,23 +681,33 @@ def cmd_robustness(args: argparse.Namespace) -> int:
 
             spec = replace(spec, outcomes=outcome_directions(args.outcomes))
     else:
+        folder, draws = _posterior_flags(args)
         data = robustness_spec(
             scenarios=args.scenarios or DEFAULT_POLICIES, states=args.states, parameters=args.parameters,
             outcomes=args.outcomes, replicates=args.replicates or 1, weeks=args.weeks or DEFAULT_WEEKS,
             seed=1 if args.seed is None else args.seed, overrides=parse_sets(args.set), timeseries=args.timeseries,
-            span=args.span, ranges=parse_ranges(args.range),
+            span=args.span, ranges=parse_ranges(args.range), posterior=folder, draws=draws,
         )
         spec = spec_from_dict(data, where="robustness options")
     check_robustness_spec(spec)
     started = time.perf_counter()
     plan = spec.plan(kind="robustness")
-    _announce(f"robustness: {len(plan.scenarios)} policies x {plan.points} states x {plan.replicates} replicate(s) "
+    drawn = plan.settings.get("posterior")
+    states = f"{plan.points} states" if not drawn else (
+        f"{plan.points} states ({plan.points // drawn['draws']} sampled x {drawn['draws']} posterior draws)")
+    _announce(f"robustness: {len(plan.scenarios)} policies x {states} x {plan.replicates} replicate(s) "
               f"= {len(plan.tasks)} runs of {plan.weeks} weeks", plan, args.out, args.quiet)
     with _execution(args, "robustness") as execution:
         result = run_robustness(spec, args.out, execution)
     print(f"robustness: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     print(format_summary(result.summary))
     print(f"\nTables: {args.out}/robustness.csv, regret.parquet; figure: {args.out}/figures/regret.png")
+    if drawn:
+        from experiments.report import choose_baseline
+
+        policies = [s.name for s in spec.scenarios]
+        _posterior_report(result.runs, choose_baseline(policies), Path(args.out), drawn["draws"],
+                          list(spec.outcomes or DEFAULT_OUTCOMES))
     return 0
 
 
@@ -795,7 +862,8 @@ def sensitivity_epilog() -> str:
         "Defaults: --method morris, --levels 4, --scenario status_quo, the scenario's size (2,000 workers),\n"
         "--weeks 520, --replicates 1, --seed 1, each uncertainty over its plausible range, a key set of outcomes.\n\n"
         f"Cost: with all {d} uncertainties, --samples 10 is {10 * (d + 1):,} Morris runs; Sobol --samples 8 is "
-        f"{8 * (d + 2):,} runs.\nBefore it starts, the command times one run of the plan here and prints "
+        f"{8 * (d + 2):,} runs.\n--posterior DIR --draws K runs each of them on K parameter sets drawn from a calibration "
+        "(K times\nthe runs): the calibrated parameters are drawn, the other uncertainties varied.\nBefore it starts, the command times one run of the plan here and prints "
         "\"N runs, about T\"; past an hour\nit asks to go on, or needs --yes when not in a terminal.\n\n"
         "Example: screen 4 uncertainties quickly (4 x 5 = 20 runs of 1,000 workers over 5 years):\n"
         "  rumahan sensitivity --samples 4 --parameters principal_price relocation_cost threshold_mean \\\n"
@@ -919,6 +987,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", default="status_quo", help="the scenario the uncertainties vary around")
     p.add_argument("--levels", type=int, default=4, help="Morris grid levels, an even number (default 4)")
     _add_ranges(p)
+    _add_posterior(p, "run every sample point (the calibrated parameters drawn, not varied)")
     p.add_argument("--timeseries", action="store_true", help="keep weekly series (default: summaries only)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--yes", action="store_true", help=YES_HELP)
@@ -935,6 +1004,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--states", type=int, default=20, help="states of the world sampled (default 20)")
     _add_ranges(p)
     p.add_argument("--parameters", nargs="+", metavar="NAME", help="uncertainties sampled (default: all sampled)")
+    _add_posterior(p, "cross every sampled state (the calibrated parameters drawn, not sampled)")
     p.add_argument("--outcomes", nargs="+", metavar="METRIC[:max|min]",
                    help="outcomes and direction (default: earnings_to_ump:max below_poverty_share:min "
                         "membership_rate:max power_to:max)")

@@ -10,6 +10,8 @@ A spec (examples in ``experiments/sweeps/``)::
     weeks = 104
     seed = 1                                   # root seed of the batch
     timeseries = true                          # keep weekly series (false: final-year summaries only)
+    posterior = "results/calibration"          # optional: every scenario on parameter sets drawn from
+    draws = 10                                 # this `rumahan calibrate` folder (by weight; default 10)
 
     [parameters]                               # set in every run, on top of each scenario
     n_workers = 500
@@ -27,16 +29,18 @@ A spec (examples in ``experiments/sweeps/``)::
     [robustness]                               # `rumahan robustness` only: outcomes and direction
     outcomes = { earnings_to_ump = "max", below_poverty_share = "min" }
 
-With both ``[grid]`` and ``[sample]`` every grid point is crossed with every sample point. Runs:
-scenarios x points x replicates. Everything is validated against the registry before any run.
+With both ``[grid]`` and ``[sample]`` every grid point is crossed with every sample point, and
+with ``posterior`` each of those with every draw (the draws vary fastest; a ``[sample]`` of
+"uncertainties" leaves the calibrated parameters to the draws). Runs: scenarios x points x
+replicates. Everything is validated against the registry before any run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -48,6 +52,9 @@ from model import params as registry
 from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
+
+if TYPE_CHECKING:
+    from experiments.calibration.posterior import PosteriorDraws
 
 SECTIONS = {"sweep", "parameters", "grid", "sample", "robustness"}
 SWEEP_KEYS = {"name", "description", "scenarios", "replicates", "weeks", "seed", "timeseries", "posterior", "draws"}
@@ -76,6 +83,8 @@ class SweepSpec:
     path: Path | None = None
     posterior: str | None = None
     draws: int | None = None
+    #: whether [sample] said "uncertainties" (every sampled one; those drawn from a posterior are left out)
+    sample_all: bool = False
 
     def design(self) -> pd.DataFrame | None:
         """Design points: the grid crossed with the sample, crossed with the posterior draws
@@ -86,23 +95,44 @@ class SweepSpec:
             names = self.sample["parameters"]
             sample = latin_hypercube(names, self.sample["size"], self.seed, self.sample.get("bounds"),
                                      self.sample.get("span", "plausible"))
-        return cross(cross(grid, sample), self.posterior_draws())
+        drawn = self.posterior_draws()
+        return cross(cross(grid, sample), None if drawn is None else drawn.design)
 
-    def posterior_draws(self) -> pd.DataFrame | None:
+    def posterior_draws(self) -> PosteriorDraws | None:
         """The parameter sets drawn from the calibration ``posterior`` (weighted, seeded from
-        ``seed``), or ``None`` without one."""
+        ``seed``; ``experiments.calibration.posterior.draw_posterior``), or ``None`` without one."""
         if self.posterior is None:
             return None
-        from experiments.calibration.posterior import as_design, draw_design, load_posterior
+        from experiments.calibration.posterior import draw_posterior
 
-        return as_design(draw_design(load_posterior(self.posterior), self.draws, self.seed))
+        return draw_posterior(self.posterior, self.draws, self.seed)
+
+    def over_posterior(self, folder: str | None, draws: int | None) -> SweepSpec:
+        """This spec run on ``draws`` parameter sets drawn from the calibration in ``folder``
+        (``None``: on none). The draws set the calibrated parameters, so a ``[sample]`` of every
+        uncertainty leaves them out, and a grid, sample or ``[parameters]`` that names one is
+        refused (``PosteriorError``, one line), as is a folder that is not a finished calibration
+        or fewer particles than draws."""
+        spec = replace(self, posterior=folder, draws=draws)
+        drawn = spec.posterior_draws()
+        if drawn is None:
+            return spec
+        sample = spec.sample
+        if sample is not None and spec.sample_all:
+            kept = [n for n in sample["parameters"] if n not in drawn.parameters]
+            sample = {**sample, "parameters": kept} if kept else None
+        drawn.refuse_overlap(spec.grid, "levels of the [grid]")
+        drawn.refuse_overlap(sample["parameters"] if sample else (), "sampled ([sample] or --parameters)")
+        drawn.refuse_overlap(spec.parameters, "set to one value ([parameters] or --set)")
+        return replace(spec, sample=sample)
 
     def plan(self, kind: str = "sweep") -> Plan:
         """Every run of this spec."""
         settings = {"spec": None if self.path is None else str(self.path), "name": self.name,
                     "description": self.description, "grid": self.grid, "sample": self.sample}
-        if self.posterior is not None:
-            settings["posterior"] = {"folder": self.posterior, "draws": len(self.posterior_draws())}
+        drawn = self.posterior_draws()
+        if drawn is not None:
+            settings["posterior"] = drawn.record()
         if self.outcomes:
             settings["outcomes"] = self.outcomes
         return build_plan(kind, self.scenarios, design=self.design(), overrides=self.parameters,
@@ -179,12 +209,18 @@ def spec_from_dict(data: Mapping[str, Any], path: Path | None = None, where: str
         sample=sample,
         outcomes=outcomes,
         path=path,
-        posterior=_posterior_folder(head.get("posterior"), path, where),
-        draws=None if head.get("draws") is None else _whole(head["draws"], "draws", where, 1),
+        sample_all=sample is not None and _table(data, "sample", where).get("parameters", "uncertainties") == "uncertainties",
     )
-    if spec.draws is not None and spec.posterior is None:
-        raise SpecError(f"{where}: draws = {spec.draws} needs posterior = \"DIR\" (a `rumahan calibrate` folder)")
-    points = len(spec.posterior_draws()) if spec.posterior is not None else 1  # PosteriorError: one line
+    draws = None if head.get("draws") is None else _whole(head["draws"], "draws", where, 1)
+    folder = _posterior_folder(head.get("posterior"), path, where)
+    if draws is not None and folder is None:
+        raise SpecError(f"{where}: draws = {draws} needs posterior = \"DIR\" (a `rumahan calibrate` folder)")
+    try:
+        spec = spec.over_posterior(folder, draws)
+    except RumahanInputError as exc:  # PosteriorError
+        raise SpecError(f"{where}: {exc}") from None
+    drawn = spec.posterior_draws()
+    points = 1 if drawn is None else drawn.draws
     for values in spec.grid.values():
         points *= len(values)
     if spec.sample is not None:

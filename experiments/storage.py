@@ -71,6 +71,9 @@ TABLE_FILES = {
     "regret": "regret.parquet",
     "robustness": "robustness.parquet",
     "ablation": "ablation.parquet",
+    "posterior_effects": "posterior_effects.parquet",
+    "indices_by_draw": "indices_by_draw.parquet",
+    "posterior_indices": "posterior_indices.parquet",
 }
 TABLE_KEY = b"rumahan.table"
 #: Rows gathered before a row group of the consolidated time series is written (bounds memory).

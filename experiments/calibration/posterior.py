@@ -6,6 +6,8 @@ Needs neither pyabc nor the database: ``posterior.parquet`` and ``manifest.json`
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +99,68 @@ def as_design(draws: pd.DataFrame) -> pd.DataFrame:
     return draws.drop(columns="posterior_draw")
 
 
+@dataclass(frozen=True, eq=False)
+class PosteriorDraws:
+    """Parameter sets drawn from a finished calibration for a batch to run on.
+
+    Attributes:
+        folder: the calibration's folder.
+        design: ``point`` (the draw, 0 .. K-1) and a column per calibrated parameter.
+        particles: the row of ``posterior.parquet`` each draw took.
+        setup: the calibration's setup (its manifest's ``calibration``).
+    """
+
+    folder: str
+    design: pd.DataFrame
+    particles: list[int]
+    setup: dict[str, Any]
+
+    @property
+    def parameters(self) -> list[str]:
+        return [c for c in self.design.columns if c != "point"]
+
+    @property
+    def draws(self) -> int:
+        return len(self.design)
+
+    def record(self) -> dict[str, Any]:
+        """What the batch's manifest says of them (its ``plan``'s ``posterior``): the folder, the
+        number of draws, the calibrated parameters, the particles drawn, and the values the
+        calibration fixed (its ``--set``)."""
+        return {"folder": self.folder, "draws": self.draws, "parameters": self.parameters,
+                "particles": list(self.particles), "calibration_overrides": dict(self.setup.get("overrides") or {})}
+
+    def refuse_overlap(self, names: Iterable[str], what: str) -> None:
+        """``PosteriorError`` (one line) if any of ``names`` (parameters a batch sets or varies
+        itself, ``what`` says how) is one the draws set."""
+        both = [n for n in dict.fromkeys(names) if n in self.parameters]
+        if both:
+            raise PosteriorError(f"{', '.join(both)} {'is' if len(both) == 1 else 'are'} calibrated in {self.folder} "
+                                 f"and drawn from its posterior, so {'it' if len(both) == 1 else 'they'} cannot also be "
+                                 f"{what}; leave {'it' if len(both) == 1 else 'them'} out")
+
+
+def fixed_values_note(record: Mapping[str, Any], overrides: Mapping[str, Any]) -> str | None:
+    """A line saying which values the calibration fixed (its ``--set``, in ``record``, a
+    ``PosteriorDraws.record()``) a batch with ``overrides`` does not give the same way, or ``None``:
+    its worlds are then not quite the calibrated ones."""
+    fixed = record.get("calibration_overrides") or {}
+    differ = [f"{k}={v}" for k, v in fixed.items() if overrides.get(k) != v]
+    if not differ:
+        return None
+    return (f"note: the calibration in {record['folder']} fixed {', '.join(differ)} (its --set), which this batch "
+            "does not; give the same values to run the worlds it calibrated")
+
+
+def draw_posterior(folder: str | Path, draws: int | None = None, seed: int = 1) -> PosteriorDraws:
+    """``draws`` parameter sets from the calibration in ``folder`` (``draw_design``), each a design
+    point; ``PosteriorError`` in one line if the folder is not a finished calibration or cannot
+    give that many draws."""
+    posterior = load_posterior(folder)
+    drawn = draw_design(posterior, draws, seed)
+    return PosteriorDraws(str(folder), as_design(drawn), drawn["posterior_draw"].tolist(), posterior.setup)
+
+
 def rerun_particle(folder: str | Path, row: int) -> dict[str, float]:
     """Run particle ``row`` of a finished calibration again through the engine and return each
     target's statistic (equal, bit for bit, to its ``stat.TARGET`` columns)."""
@@ -108,23 +172,69 @@ def rerun_particle(folder: str | Path, row: int) -> dict[str, float]:
     return particle_statistics(posterior.targets, particle_tasks(posterior.setup, values, int(particle["seed"])))
 
 
-def posterior_effects(runs: pd.DataFrame, baseline: str, outcomes: list[str]) -> pd.DataFrame:
-    """Each scenario's effect on each outcome against ``baseline`` over posterior draws (design
-    points): the mean over replicates of the paired difference in each draw, summarised as the mean,
-    5th and 95th percentiles across draws, and the share of draws whose effect has the sign of the
-    mean effect."""
+#: Columns of ``posterior_effects`` (after the scenario and any parameters kept apart).
+EFFECT_COLUMNS = ("outcome", "draws", "effect_mean", "effect_p05", "effect_p95", "same_sign_share")
+
+
+def posterior_effects(runs: pd.DataFrame, baseline: str, outcomes: Sequence[str], draws: int,
+                      apart: Sequence[str] = ()) -> pd.DataFrame:
+    """Each scenario's effect on each outcome against ``baseline`` with calibration uncertainty.
+
+    ``runs`` come from a design whose last factor is the ``draws`` posterior draws (``cross(rest,
+    draws)``, the draws varying fastest), so design point ``p`` is draw ``p % draws`` of point
+    ``p // draws`` of the rest (a grid, a sample of other uncertainties, or nothing). The effect in
+    a draw is the mean, over replicates and over the rest of the design, of the paired difference
+    (same point, same replicate seed) from the baseline. Parameters named in ``apart`` (``param.``
+    columns of ``runs``, e.g. a sweep's grid) are not averaged over: each of their values gets its
+    own rows. Per scenario (and values kept apart) and outcome: the number of draws, the mean
+    effect across draws, its 5th and 95th percentiles across draws, and the share of draws whose
+    effect has the sign of the mean (``nan`` when the mean is exactly 0). The spread across draws
+    includes each draw's own replicate noise: more replicates leave more of it to calibration.
+    """
+    keys = ["point", "replicate"]
+    apart_columns = [f"param.{name}" for name in apart]
+    base = runs[runs["scenario"] == baseline].set_index(keys)
     rows = []
-    keyed = runs.set_index(["scenario", "point", "replicate"])
-    base = keyed.xs(baseline, level="scenario")
     for scenario in dict.fromkeys(runs["scenario"]):
         if scenario == baseline:
             continue
-        mine = keyed.xs(scenario, level="scenario")
+        mine = runs[runs["scenario"] == scenario].set_index(keys)
+        paired = mine.index.intersection(base.index)
+        frame = pd.DataFrame(index=paired)
+        frame["draw"] = paired.get_level_values("point") % draws
+        for column in apart_columns:
+            frame[column] = base.loc[paired, column].to_numpy()
         for outcome in outcomes:
-            per_draw = (mine[outcome] - base[outcome]).groupby(level="point").mean()
-            mean = float(per_draw.mean())
-            sign = np.sign(mean)
-            rows.append({"scenario": scenario, "outcome": outcome, "draws": len(per_draw), "effect_mean": mean,
-                         "effect_p05": float(per_draw.quantile(0.05)), "effect_p95": float(per_draw.quantile(0.95)),
-                         "same_sign_share": float((np.sign(per_draw) == sign).mean()) if sign else float("nan")})
-    return pd.DataFrame(rows)
+            frame[outcome] = mine.loc[paired, outcome].to_numpy(dtype=float) - base.loc[paired, outcome].to_numpy(dtype=float)
+        groups = frame.groupby(apart_columns, sort=False) if apart_columns else [((), frame)]
+        for values, part in groups:
+            values = values if isinstance(values, tuple) else (values,)
+            per_draw = part.groupby("draw")[list(outcomes)].mean()
+            for outcome in outcomes:
+                effects = per_draw[outcome].dropna()
+                mean = float(effects.mean()) if len(effects) else math.nan
+                sign = np.sign(mean) if math.isfinite(mean) else 0.0
+                rows.append({
+                    "scenario": scenario, **dict(zip(apart, values, strict=True)), "outcome": outcome,
+                    "draws": len(effects), "effect_mean": mean,
+                    "effect_p05": float(effects.quantile(0.05)) if len(effects) else math.nan,
+                    "effect_p95": float(effects.quantile(0.95)) if len(effects) else math.nan,
+                    "same_sign_share": float((np.sign(effects) == sign).mean()) if sign else math.nan,
+                })
+    return pd.DataFrame(rows, columns=["scenario", *apart, *EFFECT_COLUMNS])
+
+
+def format_effects(effects: pd.DataFrame) -> str:
+    """``posterior_effects`` as text: a row per scenario (and values kept apart) and outcome, the
+    mean effect and its 5-95% range across draws to 3 significant figures, and the same-sign share
+    as "k of K" draws."""
+    from experiments.report import significant
+
+    keys = [c for c in effects.columns if c not in EFFECT_COLUMNS]
+    shown = effects[[*keys, "outcome"]].copy()
+    shown["effect"] = [significant(v) for v in effects["effect_mean"]]
+    shown["5-95% across draws"] = [f"{significant(lo)} to {significant(hi)}"
+                                   for lo, hi in zip(effects["effect_p05"], effects["effect_p95"], strict=True)]
+    shown["same sign"] = ["-" if pd.isna(share) else f"{round(share * n)} of {n}"
+                          for share, n in zip(effects["same_sign_share"], effects["draws"], strict=True)]
+    return shown.to_string(index=False)
