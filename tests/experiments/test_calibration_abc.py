@@ -15,49 +15,13 @@ import pytest
 
 from experiments.calibration.posterior import draw_design, load_posterior, rerun_particle
 from experiments.calibration.targets import DEFAULT_TARGETS, load_targets
-from tests.experiments.conftest import REPO
+from tests.experiments.conftest import REPO, TOY_ARGS, TOY_TARGETS, toy_targets_file
 
 pytest.importorskip("pyabc")
 
-#: A toy calibration: one parameter that the health target pins down, tiny runs.
-TOY_TARGETS = """
-[[target]]
-name = "health"
-metric = "health_burden_share"
-window = [-10, 0]
-statistic = "mean"
-range = [0.3, 0.4]
-tolerance = 0.05
-source = "test: a toy band"
-
-[[target]]
-name = "rate"
-metric = "piece_rate_mean"
-window = [0, 20]
-statistic = "mean"
-range = [275.0, 300.0]
-tolerance = 15.0
-source = "brief SF2"
-"""
-TOY_ARGS = ["--parameters", "health_strain", "--range", "health_strain=0.0:0.05", "--set", "n_workers=60",
-            "--weeks", "40", "--population", "8", "--generations", "2", "--seed", "5", "--jobs", "1"]
-
-
-def _targets_file(folder: Path) -> Path:
-    path = folder / "toy_targets.toml"
-    path.write_text(TOY_TARGETS)
-    return path
-
-
 @pytest.fixture(scope="module")
-def toy(tmp_path_factory) -> Path:
-    """A toy calibration run in this process through the CLI."""
-    from experiments.cli import main
-
-    folder = tmp_path_factory.mktemp("calibration")
-    out = folder / "cal"
-    assert main(["calibrate", "--targets", str(_targets_file(folder)), *TOY_ARGS, "--out", str(out), "--quiet"]) == 0
-    return out
+def toy(toy_calibration: Path) -> Path:
+    return toy_calibration
 
 
 def test_toy_calibration_end_to_end(toy: Path):
@@ -97,7 +61,7 @@ def test_a_sweep_over_the_posterior(toy: Path, tmp_path: Path, cli):
     effects = pd.read_csv(tmp_path / "sweep" / "posterior_effects.csv")
     assert set(effects["scenario"]) == {"no_network"}
     assert effects["same_sign_share"].dropna().between(0, 1).all()
-    assert "over the posterior draws" in out
+    assert "over 3 posterior draws" in out
 
 
 def test_compare_over_the_posterior(toy: Path, tmp_path: Path, cli):
@@ -114,7 +78,7 @@ def test_killed_and_started_again_it_goes_on(toy: Path, tmp_path: Path):
     """Killed after generation 0 is saved, the same command resumes from generation 1 and ends where
     an uninterrupted calibration ends, bit for bit."""
     out = tmp_path / "cal"
-    command = [sys.executable, "-m", "experiments", "calibrate", "--targets", str(_targets_file(tmp_path)), *TOY_ARGS,
+    command = [sys.executable, "-m", "experiments", "calibrate", "--targets", str(toy_targets_file(tmp_path)), *TOY_ARGS,
                "--out", str(out)]
     process = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -165,7 +129,7 @@ def test_bad_targets_are_refused_in_one_line(case, tmp_path: Path, cli):
     (["--parameters", "health_strain", "--weeks", "10"], "outside runs of 10 weeks"),
 ])
 def test_bad_parameters_are_refused_in_one_line(args, expected, tmp_path: Path, cli):
-    code, _, err = cli("calibrate", "--targets", _targets_file(tmp_path), "--set", "n_workers=60", *args,
+    code, _, err = cli("calibrate", "--targets", toy_targets_file(tmp_path), "--set", "n_workers=60", *args,
                        "--out", tmp_path / "out")
     assert code == 2 and expected in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "out").exists()
