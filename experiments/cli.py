@@ -542,6 +542,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     folder = storage.load_output(out)
     if folder.kind == "run":
         raise storage.OutputError(f"{out} holds a single run; compare needs a sweep or comparison folder")
+    if folder.kind == "calibration":
+        raise storage.OutputError(f"{out} holds a calibration; compare needs a sweep or comparison folder (run "
+                                  f"scenarios over it with `rumahan compare DIR --scenarios ... --posterior {out}`)")
     if folder.runs is None or not len(folder.runs):
         raise storage.OutputError(f"{out} has no finished runs yet; rerun the command that started it to go on")
     design = folder.tables.get("design")
@@ -795,12 +798,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with _execution(args, "generation", unit="accepted") as execution:
         result = calibrate(setup, args.out, execution, announce=lambda line: _info(line, quiet=args.quiet or not line))
+    from experiments.calibration.posterior import posterior_summary
+
     g = result.generations
-    widths = ", ".join(f"{name} {result.posterior[name].std() / ((hi - lo) / 12 ** 0.5):.2f}"
-                       for name, (lo, hi) in setup.priors.items())
+    widths = ", ".join(f"{r.parameter} {r.width:.2f}" for r in posterior_summary(result.posterior, setup.priors).itertuples())
     print(f"calibrate: {len(g)} generations, {int(g['simulations'].sum())} simulations (after the calibration "
           f"sample), final epsilon {g['epsilon'].iloc[-1]:.4g}, {time.perf_counter() - started:.1f} s; wrote {args.out}")
-    print(f"posterior sd / prior sd: {widths}")
+    print(f"posterior sd / prior sd (weighted): {widths}")
     print(f"Files: {args.out}/posterior.parquet, generations.csv, fit.png, posterior.png, manifest.json")
     return 0
 

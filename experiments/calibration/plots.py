@@ -114,6 +114,8 @@ def plot_posterior(priors: dict[str, tuple[float, float]], posterior: pd.DataFra
             if i == k - 1:
                 ax.set_xlabel(col, fontsize=8)
             ax.tick_params(labelsize=7)
-    fig.suptitle("Posterior (blue) against the uniform priors (grey); axes span the prior ranges", fontsize=10)
+    width_chars = int(fig.get_figwidth() * 12)  # about 12 characters of 10-point type per inch
+    fig.suptitle(textwrap.fill("Posterior (blue) against the uniform priors (grey); axes span the prior ranges",
+                               width_chars), fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.96))
     return fig

@@ -21,7 +21,7 @@ from experiments.seeds import check_seed
 from model import params as registry
 from model.errors import RumahanInputError
 
-POSTERIOR = "posterior.parquet"
+POSTERIOR = storage.CALIBRATION_FILES["posterior"]
 #: Spawn key of the posterior-draw stream (apart from replicate seeds and the design stream).
 DRAW_STREAM_KEY = (0x5EED, 0xD7)
 DEFAULT_DRAWS = 10
@@ -43,9 +43,14 @@ class Posterior:
 
     @property
     def targets(self) -> list[Target]:
-        return [Target(**{**t, "window": tuple(t["window"]),
-                          "reference": None if t["reference"] is None else tuple(t["reference"])})
-                for t in self.setup["targets"]]
+        return targets_of(self.setup)
+
+
+def targets_of(setup: Mapping[str, Any]) -> list[Target]:
+    """The targets of a calibration's setup (its manifest's ``calibration``)."""
+    return [Target(**{**t, "window": tuple(t["window"]),
+                      "reference": None if t["reference"] is None else tuple(t["reference"])})
+            for t in setup["targets"]]
 
 
 def load_posterior(folder: str | Path) -> Posterior:
@@ -238,3 +243,89 @@ def format_effects(effects: pd.DataFrame) -> str:
     shown["same sign"] = ["-" if pd.isna(share) else f"{round(share * n)} of {n}"
                           for share, n in zip(effects["same_sign_share"], effects["draws"], strict=True)]
     return shown.to_string(index=False)
+
+
+# --- what a calibration found: the posterior against the priors, the fit to the targets ----------------
+def weighted_quantile(values: Sequence[float], weights: Sequence[float], q: float) -> float:
+    """The ``q`` quantile of ``values`` weighted by ``weights`` (the inverse of the weighted
+    empirical distribution function; ``nan`` values are left out)."""
+    values, weights = np.asarray(values, dtype=float), np.asarray(weights, dtype=float)
+    keep = np.isfinite(values)
+    values, weights = values[keep], weights[keep]
+    if not len(values) or weights.sum() <= 0:
+        return math.nan
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    return float(values[order][min(np.searchsorted(cumulative, q), len(values) - 1)])
+
+
+def posterior_summary(particles: pd.DataFrame, priors: Mapping[str, Sequence[float]]) -> pd.DataFrame:
+    """Per calibrated parameter: its uniform prior (low, high), the posterior's weighted mean, 5th
+    and 95th percentiles and standard deviation, and ``width``, the posterior sd over the prior sd
+    (``(high - low) / sqrt(12)``): near 1 the facts leave the parameter as open as the prior, near
+    0 they pin it down."""
+    weights = particles["weight"].to_numpy(dtype=float)
+    weights = weights / weights.sum()
+    rows = []
+    for name, (low, high) in priors.items():
+        values = particles[name].to_numpy(dtype=float)
+        mean = float(np.sum(weights * values))
+        sd = float(np.sqrt(np.sum(weights * (values - mean) ** 2)))
+        rows.append({"parameter": name, "prior_low": float(low), "prior_high": float(high), "mean": mean,
+                     "p05": weighted_quantile(values, weights, 0.05), "p95": weighted_quantile(values, weights, 0.95),
+                     "sd": sd, "width": sd / ((float(high) - float(low)) / math.sqrt(12))})
+    return pd.DataFrame(rows)
+
+
+def fit_table(particles: pd.DataFrame, targets: Sequence[Target], prior: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per target: what it measures, its band and tolerance, its source; the prior predictive
+    median (of the calibration sample ``prior``, where given); the posterior predictive weighted
+    mean, 5th and 95th percentiles; and ``inside``, the posterior weight of particles whose
+    statistic lies inside the band."""
+    weights = particles["weight"].to_numpy(dtype=float)
+    weights = weights / weights.sum()
+    rows = []
+    for target in targets:
+        column = f"stat.{target.name}"
+        values = particles[column].to_numpy(dtype=float) if column in particles else np.full(len(particles), np.nan)
+        finite = np.isfinite(values)
+        inside = (values >= target.low) & (values <= target.high)
+        prior_values = None if prior is None or target.name not in prior else prior[target.name].to_numpy(dtype=float)
+        rows.append({
+            "target": target.name, "measures": f"{target.statistic} of {target.measure}",
+            "weeks": "whole run" if target.window == (0, 0) else f"{target.window[0]} to {target.window[1]}",
+            "band": target.describe_band(), "tolerance": target.tolerance, "source": target.source,
+            "prior_median": math.nan if prior_values is None or not np.isfinite(prior_values).any()
+            else float(np.nanmedian(prior_values)),
+            "posterior_mean": float(np.sum(weights[finite] * values[finite]) / weights[finite].sum())
+            if finite.any() else math.nan,
+            "posterior_p05": weighted_quantile(values, weights, 0.05),
+            "posterior_p95": weighted_quantile(values, weights, 0.95),
+            "inside": float(weights[inside].sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def target_misses(particles: pd.DataFrame, targets: Sequence[Target], prior: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Long table for a fit chart on one scale: per target and particle (posterior, with its
+    weight; and the calibration sample from the priors, each weighing the same), the statistic and
+    its signed miss in tolerances (0 inside the band, negative below it, positive above it)."""
+    frames = []
+    for source, frame in (("prior", prior), ("posterior", particles)):
+        if frame is None or frame.empty:
+            continue
+        weights = frame["weight"] / frame["weight"].sum() if source == "posterior" else pd.Series(1 / len(frame),
+                                                                                                   index=frame.index)
+        for target in targets:
+            column = f"stat.{target.name}" if source == "posterior" else target.name
+            if column not in frame:
+                continue
+            values = frame[column].to_numpy(dtype=float)
+            below = (target.low - values) / target.tolerance
+            above = (values - target.high) / target.tolerance
+            miss = np.where(below > 0, -below, np.where(above > 0, above, 0.0))
+            frames.append(pd.DataFrame({
+                "target": target.name, "source": source, "value": values, "miss": miss,
+                "weight": weights.to_numpy(dtype=float)}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["target", "source", "value", "miss", "weight"])

@@ -53,11 +53,10 @@ INSTALL_HINT = "pip install 'rumahan[calibrate]' (or `make .venv/.installed`, wh
 #: Spawn-key word of the candidates' random stream (apart from replicate seeds and design samples).
 CANDIDATE_STREAM = 0xCA1
 DATABASE = "abc.db"
-POSTERIOR = "posterior.parquet"
-GENERATIONS = "generations.csv"
-PRIOR_PREDICTIVE = "prior_predictive.parquet"
-FIT_PNG = "fit.png"
-POSTERIOR_PNG = "posterior.png"
+POSTERIOR = storage.CALIBRATION_FILES["posterior"]
+GENERATIONS = storage.GENERATIONS
+PRIOR_PREDICTIVE = storage.CALIBRATION_FILES["prior_predictive"]
+FIT_PNG, POSTERIOR_PNG = storage.CALIBRATION_FIGURES
 CALIBRATION_PACKAGES = ("pyabc", "sqlalchemy", "scikit-learn", "cloudpickle")
 
 

@@ -151,3 +151,16 @@ def test_without_pyabc_it_says_what_to_install(monkeypatch, cli, tmp_path: Path)
     monkeypatch.setitem(sys.modules, "pyabc", None)
     code, _, err = cli("calibrate", "--parameters", "health_strain", "--out", tmp_path / "o")
     assert code == 2 and "rumahan[calibrate]" in err and len(err.strip().splitlines()) == 1
+
+
+def test_compare_and_rerun_say_what_a_calibration_folder_is(toy: Path, cli):
+    from experiments import storage
+
+    folder = storage.load_output(toy)
+    assert folder.kind == "calibration" and folder.runs is None
+    assert {"posterior", "prior_predictive", "generations"} <= set(folder.tables)
+    assert [f.name for f in folder.figures] == ["fit.png", "posterior.png"]
+    for command, expected in (("compare", "holds a calibration; compare needs a sweep or comparison folder"),
+                              ("rerun", "holds a calibration, which has no runs of its own")):
+        code, _, err = cli(command, toy)
+        assert code == 2 and expected in err and len(err.strip().splitlines()) == 1, err
