@@ -1,7 +1,8 @@
 """Batch results: open an output folder written by the CLI (a sweep, a comparison, a sensitivity
-or robustness analysis, or a single run), filter its runs, and see heatmaps over two swept
-parameters, outcomes summarised by what the batch varies, sensitivity bars, the regret view and
-the tables, with downloads. Folders are read by ``experiments.storage.load_output``, summarised by
+or robustness analysis, a single run, or a calibration), filter its runs, and see heatmaps over two
+swept parameters, outcomes summarised by what the batch varies, sensitivity bars, the regret view,
+effects over a calibration's posterior and the tables, with downloads; a calibration shows its fit
+to the targets, its posterior and its generations (``dashboard.calibration``). Folders are read by ``experiments.storage.load_output``, summarised by
 ``experiments.summaries`` and drawn by ``dashboard.group_charts`` (interactive) and
 ``experiments.plots`` (sensitivity and regret)."""
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, group_charts
+from dashboard import calibration, figures, group_charts
 from dashboard.labels import (
     metric_label,
     metric_option,
@@ -296,6 +297,28 @@ def robustness_view(folder: OutputFolder) -> None:
     figures.show("regret_plot", regret, alt="Regret of each policy across states of the world")
 
 
+def posterior_view(folder: OutputFolder) -> None:
+    """Effects (or sensitivity indices) with calibration uncertainty, for a batch run over a
+    calibration's posterior."""
+    drawn = folder.manifest.get("plan", {}).get("posterior")
+    effects, indices = folder.tables.get("posterior_effects"), folder.tables.get("posterior_indices")
+    if not drawn or (effects is None and indices is None):
+        return
+    st.subheader("Over the calibration's posterior")
+    st.caption(f"Every run took one of {drawn.get('draws')} parameter sets drawn from the calibration in "
+               f"`{drawn.get('folder')}` ({', '.join(drawn.get('parameters', []))}). " + WHOLE_FOLDER)
+    if effects is not None:
+        st.markdown("Each policy's effect against the baseline per draw (the mean paired difference over the draw's "
+                    "runs), summarised across draws: mean, 5-95% range, and the share of draws in which the effect "
+                    "has the same sign.")
+        st.dataframe(effects, hide_index=True, width="stretch")
+    if indices is not None:
+        st.markdown("The sensitivity analysis repeated on each draw alone: each index across draws (mean, 5th and "
+                    "95th percentiles); for Morris, the share of draws in which mu (the signed effect) has the same "
+                    "sign.")
+        st.dataframe(indices, hide_index=True, width="stretch")
+
+
 def run_view(folder: OutputFolder) -> None:
     st.subheader("Weekly outcomes")
     metrics = st.multiselect("Outcomes", list(OUTCOME_NAMES), key="batch.run_metrics", format_func=metric_option,
@@ -328,7 +351,7 @@ def tables_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
 def render() -> None:
     st.title("Batch results")
     st.markdown("Open a folder written by `rumahan sweep`, `rumahan sensitivity`, `rumahan robustness`, "
-                "`rumahan compare --out` or `rumahan run --out` to browse its results.")
+                "`rumahan compare --out`, `rumahan run --out` or `rumahan calibrate` to browse its results.")
     chooser()
     path = st.session_state.get(FOLDER_KEY)
     if not path:
@@ -342,6 +365,9 @@ def render() -> None:
     except OSError as exc:
         st.error(f"This folder cannot be read: {exc}")
         return
+    if folder.kind == "calibration":
+        calibration.render(folder)
+        return
     overview(folder)
     if folder.runs is None or folder.runs.empty:
         st.info("No run has finished in this folder yet.")
@@ -352,13 +378,17 @@ def render() -> None:
     elif folder.kind == "sweep":
         heatmap_view(folder, runs)
         comparison_view(folder, runs)
+        posterior_view(folder)
     elif folder.kind == "comparison":
         comparison_view(folder, runs)
+        posterior_view(folder)
     elif folder.kind == "sensitivity":
         sensitivity_view(folder)
+        posterior_view(folder)
     elif folder.kind == "robustness":
         robustness_view(folder)
         comparison_view(folder, runs)
+        posterior_view(folder)
     else:
         run_view(folder)
     tables_view(folder, runs)

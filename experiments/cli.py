@@ -139,7 +139,8 @@ def parse_ranges(items: Sequence[str] | None) -> dict[str, list[float]]:
 #: Whole-number options and their (lowest, highest) accepted values.
 COUNT_OPTIONS = {
     "jobs": (1, None), "replicates": (1, None), "weeks": (1, None), "seed": (0, MAX_SEED),
-    "samples": (1, None), "states": (1, None), "levels": (2, None),
+    "samples": (1, None), "states": (1, None), "levels": (2, None), "population": (2, None), "generations": (1, None),
+    "draws": (1, None),
 }
 
 
@@ -178,6 +179,7 @@ def _announce(line: str, plan: Plan, out: str | Path, quiet: bool = False) -> No
     done, total = check_folder(out, plan), len(plan.tasks)
     resumed = "" if not done else " (all done already)" if done == total else f" ({done} already done, resuming)"
     _info(line + resumed, quiet=quiet)
+    _posterior_note(plan, quiet)
 
 
 @contextmanager
@@ -242,6 +244,11 @@ def _add_ranges(p: argparse.ArgumentParser) -> None:
                         "or over the registry's whole bounds")
     p.add_argument("--range", action="append", metavar="NAME=LOW:HIGH",
                    help="sample NAME over LOW..HIGH instead (within its bounds; repeatable)")
+
+
+def _add_posterior(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--posterior", metavar="DIR", help=f"{what} on parameter sets drawn from this calibration")
+    p.add_argument("--draws", type=int, metavar="K", help="posterior draws (weighted, without replacement; default 10)")
 
 
 def _add_executor(p: argparse.ArgumentParser) -> None:
@@ -365,7 +372,67 @@ def _spec_with_overrides(spec, args: argparse.Namespace):
         value = getattr(args, key, None)
         if value is not None:
             changes[key] = value
-    return replace(spec, **changes) if changes else spec
+    spec = replace(spec, **changes) if changes else spec
+    folder, draws = _posterior_flags(args, spec.posterior)
+    if folder is not None:  # a bad folder, too many draws, a parameter both drawn and set: one line, before any run
+        spec = spec.over_posterior(folder, draws if draws is not None else spec.draws)
+    return spec
+
+
+# --- --posterior DIR [--draws K]: sweep, compare, sensitivity and robustness ---------------------------
+def _posterior_flags(args: argparse.Namespace, folder: str | None = None) -> tuple[str | None, int | None]:
+    """``--posterior`` (else ``folder``, e.g. a spec's) and ``--draws``; ``--draws`` without a
+    posterior is refused in one line."""
+    draws = getattr(args, "draws", None)
+    folder = getattr(args, "posterior", None) or folder
+    if draws is not None and folder is None:
+        raise CliError(f"--draws {draws} goes with --posterior DIR (a `rumahan calibrate` folder)")
+    return folder, draws
+
+
+def _posterior_draws(args: argparse.Namespace, seed: int, overrides: Mapping[str, Any]):
+    """The ``PosteriorDraws`` of ``--posterior DIR [--draws K]`` (from the batch's root ``seed``),
+    or ``None`` without ``--posterior``; refused in one line before any run (a folder that is not a
+    finished calibration, more draws than particles, a ``--set`` of a calibrated parameter)."""
+    folder, draws = _posterior_flags(args)
+    if folder is None:
+        return None
+    from experiments.calibration.posterior import draw_posterior
+
+    drawn = draw_posterior(folder, draws, seed)
+    drawn.refuse_overlap(overrides, "set to one value (--set)")
+    return drawn
+
+
+def _posterior_note(plan: Plan, quiet: bool = False) -> None:
+    """After a batch's plan line (its folder accepted): which values the calibration it runs over
+    fixed that the batch does not."""
+    from experiments.calibration.posterior import fixed_values_note
+
+    drawn = plan.settings.get("posterior")
+    note = None if not drawn else fixed_values_note(drawn, plan.overrides)
+    if note:
+        _info(note, quiet=quiet)
+
+
+def _posterior_report(runs, baseline: str, out: Path, draws: int, outcomes: Sequence[str],
+                      apart: Sequence[str] = ()) -> None:
+    """Each policy effect against ``baseline`` with calibration uncertainty
+    (``posterior.posterior_effects``), written to ``posterior_effects.csv``/``.parquet`` and printed."""
+    from experiments import storage
+    from experiments.calibration.posterior import format_effects, posterior_effects
+
+    effects = posterior_effects(runs, baseline, list(outcomes), draws, apart)
+    if effects.empty:
+        return
+    storage.write_table(out / storage.TABLE_FILES["posterior_effects"], effects, "posterior_effects")
+    storage.write_csv(out / "posterior_effects.csv", effects)
+    kept = f", at each value of {', '.join(apart)}" if apart else ""
+    print(f"\nEffects against {baseline} over {draws} posterior draws{kept}: the mean across draws of each draw's "
+          "mean paired difference, its 5-95% range across draws, and the share of draws in which the effect has the "
+          "same sign:")
+    print(format_effects(effects))
+    print(f"Table: {out}/posterior_effects.csv")
 
 
 def _finish_line(what: str, result, started: float) -> str:
@@ -411,7 +478,7 @@ def _report(folder: Path, runs, timeseries, events, design, grid: Sequence[str],
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from experiments.report import choose_baseline
+    from experiments.report import KEY_OUTCOMES, choose_baseline
     from experiments.spec import load_spec
     from experiments.sweep import run_sweep
 
@@ -434,25 +501,40 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(_window_report(result.windows, baseline, metrics, list(plan.windows), plan.windows, plan.weeks), end="")
         print(f"\n* the 95% interval of the difference from {baseline} (at the same design point) excludes 0. "
               f"Tables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
+        drawn = plan.settings.get("posterior")
+        if drawn:
+            _posterior_report(result.runs, baseline, Path(result.folder), drawn["draws"], metrics or KEY_OUTCOMES,
+                              apart=list(spec.grid))
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from experiments import storage
     from experiments.compare import comparison_plan, run_comparison
-    from experiments.report import choose_baseline
+    from experiments.report import KEY_OUTCOMES, choose_baseline
 
     out = Path(args.dir)
     metrics = _outcomes(args)  # before any run
+    if (args.posterior or args.draws) and not args.scenarios:
+        raise CliError("--posterior and --draws run scenarios over a calibration's posterior: give --scenarios too")
     if args.scenarios:
-        _grouping(args, [])
         started = time.perf_counter()
+        root_seed = 1 if args.seed is None else args.seed
+        overrides = parse_sets(args.set)
+        drawn = _posterior_draws(args, root_seed, overrides)
+        _grouping(args, drawn.parameters if drawn else [])
         plan = comparison_plan(
-            args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or DEFAULT_WEEKS,
-            root_seed=1 if args.seed is None else args.seed,
-            baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=parse_sets(args.set),
+            args.scenarios, replicates=args.replicates or 5, weeks=args.weeks or DEFAULT_WEEKS, root_seed=root_seed,
+            baseline=choose_baseline(_names(args.scenarios), args.baseline), overrides=overrides,
+            design=None if drawn is None else drawn.design,
+            settings=None if drawn is None else {"posterior": drawn.record()},
         )
         _periods(args.window, plan.windows)  # an unknown --window is refused before the runs
+        if drawn is not None:
+            from experiments.batch import check_folder
+
+            check_folder(out, plan)
+            _posterior_note(plan, args.quiet)
         with _execution(args, "comparison") as execution:
             comparison = run_comparison(plan, out, execution)
         _info(f"compared {len(args.scenarios)} scenario(s), {len(comparison.runs)} runs, "
@@ -460,6 +542,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     folder = storage.load_output(out)
     if folder.kind == "run":
         raise storage.OutputError(f"{out} holds a single run; compare needs a sweep or comparison folder")
+    if folder.kind == "calibration":
+        raise storage.OutputError(f"{out} holds a calibration; compare needs a sweep or comparison folder (run "
+                                  f"scenarios over it with `rumahan compare DIR --scenarios ... --posterior {out}`)")
     if folder.runs is None or not len(folder.runs):
         raise storage.OutputError(f"{out} has no finished runs yet; rerun the command that started it to go on")
     design = folder.tables.get("design")
@@ -483,6 +568,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
                          plan.get("weeks")), end="")
     print(f"\n* the 95% interval of the difference from {baseline} excludes 0. "
           f"Full table: {out}/comparison.csv{', comparison_windows.csv' if declared else ''}; figures: {out}/figures/")
+    drawn = plan.get("posterior")
+    if drawn:  # run over a calibration's posterior (here or by `rumahan sweep`)
+        _posterior_report(folder.runs, baseline, out, drawn["draws"], metrics or KEY_OUTCOMES, apart=grid)
     return 0
 
 
@@ -540,11 +628,14 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     seed = 1 if args.seed is None else args.seed
     ranges = parse_ranges(args.range)
     args.span = args.span or "plausible"
+    overrides = parse_sets(args.set)
+    drawn = _posterior_draws(args, seed, overrides)
     plan, problem, sample = sensitivity_plan(args.method, args.samples, args.parameters, args.scenario,
-                                             parse_sets(args.set), args.replicates or 1, args.weeks or DEFAULT_WEEKS, seed,
-                                             args.levels, args.timeseries, outcomes, args.span, ranges)
+                                             overrides, args.replicates or 1, args.weeks or DEFAULT_WEEKS, seed,
+                                             args.levels, args.timeseries, outcomes, args.span, ranges, drawn)
+    points = f"{len(sample)} points" + ("" if drawn is None else f" x {drawn.draws} posterior draws")
     _announce(f"{args.method}: {problem['num_vars']} uncertainties over their {_span_words(args.span, ranges)}, "
-              f"{plan.points} points x {plan.replicates} replicate(s) = {len(plan.tasks)} runs of {plan.weeks} "
+              f"{points} x {plan.replicates} replicate(s) = {len(plan.tasks)} runs of {plan.weeks} "
               "weeks", plan, args.out, args.quiet)
     _estimate(plan, args, "sensitivity")
     started = time.perf_counter()
@@ -552,16 +643,28 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         result = run_sensitivity_plan(plan, sample, args.out, execution)
     print(f"sensitivity: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     key = "mu_star" if args.method == "morris" else "ST"
+    if drawn is not None:
+        print(f"Of the outcome averaged over the {drawn.draws} posterior draws ({', '.join(drawn.parameters)} drawn, "
+              "not varied):")
     for outcome, part in result.indices.groupby("outcome", sort=False):
         top = part.sort_values(key, ascending=False).head(5)
         listed = ", ".join(f"{r.parameter} {getattr(r, key):.3g}" for r in top.itertuples())
         print(f"  {outcome}: largest {key}: {listed}")
     print(f"Indices: {args.out}/indices.csv; figure: {args.out}/figures/sensitivity.png")
+    if result.posterior_indices is not None:
+        from experiments.sensitivity import format_posterior_indices
+
+        print(f"\nEach draw analysed alone: {key} (mean, 5-95% across draws)"
+              + ("; mu (the signed effect) with the share of draws that give it the same sign:"
+                 if args.method == "morris" else ":"))
+        print(format_posterior_indices(result.posterior_indices))
+        print(f"Table: {args.out}/posterior_indices.csv")
     return 0
 
 
 def cmd_robustness(args: argparse.Namespace) -> int:
     from experiments.robustness import (
+        DEFAULT_OUTCOMES,
         DEFAULT_POLICIES,
         check_robustness_spec,
         format_summary,
@@ -581,23 +684,33 @@ def cmd_robustness(args: argparse.Namespace) -> int:
 
             spec = replace(spec, outcomes=outcome_directions(args.outcomes))
     else:
+        folder, draws = _posterior_flags(args)
         data = robustness_spec(
             scenarios=args.scenarios or DEFAULT_POLICIES, states=args.states, parameters=args.parameters,
             outcomes=args.outcomes, replicates=args.replicates or 1, weeks=args.weeks or DEFAULT_WEEKS,
             seed=1 if args.seed is None else args.seed, overrides=parse_sets(args.set), timeseries=args.timeseries,
-            span=args.span, ranges=parse_ranges(args.range),
+            span=args.span, ranges=parse_ranges(args.range), posterior=folder, draws=draws,
         )
         spec = spec_from_dict(data, where="robustness options")
     check_robustness_spec(spec)
     started = time.perf_counter()
     plan = spec.plan(kind="robustness")
-    _announce(f"robustness: {len(plan.scenarios)} policies x {plan.points} states x {plan.replicates} replicate(s) "
+    drawn = plan.settings.get("posterior")
+    states = f"{plan.points} states" if not drawn else (
+        f"{plan.points} states ({plan.points // drawn['draws']} sampled x {drawn['draws']} posterior draws)")
+    _announce(f"robustness: {len(plan.scenarios)} policies x {states} x {plan.replicates} replicate(s) "
               f"= {len(plan.tasks)} runs of {plan.weeks} weeks", plan, args.out, args.quiet)
     with _execution(args, "robustness") as execution:
         result = run_robustness(spec, args.out, execution)
     print(f"robustness: {len(result.runs)} runs, {time.perf_counter() - started:.1f} s; wrote {args.out}")
     print(format_summary(result.summary))
     print(f"\nTables: {args.out}/robustness.csv, regret.parquet; figure: {args.out}/figures/regret.png")
+    if drawn:
+        from experiments.report import choose_baseline
+
+        policies = [s.name for s in spec.scenarios]
+        _posterior_report(result.runs, choose_baseline(policies), Path(args.out), drawn["draws"],
+                          list(spec.outcomes or DEFAULT_OUTCOMES))
     return 0
 
 
@@ -660,6 +773,42 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """ABC-SMC against the targets (experiments.calibration.smc)."""
+    from experiments.calibration.smc import (
+        CalibrationSetup,
+        calibrate,
+        check_setup,
+        priors_for,
+        require_pyabc,
+    )
+    from experiments.calibration.targets import DEFAULT_TARGETS, load_targets
+
+    require_pyabc()
+    setup = check_setup(CalibrationSetup(
+        targets=load_targets(args.targets or DEFAULT_TARGETS), priors=priors_for(args.parameters, parse_ranges(args.range)),
+        overrides=parse_sets(args.set), scenario=args.scenario, weeks=args.weeks or DEFAULT_WEEKS,
+        replicates=args.replicates or 1, population=args.population, generations=args.generations,
+        seed=1 if args.seed is None else args.seed,
+    ))
+    priors = ", ".join(f"{k} {lo:g}..{hi:g}" for k, (lo, hi) in setup.priors.items())
+    _info(f"calibrate: {len(setup.targets)} targets, {len(setup.priors)} parameters ({priors}); population "
+          f"{setup.population}, {setup.generations} generations, {setup.replicates} replicate(s) of {setup.weeks} weeks "
+          "per particle", quiet=args.quiet)
+    started = time.perf_counter()
+    with _execution(args, "generation", unit="accepted") as execution:
+        result = calibrate(setup, args.out, execution, announce=lambda line: _info(line, quiet=args.quiet or not line))
+    from experiments.calibration.posterior import posterior_summary
+
+    g = result.generations
+    widths = ", ".join(f"{r.parameter} {r.width:.2f}" for r in posterior_summary(result.posterior, setup.priors).itertuples())
+    print(f"calibrate: {len(g)} generations, {int(g['simulations'].sum())} simulations (after the calibration "
+          f"sample), final epsilon {g['epsilon'].iloc[-1]:.4g}, {time.perf_counter() - started:.1f} s; wrote {args.out}")
+    print(f"posterior sd / prior sd (weighted): {widths}")
+    print(f"Files: {args.out}/posterior.parquet, generations.csv, fit.png, posterior.png, manifest.json")
+    return 0
+
+
 def cmd_rerun(args: argparse.Namespace) -> int:
     """Repeat an output folder's runs from its manifest and compare bit for bit (experiments.rerun)."""
     from experiments.rerun import rerun
@@ -717,7 +866,8 @@ def sensitivity_epilog() -> str:
         "Defaults: --method morris, --levels 4, --scenario status_quo, the scenario's size (2,000 workers),\n"
         "--weeks 520, --replicates 1, --seed 1, each uncertainty over its plausible range, a key set of outcomes.\n\n"
         f"Cost: with all {d} uncertainties, --samples 10 is {10 * (d + 1):,} Morris runs; Sobol --samples 8 is "
-        f"{8 * (d + 2):,} runs.\nBefore it starts, the command times one run of the plan here and prints "
+        f"{8 * (d + 2):,} runs.\n--posterior DIR --draws K runs each of them on K parameter sets drawn from a calibration "
+        "(K times\nthe runs): the calibrated parameters are drawn, the other uncertainties varied.\nBefore it starts, the command times one run of the plan here and prints "
         "\"N runs, about T\"; past an hour\nit asks to go on, or needs --yes when not in a terminal.\n\n"
         "Example: screen 4 uncertainties quickly (4 x 5 = 20 runs of 1,000 workers over 5 years):\n"
         "  rumahan sensitivity --samples 4 --parameters principal_price relocation_cost threshold_mean \\\n"
@@ -796,6 +946,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-report", action="store_true", help="skip the comparison table and figures")
     p.add_argument("--yes", action="store_true", help=YES_HELP)
 
+    _add_posterior(p, "run every scenario")
+
     p = sub.add_parser("compare", help="tabulate and plot a sweep or comparison folder (or run a comparison)",
                        formatter_class=raw, epilog=(
                            "`rumahan compare DIR` reports on an existing sweep or comparison folder: comparison.csv "
@@ -808,6 +960,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window", nargs="+", metavar="NAME",
                    help="periods to print: 'final' (the final year) and/or windows the scenarios declare in "
                         "[windows] (default: all of them)")
+    _add_posterior(p, "with --scenarios: run them")
+    _add_executor(p)
+    _add_batch_settings(p)
+
+    p = sub.add_parser("calibrate", help="ABC-SMC (pyabc) of parameters against the brief's stylized facts",
+                       formatter_class=raw, epilog=(
+                           "Priors: each parameter's plausible range (`rumahan params`) or --range. Each particle runs "
+                           "the scenario (status_quo)\nwith --set, --replicates runs of --weeks weeks; the distance is "
+                           "the root mean square of each target's miss\nin tolerances. Rerunning the same command "
+                           "resumes after the last finished generation (more --generations\nextends a finished one). "
+                           "Needs the extra: pip install 'rumahan[calibrate]'. Details: docs/experiments.md."))
+    p.add_argument("--targets", metavar="FILE",
+                   help="targets file (default: the brief's facts, experiments/calibration/targets.toml)")
+    p.add_argument("--parameters", nargs="+", required=True, metavar="NAME", help="registry parameters to calibrate")
+    p.add_argument("--range", action="append", metavar="NAME=LOW:HIGH", help="uniform prior LOW..HIGH instead of the plausible range")
+    p.add_argument("--population", type=int, default=100, metavar="P", help="particles per generation (default %(default)s)")
+    p.add_argument("--generations", type=int, default=5, metavar="G", help="generations (default %(default)s)")
+    p.add_argument("--scenario", default="status_quo", help="the scenario the facts describe (default %(default)s)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (resumed if it holds this calibration)")
     _add_executor(p)
     _add_batch_settings(p)
 
@@ -820,6 +991,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", default="status_quo", help="the scenario the uncertainties vary around")
     p.add_argument("--levels", type=int, default=4, help="Morris grid levels, an even number (default 4)")
     _add_ranges(p)
+    _add_posterior(p, "run every sample point (the calibrated parameters drawn, not varied)")
     p.add_argument("--timeseries", action="store_true", help="keep weekly series (default: summaries only)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--yes", action="store_true", help=YES_HELP)
@@ -836,6 +1008,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--states", type=int, default=20, help="states of the world sampled (default 20)")
     _add_ranges(p)
     p.add_argument("--parameters", nargs="+", metavar="NAME", help="uncertainties sampled (default: all sampled)")
+    _add_posterior(p, "cross every sampled state (the calibrated parameters drawn, not sampled)")
     p.add_argument("--outcomes", nargs="+", metavar="METRIC[:max|min]",
                    help="outcomes and direction (default: earnings_to_ump:max below_poverty_share:min "
                         "membership_rate:max power_to:max)")
@@ -885,7 +1058,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "scenarios": cmd_scenarios, "params": cmd_params, "run": cmd_run, "sweep": cmd_sweep,
     "compare": cmd_compare, "sensitivity": cmd_sensitivity, "robustness": cmd_robustness, "demo": cmd_demo,
-    "rerun": cmd_rerun, "ablate": cmd_ablate,
+    "rerun": cmd_rerun, "ablate": cmd_ablate, "calibrate": cmd_calibrate,
 }
 
 

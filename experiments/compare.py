@@ -103,15 +103,16 @@ def compare_scenarios(
 
 
 def comparison_plan(scenarios: Iterable[str | Path | Scenario], *, replicates: int, weeks: int, root_seed: int,
-                    baseline: str, overrides: Mapping[str, Any] | None = None) -> Plan:
+                    baseline: str, overrides: Mapping[str, Any] | None = None,
+                    design: pd.DataFrame | None = None, settings: Mapping[str, Any] | None = None) -> Plan:
     """The batch plan of ``compare_scenarios`` (its arguments, each given), with the baseline in its
-    settings."""
+    settings; ``design`` (e.g. posterior draws) runs every scenario at each of its points."""
     chosen = [as_scenario(s) for s in scenarios]
     names = [s.name for s in chosen]
     if baseline not in names:
         raise ScenarioError(f"baseline '{baseline}' is not among the compared scenarios ({', '.join(names)})")
-    return build_plan("comparison", chosen, overrides=overrides, replicates=replicates, weeks=weeks,
-                      root_seed=root_seed, settings={"baseline": baseline})
+    return build_plan("comparison", chosen, design=design, overrides=overrides, replicates=replicates, weeks=weeks,
+                      root_seed=root_seed, settings={"baseline": baseline, **(settings or {})})
 
 
 def run_comparison(plan: Plan, out: str | Path | None = None, execution: Execution | None = None) -> Comparison:

@@ -343,6 +343,10 @@ def rerun(
     """
     execution = execution or Execution()
     folder = storage.load_output(path)
+    if folder.kind == "calibration":
+        raise storage.OutputError(f"{folder.path} holds a calibration, which has no runs of its own; re-run a particle "
+                                  "with experiments.calibration.posterior.rerun_particle(DIR, row), or the calibration "
+                                  "with its command (the manifest's \"command\")")
     if folder.runs is None or folder.runs.empty:
         raise storage.OutputError(f"{folder.path} has no finished runs to rerun")
     with warnings.catch_warnings():  # late scheduled changes were named when the runs were first made

@@ -10,6 +10,14 @@ the highest value any policy reaches in that state (for an outcome to minimise, 
 A robust policy has low regret everywhere: ``regret_max`` (minimax regret, Savage) and
 ``regret_p90`` summarise that; ``best_share`` is the share of states in which it is the best
 (policies tied for best all count, so the shares of an outcome can add up to more than 1).
+
+Over a calibration's posterior (a spec's ``posterior`` and ``draws``, ``rumahan robustness
+--posterior DIR --draws K``) the draws are the calibrated part of the uncertainty set: the
+calibrated parameters are not sampled over a range but take the K parameter sets drawn from the
+posterior, and every sampled state of the other uncertainties is crossed with every draw, so there
+are ``states x K`` states of the world. Regret is computed over all of them; each policy's effect
+against the status quo per draw, and the share of draws in which it has the same sign, is
+``experiments.calibration.posterior.posterior_effects`` (averaged over the sampled states).
 """
 
 from __future__ import annotations
@@ -96,15 +104,18 @@ def robustness_summary(regret: pd.DataFrame) -> pd.DataFrame:
 def robustness_spec(
     scenarios=DEFAULT_POLICIES, states: int = 20, parameters=None, outcomes=None, replicates: int = 1,
     weeks: int = DEFAULT_WEEKS, seed: int = 1, overrides=None, timeseries: bool = False, span: str = "plausible",
-    ranges=None,
+    ranges=None, posterior: str | None = None, draws: int | None = None,
 ) -> dict:
     """A sweep spec (as parsed TOML) for a robustness analysis: ``scenarios`` x ``states`` points
     of a Latin-hypercube sample over ``parameters`` (default every sampled uncertainty), over their
-    plausible ranges (``span="plausible"``) or whole bounds (``"bounds"``), or ``ranges[name]``."""
+    plausible ranges (``span="plausible"``) or whole bounds (``"bounds"``), or ``ranges[name]``;
+    with ``posterior`` (a calibration's folder), each crossed with ``draws`` parameter sets drawn
+    from it (and the calibrated parameters left out of the default sample)."""
     outcomes = outcome_directions(outcomes or DEFAULT_OUTCOMES)
+    drawn = {} if posterior is None else {"posterior": str(posterior), **({} if draws is None else {"draws": draws})}
     return {
         "sweep": {"name": "robustness", "scenarios": list(scenarios), "replicates": replicates, "weeks": weeks,
-                  "seed": seed, "timeseries": timeseries},
+                  "seed": seed, "timeseries": timeseries, **drawn},
         "parameters": dict(overrides or {}),
         "sample": {"size": states, "parameters": list(parameters) if parameters else "uncertainties",
                    "span": span, "bounds": {k: list(v) for k, v in (ranges or {}).items()}},
@@ -114,13 +125,15 @@ def robustness_spec(
 
 def check_robustness_spec(spec: SweepSpec) -> None:
     """Refuse (``RumahanInputError``) a spec that is not a robustness analysis: fewer than 2 policies
-    (scenarios), no states of the world (no ``[sample]`` or ``[grid]``), or states that vary a
-    lever (levers are what the policies set)."""
+    (scenarios), no states of the world (no ``[sample]``, ``[grid]`` or ``posterior``), or states
+    that vary a lever (levers are what the policies set)."""
     if len(spec.scenarios) < 2:
         raise RumahanInputError("a robustness analysis needs at least 2 policies (scenarios) to compare")
-    varied = [*spec.grid, *(spec.sample["parameters"] if spec.sample else [])]
+    drawn = spec.posterior_draws()
+    varied = [*spec.grid, *(spec.sample["parameters"] if spec.sample else []), *(drawn.parameters if drawn else [])]
     if not varied:
-        raise RumahanInputError("a robustness analysis needs states of the world: a [sample] (or [grid]) of uncertainties")
+        raise RumahanInputError("a robustness analysis needs states of the world: a [sample] (or [grid]) of "
+                                "uncertainties, or a posterior to draw them from")
     levers = [name for name in varied if registry.get(name).role == "lever"]
     if levers:
         raise RumahanInputError(f"states of the world vary uncertainties, and {', '.join(levers)} "

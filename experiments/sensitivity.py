@@ -12,6 +12,20 @@ rounded when run; the analysis uses SALib's sample as drawn.
 
 Runs needed: Morris ``samples x (D + 1)`` (``samples`` trajectories, D parameters); Sobol
 ``samples x (D + 2)`` (first-order and total indices; ``samples`` a power of 2).
+
+Over a calibration's posterior (``posterior=``, ``rumahan sensitivity --posterior DIR --draws K``)
+the calibrated parameters are not varied over a range: every sample point is run on each of the K
+parameter sets drawn from the posterior (the design is SALib's sample crossed with the draws, the
+draws varying fastest), so runs are K times as many. The varied parameters are the uncertainties
+that were not calibrated. Two analyses come of it:
+
+- ``indices``: the indices of the outcome averaged over the draws (and replicates) at each sample
+  point, i.e. the sensitivity of the posterior-mean outcome to each uncertainty the facts leave open;
+- ``posterior_indices``: the analysis repeated on each draw alone (``indices_by_draw``), summarised
+  per outcome and parameter across draws (mean, 5th and 95th percentiles of each index) with, for
+  Morris, the share of draws in which ``mu`` (the signed mean elementary effect: the direction in
+  which the parameter moves the outcome) has the sign of its mean across draws. Sobol indices are
+  shares of variance, never negative, so they have a spread but no sign.
 """
 
 from __future__ import annotations
@@ -19,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +41,7 @@ import pandas as pd
 from experiments import storage
 from experiments.batch import run_batch
 from experiments.compare import as_scenario
-from experiments.design import sampling_bounds, uncertainties, values_frame
+from experiments.design import cross, sampling_bounds, uncertainties, values_frame
 from experiments.executors import Execution
 from experiments.plan import Plan, build_plan, check_batch_size, check_count
 from experiments.records import unknown_outcomes
@@ -38,6 +52,9 @@ from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
+if TYPE_CHECKING:
+    from experiments.calibration.posterior import PosteriorDraws
+
 METHODS = ("morris", "sobol")
 DEFAULT_OUTCOMES = ("earnings_to_ump", "piece_rate_mean", "membership_rate", "power_to")
 INDEX_COLUMNS = (
@@ -46,6 +63,8 @@ INDEX_COLUMNS = (
 )
 #: Bootstrap resamples for the indices' confidence intervals.
 RESAMPLES = 200
+#: The indices summarised across posterior draws, per method.
+DRAWN_INDICES = {"morris": ("mu_star", "mu", "sigma"), "sobol": ("ST", "S1")}
 
 
 @dataclass
@@ -56,6 +75,8 @@ class SensitivityResult:
     runs: pd.DataFrame
     problem: dict[str, Any]
     folder: Path | None = None
+    #: over a posterior: each index across draws (``posterior_indices``); ``None`` otherwise
+    posterior_indices: pd.DataFrame | None = None
 
 
 def problem_for(
@@ -145,9 +166,19 @@ def sensitivity_plan(
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
     span: str = "plausible",
     ranges: Mapping[str, Sequence[float]] | None = None,
+    posterior: PosteriorDraws | None = None,
 ) -> tuple[Plan, dict[str, Any], np.ndarray]:
-    """The batch plan of a sensitivity analysis, its SALib problem and SALib's sample."""
+    """The batch plan of a sensitivity analysis, its SALib problem and SALib's sample; with
+    ``posterior`` (``experiments.calibration.posterior.draw_posterior``), every sample point on
+    each draw, and the uncertainties varied by default are those not calibrated (see the module
+    docstring)."""
     check_outcomes(outcomes)
+    if posterior is not None:
+        posterior.refuse_overlap(overrides or {}, "set to one value (--set)")
+        if parameters:
+            posterior.refuse_overlap(parameters, "varied over a range")
+        else:
+            parameters = [n for n in uncertainties() if n not in posterior.parameters]
     problem = problem_for(parameters, span, ranges)
     fixed = set(problem["names"]) & set(overrides or {})
     if fixed:
@@ -156,6 +187,11 @@ def sensitivity_plan(
     design = values_frame(problem["names"], sample)
     settings = {"method": method, "samples": samples, "levels": levels, "outcomes": list(outcomes),
                 "problem": problem}
+    if posterior is not None:
+        check_batch_size(len(sample) * posterior.draws * replicates,
+                         f"{len(sample):,} sample points x {posterior.draws} posterior draws x {replicates} replicate(s)")
+        design = cross(design, posterior.design)
+        settings["posterior"] = posterior.record()
     plan = build_plan("sensitivity", [as_scenario(scenario)], design=design, overrides=overrides,
                       replicates=replicates, weeks=weeks, root_seed=root_seed,
                       keep_timeseries=keep_timeseries, settings=settings)
@@ -222,13 +258,14 @@ def run_sensitivity(
     *,
     out: str | Path | None = None,
     execution: Execution | None = None,
+    posterior: PosteriorDraws | None = None,
 ) -> SensitivityResult:
     """Run a Morris or Sobol analysis over ``span`` ranges (see ``problem_for``) where
     ``execution`` says (``run_batch``); with ``out``, write ``indices.parquet``/``.csv``,
     ``sample.parquet`` (SALib's sample) and ``figures/sensitivity.png`` there too. The same as
     ``run_sensitivity_plan`` of ``sensitivity_plan``'s plan and sample."""
     plan, _, sample = sensitivity_plan(method, samples, parameters, scenario, overrides, replicates, weeks,
-                                       root_seed, levels, keep_timeseries, outcomes, span, ranges)
+                                       root_seed, levels, keep_timeseries, outcomes, span, ranges, posterior)
     return run_sensitivity_plan(plan, sample, out, execution)
 
 
@@ -242,15 +279,50 @@ def run_sensitivity_plan(
     analyse it: the method, problem, outcomes and levels are the ones the plan's settings record."""
     settings = plan.settings
     result = run_batch(plan, out, execution)
-    y = outcomes_by_point(result.runs, settings["outcomes"], plan.points)
-    indices = analyze(settings["method"], settings["problem"], sample, y, plan.root_seed, settings["levels"])
+    method, problem, outcomes, levels = (settings[k] for k in ("method", "problem", "outcomes", "levels"))
+    draws = (settings.get("posterior") or {}).get("draws", 1)
+    runs = result.runs.assign(draw=result.runs["point"] % draws, point=result.runs["point"] // draws)
+    points = plan.points // draws
+    indices = analyze(method, problem, sample, outcomes_by_point(runs, outcomes, points), plan.root_seed, levels)
+    by_draw = summary = None
+    if "posterior" in settings:
+        by_draw = pd.concat([
+            analyze(method, problem, sample, outcomes_by_point(runs[runs["draw"] == d], outcomes, points),
+                    plan.root_seed, levels).assign(draw=d)
+            for d in range(draws)], ignore_index=True)
+        summary = posterior_indices(by_draw)
     if result.folder is not None:
-        write_sensitivity(result.folder, indices, settings["problem"], sample)
-    return SensitivityResult(indices, result.runs, settings["problem"], result.folder)
+        write_sensitivity(result.folder, indices, problem, sample, by_draw, summary)
+    return SensitivityResult(indices, result.runs, problem, result.folder, summary)
 
 
-def write_sensitivity(folder: Path, indices: pd.DataFrame, problem: dict[str, Any], sample: np.ndarray) -> None:
-    """Write the indices (Parquet and CSV), SALib's sample and the figure into ``folder``."""
+def posterior_indices(by_draw: pd.DataFrame) -> pd.DataFrame:
+    """Per outcome and parameter, each index of ``DRAWN_INDICES`` across the posterior draws of
+    ``by_draw`` (``analyze``'s rows with a ``draw`` column): its mean, 5th and 95th percentiles;
+    for Morris also ``mu_same_sign_share``, the share of draws whose ``mu`` has the sign of its
+    mean (``nan`` when that mean is 0)."""
+    method = str(by_draw["method"].iloc[0])
+    rows = []
+    for (outcome, parameter), part in by_draw.groupby(["outcome", "parameter"], sort=False):
+        row = {"method": method, "outcome": outcome, "parameter": parameter, "group": part["group"].iloc[0],
+               "unit": part["unit"].iloc[0], "draws": int(part["draw"].nunique())}
+        for index in DRAWN_INDICES[method]:
+            values = part[index].astype(float)
+            row.update({f"{index}_mean": values.mean(), f"{index}_p05": values.quantile(0.05),
+                        f"{index}_p95": values.quantile(0.95)})
+        if method == "morris":
+            mu = part["mu"].astype(float)
+            sign = np.sign(mu.mean())
+            row["mu_same_sign_share"] = float((np.sign(mu) == sign).mean()) if sign else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def write_sensitivity(folder: Path, indices: pd.DataFrame, problem: dict[str, Any], sample: np.ndarray,
+                      by_draw: pd.DataFrame | None = None, summary: pd.DataFrame | None = None) -> None:
+    """Write the indices (Parquet and CSV), SALib's sample and the figure into ``folder``; over a
+    posterior, each draw's indices (``indices_by_draw.parquet``) and their summary
+    (``posterior_indices.parquet``/``.csv``) too."""
     from experiments.plots import sensitivity_bars
     from experiments.report import save_figure
 
@@ -259,3 +331,30 @@ def write_sensitivity(folder: Path, indices: pd.DataFrame, problem: dict[str, An
     storage.write_table(folder / storage.TABLE_FILES["sample"], pd.DataFrame(sample, columns=problem["names"]),
                         "sample")
     save_figure(sensitivity_bars(indices), folder / storage.FIGURES / "sensitivity.png")
+    if by_draw is not None and summary is not None:
+        storage.write_table(folder / storage.TABLE_FILES["indices_by_draw"], by_draw, "indices_by_draw")
+        storage.write_table(folder / storage.TABLE_FILES["posterior_indices"], summary, "posterior_indices")
+        storage.write_csv(folder / "posterior_indices.csv", summary)
+
+
+def format_posterior_indices(summary: pd.DataFrame, top: int = 5) -> str:
+    """``posterior_indices`` as text: per outcome, the ``top`` parameters by the mean across draws
+    of ``mu_star`` (Morris) or ``ST`` (Sobol), with its 5-95% range across draws, and for Morris
+    ``mu`` with the share of draws that give it the same sign."""
+    from experiments.report import significant
+
+    method = str(summary["method"].iloc[0])
+    key = "mu_star" if method == "morris" else "ST"
+    lines = []
+    for outcome, part in summary.groupby("outcome", sort=False):
+        lines.append(f"  {outcome}:")
+        for r in part.sort_values(f"{key}_mean", ascending=False).head(top).itertuples(index=False):
+            row = r._asdict()
+            text = (f"    {r.parameter:28} {key} {significant(row[key + '_mean'])} "
+                    f"({significant(row[key + '_p05'])} to {significant(row[key + '_p95'])})")
+            if method == "morris":
+                share = row["mu_same_sign_share"]
+                same = "no sign" if pd.isna(share) else f"same sign in {round(share * r.draws)} of {r.draws} draws"
+                text += f"; mu {significant(row['mu_mean'])}, {same}"
+            lines.append(text)
+    return "\n".join(lines)

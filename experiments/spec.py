@@ -10,6 +10,8 @@ A spec (examples in ``experiments/sweeps/``)::
     weeks = 104
     seed = 1                                   # root seed of the batch
     timeseries = true                          # keep weekly series (false: final-year summaries only)
+    posterior = "results/calibration"          # optional: every scenario on parameter sets drawn from
+    draws = 10                                 # this `rumahan calibrate` folder (by weight; default 10)
 
     [parameters]                               # set in every run, on top of each scenario
     n_workers = 500
@@ -27,16 +29,18 @@ A spec (examples in ``experiments/sweeps/``)::
     [robustness]                               # `rumahan robustness` only: outcomes and direction
     outcomes = { earnings_to_ump = "max", below_poverty_share = "min" }
 
-With both ``[grid]`` and ``[sample]`` every grid point is crossed with every sample point. Runs:
-scenarios x points x replicates. Everything is validated against the registry before any run.
+With both ``[grid]`` and ``[sample]`` every grid point is crossed with every sample point, and
+with ``posterior`` each of those with every draw (the draws vary fastest; a ``[sample]`` of
+"uncertainties" leaves the calibrated parameters to the draws). Runs: scenarios x points x
+replicates. Everything is validated against the registry before any run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -49,8 +53,11 @@ from model.calendar import DEFAULT_WEEKS
 from model.errors import RumahanInputError
 from model.metrics import OUTPUT_BY_NAME
 
+if TYPE_CHECKING:
+    from experiments.calibration.posterior import PosteriorDraws
+
 SECTIONS = {"sweep", "parameters", "grid", "sample", "robustness"}
-SWEEP_KEYS = {"name", "description", "scenarios", "replicates", "weeks", "seed", "timeseries"}
+SWEEP_KEYS = {"name", "description", "scenarios", "replicates", "weeks", "seed", "timeseries", "posterior", "draws"}
 SAMPLE_KEYS = {"size", "parameters", "span", "bounds"}
 
 
@@ -74,21 +81,58 @@ class SweepSpec:
     outcomes: dict[str, str] = field(default_factory=dict)
     description: str = ""
     path: Path | None = None
+    posterior: str | None = None
+    draws: int | None = None
+    #: whether [sample] said "uncertainties" (every sampled one; those drawn from a posterior are left out)
+    sample_all: bool = False
 
     def design(self) -> pd.DataFrame | None:
-        """Design points: the grid crossed with the sample (``None`` if neither is given)."""
+        """Design points: the grid crossed with the sample, crossed with the posterior draws
+        (``None`` if there is none of them)."""
         grid = grid_design(self.grid) if self.grid else None
         sample = None
         if self.sample is not None:
             names = self.sample["parameters"]
             sample = latin_hypercube(names, self.sample["size"], self.seed, self.sample.get("bounds"),
                                      self.sample.get("span", "plausible"))
-        return cross(grid, sample)
+        drawn = self.posterior_draws()
+        return cross(cross(grid, sample), None if drawn is None else drawn.design)
+
+    def posterior_draws(self) -> PosteriorDraws | None:
+        """The parameter sets drawn from the calibration ``posterior`` (weighted, seeded from
+        ``seed``; ``experiments.calibration.posterior.draw_posterior``), or ``None`` without one."""
+        if self.posterior is None:
+            return None
+        from experiments.calibration.posterior import draw_posterior
+
+        return draw_posterior(self.posterior, self.draws, self.seed)
+
+    def over_posterior(self, folder: str | None, draws: int | None) -> SweepSpec:
+        """This spec run on ``draws`` parameter sets drawn from the calibration in ``folder``
+        (``None``: on none). The draws set the calibrated parameters, so a ``[sample]`` of every
+        uncertainty leaves them out, and a grid, sample or ``[parameters]`` that names one is
+        refused (``PosteriorError``, one line), as is a folder that is not a finished calibration
+        or fewer particles than draws."""
+        spec = replace(self, posterior=folder, draws=draws)
+        drawn = spec.posterior_draws()
+        if drawn is None:
+            return spec
+        sample = spec.sample
+        if sample is not None and spec.sample_all:
+            kept = [n for n in sample["parameters"] if n not in drawn.parameters]
+            sample = {**sample, "parameters": kept} if kept else None
+        drawn.refuse_overlap(spec.grid, "levels of the [grid]")
+        drawn.refuse_overlap(sample["parameters"] if sample else (), "sampled ([sample] or --parameters)")
+        drawn.refuse_overlap(spec.parameters, "set to one value ([parameters] or --set)")
+        return replace(spec, sample=sample)
 
     def plan(self, kind: str = "sweep") -> Plan:
         """Every run of this spec."""
         settings = {"spec": None if self.path is None else str(self.path), "name": self.name,
                     "description": self.description, "grid": self.grid, "sample": self.sample}
+        drawn = self.posterior_draws()
+        if drawn is not None:
+            settings["posterior"] = drawn.record()
         if self.outcomes:
             settings["outcomes"] = self.outcomes
         return build_plan(kind, self.scenarios, design=self.design(), overrides=self.parameters,
@@ -165,8 +209,18 @@ def spec_from_dict(data: Mapping[str, Any], path: Path | None = None, where: str
         sample=sample,
         outcomes=outcomes,
         path=path,
+        sample_all=sample is not None and _table(data, "sample", where).get("parameters", "uncertainties") == "uncertainties",
     )
-    points = 1
+    draws = None if head.get("draws") is None else _whole(head["draws"], "draws", where, 1)
+    folder = _posterior_folder(head.get("posterior"), path, where)
+    if draws is not None and folder is None:
+        raise SpecError(f"{where}: draws = {draws} needs posterior = \"DIR\" (a `rumahan calibrate` folder)")
+    try:
+        spec = spec.over_posterior(folder, draws)
+    except RumahanInputError as exc:  # PosteriorError
+        raise SpecError(f"{where}: {exc}") from None
+    drawn = spec.posterior_draws()
+    points = 1 if drawn is None else drawn.draws
     for values in spec.grid.values():
         points *= len(values)
     if spec.sample is not None:
@@ -181,6 +235,18 @@ def spec_from_dict(data: Mapping[str, Any], path: Path | None = None, where: str
     except RumahanInputError as exc:  # ParameterError is one
         raise SpecError(f"{where}: {exc}") from None
     return spec
+
+
+def _posterior_folder(value: Any, spec_path: Path | None, where: str) -> str | None:
+    """The ``posterior`` folder of a spec, relative to the spec file when not found as given."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{where}: [sweep] posterior = {value!r} must be the folder of a `rumahan calibrate` run")
+    folder = Path(value)
+    if spec_path is not None and not folder.is_absolute() and not folder.exists():
+        folder = spec_path.parent / folder
+    return str(folder)
 
 
 def _scenario(name: str, spec_path: Path | None, where: str) -> Scenario:

@@ -49,7 +49,7 @@ from model.params import MAX_SEED
 
 FORMAT = "rumahan-output"
 FORMAT_VERSION = 1
-KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison", "ablation")
+KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison", "ablation", "calibration")
 
 MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
@@ -71,7 +71,16 @@ TABLE_FILES = {
     "regret": "regret.parquet",
     "robustness": "robustness.parquet",
     "ablation": "ablation.parquet",
+    "posterior_effects": "posterior_effects.parquet",
+    "indices_by_draw": "indices_by_draw.parquet",
+    "posterior_indices": "posterior_indices.parquet",
 }
+#: A calibration folder's tables (``rumahan calibrate``, ``experiments.calibration``), its
+#: generations table (CSV) and its figures (in the folder itself).
+CALIBRATION_FILES = {"posterior": "posterior.parquet", "prior_predictive": "prior_predictive.parquet"}
+GENERATIONS = "generations.csv"
+GENERATION_COLUMNS = ("generation", "epsilon", "simulations", "accepted", "acceptance_rate")
+CALIBRATION_FIGURES = ("fit.png", "posterior.png")
 TABLE_KEY = b"rumahan.table"
 #: Rows gathered before a row group of the consolidated time series is written (bounds memory).
 ROW_GROUP_ROWS = 200_000
@@ -363,7 +372,7 @@ class OutputFolder:
 
     Attributes:
         path: the folder.
-        kind: ``'run' | 'sweep' | 'sensitivity' | 'robustness' | 'comparison' | 'ablation'``.
+        kind: ``'run' | 'sweep' | 'sensitivity' | 'robustness' | 'comparison' | 'ablation' | 'calibration'``.
         manifest: the manifest (what made it: parameters, scenarios, seeds, versions, times).
         runs: one row per run (``experiments.records``), plus ``wall_time_s``; for a folder still
             running, the runs finished so far.
@@ -371,8 +380,10 @@ class OutputFolder:
         tables: analysis tables present: ``events``, ``windows`` (a batch's ``windows.parquet``, a
             single run's ``summary.json`` windows, in the same layout: ``experiments.records``),
             ``design``, ``comparison``, ``window_comparison``, ``indices``, ``sample`` (SALib's
-            sample), ``regret``, ``robustness``, ``ablation``.
-        figures: PNG files in ``figures/``.
+            sample), ``regret``, ``robustness``, ``ablation``, ``posterior_effects`` (a batch over a
+            calibration's posterior), ``indices_by_draw``, ``posterior_indices``; a calibration's
+            ``posterior``, ``prior_predictive`` and ``generations`` (it has no runs).
+        figures: PNG files in ``figures/`` (a calibration's ``fit.png`` and ``posterior.png``).
     """
 
     path: Path
@@ -394,7 +405,8 @@ def _folder_of(path: str | Path) -> Path:
     if not p.exists():
         raise OutputError(f"{p} does not exist")
     if p.is_file():
-        if (p.parent / MANIFEST).is_file() and p.name in {MANIFEST, RUNS, TIMESERIES, SUMMARY, *TABLE_FILES.values()}:
+        if (p.parent / MANIFEST).is_file() and p.name in {MANIFEST, RUNS, TIMESERIES, SUMMARY, *TABLE_FILES.values(),
+                                                          *CALIBRATION_FILES.values(), GENERATIONS}:
             return p.parent
         raise OutputError(f"{p} is a file, not a Rumahan output folder (a folder with {MANIFEST})")
     return p
@@ -418,12 +430,45 @@ def load_output(path: str | Path) -> OutputFolder:
     folder = _folder_of(path)
     manifest = read_manifest(folder)
     kind = manifest["kind"]
+    if kind == "calibration":
+        tables = _load_calibration(folder, manifest)
+        figures = [folder / name for name in CALIBRATION_FIGURES if (folder / name).is_file()]
+        return OutputFolder(folder, kind, manifest, None, None, tables, figures)
     if kind == "run":
         runs, series, tables = _load_run(folder, manifest)
     else:
         runs, series, tables = _load_batch(folder, manifest)
     figures = sorted((folder / FIGURES).glob("*.png")) if (folder / FIGURES).is_dir() else []
     return OutputFolder(folder, kind, manifest, runs, series, tables, figures)
+
+
+def _load_calibration(folder: Path, manifest: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """A calibration's tables: ``posterior`` and ``generations`` once it has finished (required
+    then), ``prior_predictive`` once its calibration sample has run."""
+    setup = manifest.get("calibration")
+    if not isinstance(setup, dict) or not isinstance(setup.get("priors"), dict) or not isinstance(
+            setup.get("targets"), list):
+        raise OutputError(f"{folder / MANIFEST} is damaged: a calibration's manifest needs \"calibration\" with its "
+                          "priors and targets")
+    complete = manifest.get("status") == "complete"
+    tables: dict[str, pd.DataFrame] = {}
+    for name, filename in CALIBRATION_FILES.items():
+        if (complete and name == "posterior") or (folder / filename).exists():
+            required = [*setup["priors"], "weight"] if name == "posterior" else ()
+            tables[name] = read_table(folder / filename, name, required=required)
+    path = folder / GENERATIONS
+    if complete or path.exists():
+        try:
+            generations = pd.read_csv(path)
+        except FileNotFoundError:
+            raise OutputError(f"{path} is missing") from None
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise OutputError(f"{path} is not a generations table ({_first_line(exc)})") from None
+        missing = [c for c in GENERATION_COLUMNS if c not in generations.columns]
+        if missing:
+            raise OutputError(f"{path} lacks column(s) {', '.join(missing)}; it is not a generations table")
+        tables["generations"] = generations
+    return tables
 
 
 def _load_run(folder: Path, manifest: dict[str, Any]):

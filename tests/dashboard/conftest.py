@@ -116,6 +116,38 @@ def robustness_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def calibration_folder(tmp_path_factory) -> Path:
+    """A toy calibration (health_strain against two targets, 8 particles, 2 generations of 60
+    workers over 40 weeks) as ``rumahan calibrate`` writes it. Skipped without pyabc."""
+    pytest.importorskip("pyabc")
+    from experiments.calibration.smc import CalibrationSetup, calibrate, priors_for
+    from experiments.calibration.targets import load_targets
+    from tests.experiments.conftest import toy_targets_file
+
+    folder = tmp_path_factory.mktemp("outputs")
+    setup = CalibrationSetup(targets=load_targets(toy_targets_file(folder)),
+                             priors=priors_for(["health_strain"], {"health_strain": [0.0, 0.05]}),
+                             overrides={"n_workers": 60}, weeks=40, population=8, generations=2, seed=5)
+    calibrate(setup, folder / "calibration")
+    return folder / "calibration"
+
+
+@pytest.fixture(scope="session")
+def posterior_sweep_folder(tmp_path_factory, calibration_folder: Path) -> Path:
+    """A sweep of status_quo and no_network over 3 draws of ``calibration_folder``'s posterior, as
+    ``rumahan sweep --posterior`` writes it (with its report)."""
+    from experiments.cli import main
+
+    folder = tmp_path_factory.mktemp("outputs")
+    spec = folder / "over.toml"
+    spec.write_text('[sweep]\nscenarios = ["status_quo", "no_network"]\nweeks = 10\n[parameters]\nn_workers = 60\n')
+    out = folder / "sweep"
+    assert main(["sweep", str(spec), "--posterior", str(calibration_folder), "--draws", "3", "--out", str(out),
+                 "--jobs", "1", "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
 def bogus_folder(tmp_path_factory) -> Path:
     """A folder that is not a Rumahan output: a stray file and a manifest of another tool."""
     folder = tmp_path_factory.mktemp("bogus")

@@ -105,3 +105,21 @@ def test_policy_changes_on_the_compare_page(page: Page, streamlit_url: str, scre
     page.set_viewport_size({"width": 1280, "height": 1000})
     page.wait_for_timeout(500)
     assert fits_without_horizontal_scrolling(page), "the final-year table scrolls sideways at 1,280 px"
+
+
+def test_a_calibration_on_the_batch_page(page: Page, streamlit_url: str, calibration_folder: Path,
+                                         screenshots: Path) -> None:
+    page.set_default_timeout(60_000)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(streamlit_url + "/?n_workers=200&weeks=52")
+    wait_for_app_run(page)
+    go_to(page, "Batch results")
+    page.get_by_role("textbox", name="Or a folder path").fill(str(calibration_folder))
+    page.get_by_role("button", name="Open folder").click()
+    wait_for_app_run(page)
+    expect(page.get_by_role("heading", name=f"A calibration: {calibration_folder}")).to_be_visible()
+    expect(page.get_by_text("Fit to the targets", exact=True)).to_be_visible()
+    no_exception(page)
+    assert page.get_by_test_id("stVegaLiteChart").count() == 2  # the fit on one scale, epsilon by generation
+    for width in WIDTHS:
+        screenshot_at(page, screenshots / f"batch_calibration_{width}.png", width, settle_ms=1500)

@@ -53,6 +53,49 @@ def tiny_spec(tmp_path: Path) -> Path:
     return path
 
 
+#: A toy calibration: one parameter that the health target pins down, tiny runs.
+TOY_TARGETS = """
+[[target]]
+name = "health"
+metric = "health_burden_share"
+window = [-10, 0]
+statistic = "mean"
+range = [0.3, 0.4]
+tolerance = 0.05
+source = "test: a toy band"
+
+[[target]]
+name = "rate"
+metric = "piece_rate_mean"
+window = [0, 20]
+statistic = "mean"
+range = [275.0, 300.0]
+tolerance = 15.0
+source = "brief SF2"
+"""
+TOY_ARGS = ["--parameters", "health_strain", "--range", "health_strain=0.0:0.05", "--set", "n_workers=60",
+            "--weeks", "40", "--population", "8", "--generations", "2", "--seed", "5", "--jobs", "1"]
+
+
+def toy_targets_file(folder: Path) -> Path:
+    path = folder / "toy_targets.toml"
+    path.write_text(TOY_TARGETS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def toy_calibration(tmp_path_factory) -> Path:
+    """A toy calibration (``TOY_ARGS``, 8 particles, 2 generations) run in this process through
+    the CLI: the folder ``rumahan calibrate`` wrote. Skipped without pyabc."""
+    pytest.importorskip("pyabc")
+    from experiments.cli import main
+
+    folder = tmp_path_factory.mktemp("calibration")
+    out = folder / "cal"
+    assert main(["calibrate", "--targets", str(toy_targets_file(folder)), *TOY_ARGS, "--out", str(out), "--quiet"]) == 0
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

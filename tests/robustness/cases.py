@@ -175,6 +175,17 @@ CLI: tuple[Case, ...] = (
     _c("cli-params-group", "params --group nonesuch (listed nothing, exit 0)", "unknown group 'nonesuch'; groups: scale, social_graph", "params", "--group", "nonesuch"),
     _c("cli-rerun-missing", "rerun missing/manifest.json", "does not exist", "rerun", "{tmp}/missing/manifest.json"),
     _c("cli-rerun-not-output", "rerun a folder without manifest", "is not a Rumahan output folder (no manifest.json)", "rerun", "{tmp}"),
+    _c("cli-calibrate-unknown-parameter", "calibrate --parameters health_strian (typo)", "unknown parameter 'health_strian'; did you mean health_strain?", "calibrate", "--parameters", "health_strian", "--out", "{tmp}/o"),
+    _c("cli-calibrate-switch", "calibrate --parameters recognition (a switch)", "parameter 'recognition' is a switch and cannot be calibrated", "calibrate", "--parameters", "recognition", "--out", "{tmp}/o"),
+    _c("cli-calibrate-range-outside", "calibrate --range health_strain=0:0.5 (beyond its bounds)", "'health_strain' = 0.5 is out of bounds; accepted: 0 to 0.05", "calibrate", "--parameters", "health_strain", "--range", "health_strain=0:0.5", "--out", "{tmp}/o"),
+    _c("cli-calibrate-range-empty", "calibrate --range health_strain=0.02:0.01", "range 0.02:0.01 of 'health_strain' is empty", "calibrate", "--parameters", "health_strain", "--range", "health_strain=0.02:0.01", "--out", "{tmp}/o"),
+    _c("cli-calibrate-range-other", "calibrate --range for a parameter not calibrated", "--range for parameter(s) not calibrated: tokenism", "calibrate", "--parameters", "health_strain", "--range", "tokenism=0.1:0.2", "--out", "{tmp}/o"),
+    _c("cli-calibrate-targets-missing", "calibrate --targets missing.toml", "targets file {tmp}/missing.toml does not exist", "calibrate", "--targets", "{tmp}/missing.toml", "--parameters", "health_strain", "--out", "{tmp}/o"),
+    _c("cli-calibrate-population-one", "calibrate --population 1", "--population = 1 is not a whole number >= 2", "calibrate", "--parameters", "health_strain", "--population", "1", "--out", "{tmp}/o"),
+    _c("cli-posterior-not-calibration", "sweep --posterior FOLDER (not a calibration)", "is not a finished calibration", "sweep", SWEEP_SPEC, "--posterior", "{tmp}", "--out", "{tmp}/o"),
+    _c("cli-posterior-missing", "compare --scenarios ... --posterior missing/", "--posterior {tmp}/missing is not a folder", "compare", "{tmp}/o", "--scenarios", "status_quo", "--posterior", "{tmp}/missing"),
+    _c("cli-draws-zero", "sensitivity --posterior DIR --draws 0", "--draws = 0 is not a whole number >= 1", "sensitivity", "--samples", "2", "--posterior", "{tmp}", "--draws", "0", "--out", "{tmp}/o"),
+    _c("cli-draws-without-posterior", "robustness --draws 3 without --posterior", "--draws 3 goes with --posterior DIR", "robustness", "--states", "2", "--draws", "3", "--out", "{tmp}/o"),
     _c("cli-unknown-option", "run --colour red", "unrecognized arguments: --colour red", "run", "--scenario", "status_quo", "--out", "{tmp}/o", "--colour", "red"),
 )
 
@@ -281,6 +292,9 @@ SWEEPS: tuple[Case, ...] = (
     _w("spec-latin1", "Latin-1 bytes", "is not UTF-8 text (byte 9)", 'name="caf\xe9"\n'.encode("latin-1")),
     _w("spec-binary", "256 bytes of binary", "is not UTF-8 text (byte 128)", bytes(range(256))),
     _w("spec-truncated", "file cut mid-array: scenarios = [\"status_quo\"", "is not valid TOML", b'[sweep]\nscenarios = ["status_quo"\n'),
+    _w("spec-posterior-number", "[sweep] posterior = 5", "[sweep] posterior = 5 must be the folder of a `rumahan calibrate` run", "[sweep]\nweeks = 2\nposterior = 5\n"),
+    _w("spec-draws-without-posterior", "[sweep] draws = 3 without posterior", "draws = 3 needs posterior = \"DIR\"", "[sweep]\nweeks = 2\ndraws = 3\n"),
+    _w("spec-draws-zero", "[sweep] draws = 0", "draws = 0 is not a whole number >= 1", '[sweep]\nweeks = 2\nposterior = "cal"\ndraws = 0\n'),
     _w("spec-bom", "UTF-8 with a byte-order mark", ACCEPTED, ("\ufeff" + HEAD).encode()),
 )
 
