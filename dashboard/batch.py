@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import calibration, figures, group_charts
+from dashboard import ablation, calibration, figures, group_charts
 from dashboard.labels import (
     metric_label,
     metric_option,
@@ -90,7 +90,8 @@ def chooser() -> None:
 
 def overview(folder: OutputFolder) -> None:
     manifest, plan = folder.manifest, folder.manifest.get("plan", {})
-    st.subheader(f"A {folder.kind}: {folder.path}")
+    article = "An" if folder.kind[0] in "aeiou" else "A"
+    st.subheader(f"{article} {folder.kind}: {folder.path}")
     if folder.kind != "run" and not folder.complete:
         st.warning(f"This batch has not finished ({manifest.get('runs_done', '?')} of "
                    f"{plan.get('runs_total', '?')} runs); these are the runs finished so far.")
@@ -351,7 +352,7 @@ def tables_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
 def render() -> None:
     st.title("Batch results")
     st.markdown("Open a folder written by `rumahan sweep`, `rumahan sensitivity`, `rumahan robustness`, "
-                "`rumahan compare --out`, `rumahan run --out` or `rumahan calibrate` to browse its results.")
+                "`rumahan compare --out`, `rumahan ablate`, `rumahan run --out` or `rumahan calibrate` to browse its results.")
     chooser()
     path = st.session_state.get(FOLDER_KEY)
     if not path:
@@ -385,6 +386,9 @@ def render() -> None:
     elif folder.kind == "sensitivity":
         sensitivity_view(folder)
         posterior_view(folder)
+    elif folder.kind == "ablation":
+        ablation.render(folder)
+        comparison_view(folder, runs)
     elif folder.kind == "robustness":
         robustness_view(folder)
         comparison_view(folder, runs)

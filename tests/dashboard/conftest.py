@@ -116,6 +116,19 @@ def robustness_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def ablation_folder(tmp_path_factory) -> Path:
+    """A tiny ablation (status_quo against no_network, two channels, 3 replicates) as ``rumahan ablate``
+    writes it."""
+    from experiments.ablation import run_ablation
+
+    out = tmp_path_factory.mktemp("outputs") / "ablation"
+    run_ablation("status_quo", out, against="no_network", channels=["channel_entitlement", "channel_agreements"],
+                 metrics=["piece_rate_mean", "membership_rate"], replicates=3, weeks=26,
+                 overrides={"n_workers": 200})
+    return out
+
+
+@pytest.fixture(scope="session")
 def calibration_folder(tmp_path_factory) -> Path:
     """A toy calibration (health_strain against two targets, 8 particles, 2 generations of 60
     workers over 40 weeks) as ``rumahan calibrate`` writes it. Skipped without pyabc."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from experiments.report import significant
+
 
 def open_folder(at, path) -> None:
     at.switch_page("batch.py").run()
@@ -98,3 +102,22 @@ def test_sensitivity_and_robustness_folders(explored, sensitivity_folder, robust
     at.selectbox(key="batch.table").select("regret").run()
     regret = at.dataframe[-1].value
     assert set(regret["scenario"]) == {"status_quo", "no_network"} and (regret["regret"] >= 0).all()
+
+
+def test_an_ablation_folder_shows_what_each_channel_carries(explored, ablation_folder) -> None:
+    at = explored
+    open_folder(at, ablation_folder)
+    assert not at.exception and not at.error
+    assert ("What each channel carries: Status quo (2023) against Without the workers' network"
+            in [s.value for s in at.subheader])
+    chooser = at.selectbox(key=f"ablation.outcome.{ablation_folder}")
+    assert chooser.options == ["Piece rate paid · piece_rate_mean", "Network membership · membership_rate"]
+    rows = at.table[0].value
+    assert rows.index.tolist() == ["Channel entitlement · channel_entitlement",
+                                   "Channel agreements · channel_agreements"]
+    table = pd.read_parquet(ablation_folder / "ablation.parquet")
+    first = table[(table["outcome"] == "piece_rate_mean")].iloc[0]
+    assert rows["carried"].iloc[0].startswith(significant(first["carried"]))
+    chooser.select("membership_rate").run()
+    assert not at.exception
+    assert any("Network membership" in m.value and "every channel on" in m.value for m in at.markdown)
