@@ -114,13 +114,14 @@ OUTPUT_BY_NAME: dict[str, Output] = {o.name: o for o in OUTPUTS}
 
 
 def gini(values: NDArray[np.float64]) -> float:
-    """Gini coefficient of non-negative values (0 when all are 0)."""
+    """Gini coefficient of non-negative values, in [0, 1] (0 when all are 0). The formula's rounding
+    can give -2e-16 for nearly equal values; that is clamped to 0."""
     x = np.sort(values)
     total = x.sum()
     if x.size == 0 or total <= 0:
         return 0.0
     ranks = np.arange(1, x.size + 1)
-    return float(2.0 * dot(ranks, x) / (x.size * total) - (x.size + 1) / x.size)
+    return max(0.0, float(2.0 * dot(ranks, x) / (x.size * total) - (x.size + 1) / x.size))
 
 
 def _share(numerator: float, denominator: float) -> float:
