@@ -36,13 +36,15 @@ def carried_chart(part: pd.DataFrame) -> alt.LayerChart:
                               60 + 28 * len(shown))
 
 
+def with_half(value: float, low: float, high: float) -> str:
+    """``value ±half`` of its 95% interval ``[low, high]``, to 3 significant figures."""
+    half = (high - low) / 2
+    return significant(value) + ("" if pd.isna(half) else f" ±{significant(half)}")
+
+
 def channel_rows(part: pd.DataFrame) -> pd.DataFrame:
     """One outcome's channels as text: effect without the channel, what it carries (``*`` where its
     interval excludes 0) and its share of the effect, to 3 significant figures."""
-    def with_half(value: float, low: float, high: float) -> str:
-        half = (high - low) / 2
-        return significant(value) + ("" if pd.isna(half) else f" ±{significant(half)}")
-
     rows = []
     for r in part.itertuples(index=False):
         mark = "*" if r.carried_ci_low > 0 or r.carried_ci_high < 0 else ""
@@ -74,9 +76,9 @@ def render(folder: OutputFolder) -> None:
     outcome = st.selectbox("Outcome", outcomes, key=f"ablation.outcome.{folder.path}", format_func=metric_option)
     part = table[table["outcome"] == outcome]
     all_on = part.iloc[0]
-    half = (all_on["effect_all_ci_high"] - all_on["effect_all_ci_low"]) / 2
+    effect = with_half(all_on["effect_all"], all_on["effect_all_ci_low"], all_on["effect_all_ci_high"])
     st.markdown(f"**{metric_title(outcome)}**, {scenario_title(scenario)} minus {scenario_title(against)} with "
-                f"every channel on: **{significant(all_on['effect_all'])}** ±{significant(half)} {all_on['unit']} "
+                f"every channel on: **{effect}** {all_on['unit']} "
                 f"({int(all_on['n'])} paired runs).")
     group_charts.show(carried_chart(part))
     st.table(channel_rows(part))

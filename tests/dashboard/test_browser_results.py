@@ -24,16 +24,21 @@ def fits_without_horizontal_scrolling(page: Page) -> bool:
             and main.evaluate("el => el.scrollWidth <= el.clientWidth + 1"))
 
 
-def test_grid_sweep_summaries_on_the_batch_page(page: Page, streamlit_url: str, sweep_folder: Path,
-                                                screenshots: Path) -> None:
+def open_on_the_batch_page(page: Page, streamlit_url: str, folder: Path) -> None:
+    """Start the app small at 1,280 px, go to Batch results and open ``folder``."""
     page.set_default_timeout(60_000)
     page.set_viewport_size({"width": 1280, "height": 1000})
     page.goto(streamlit_url + "/?n_workers=200&weeks=52")
     wait_for_app_run(page)
     go_to(page, "Batch results")
-    page.get_by_role("textbox", name="Or a folder path").fill(str(sweep_folder))
+    page.get_by_role("textbox", name="Or a folder path").fill(str(folder))
     page.get_by_role("button", name="Open folder").click()
     wait_for_app_run(page)
+
+
+def test_grid_sweep_summaries_on_the_batch_page(page: Page, streamlit_url: str, sweep_folder: Path,
+                                                screenshots: Path) -> None:
+    open_on_the_batch_page(page, streamlit_url, sweep_folder)
     expect(page.get_by_role("heading", name="Outcomes by what the batch varies")).to_be_visible()
     expect(page.get_by_text("Per scenario and design point (framing_intensity, tokenism), over 1 replicates.")) \
         .to_be_visible()
@@ -109,14 +114,7 @@ def test_policy_changes_on_the_compare_page(page: Page, streamlit_url: str, scre
 
 def test_a_calibration_on_the_batch_page(page: Page, streamlit_url: str, calibration_folder: Path,
                                          screenshots: Path) -> None:
-    page.set_default_timeout(60_000)
-    page.set_viewport_size({"width": 1280, "height": 1000})
-    page.goto(streamlit_url + "/?n_workers=200&weeks=52")
-    wait_for_app_run(page)
-    go_to(page, "Batch results")
-    page.get_by_role("textbox", name="Or a folder path").fill(str(calibration_folder))
-    page.get_by_role("button", name="Open folder").click()
-    wait_for_app_run(page)
+    open_on_the_batch_page(page, streamlit_url, calibration_folder)
     expect(page.get_by_role("heading", name=f"A calibration: {calibration_folder}")).to_be_visible()
     expect(page.get_by_text("Fit to the targets", exact=True)).to_be_visible()
     no_exception(page)
