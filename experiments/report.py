@@ -34,11 +34,12 @@ DPI = 130
 
 
 def save_figure(fig: Figure, path: Path) -> Path:
-    """Save ``fig`` as a PNG, atomically."""
+    """Save ``fig`` as a PNG, atomically, cropped or widened to everything drawn (a legend wider
+    than the panels above it is not cut off)."""
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.1)  # legends outside the axes stay whole
     storage.atomic_write_bytes(path, buffer.getvalue())
     return path
 
