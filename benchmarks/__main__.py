@@ -81,12 +81,12 @@ def measure_dashboard_run(n: int, weeks: int, reps: int) -> dict[str, Any]:
     progress callback (``dashboard.runs.simulate`` without Streamlit's cache and progress bar), in
     this process, which has imported everything already, as the dashboard's has; median over
     ``reps`` seeds."""
-    from experiments.runner import run_simulation
+    from rumahan.experiments.runner import run_simulation
 
     # Streamlit's cache warns, at import, that it runs without a server: true and harmless here.
     logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
     try:
-        from dashboard.runs import SNAPSHOT_SIZE, snapshot_weeks
+        from rumahan.dashboard.runs import SNAPSHOT_SIZE, snapshot_weeks
 
         snapshots: dict[str, Any] = {"snapshot_weeks": snapshot_weeks(weeks), "snapshot_size": SNAPSHOT_SIZE}
     except ImportError:  # no dashboard (or no Streamlit): the plain run

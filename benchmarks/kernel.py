@@ -28,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from model import PuttingOutModel
+from rumahan.model import PuttingOutModel
 
 #: Kernel coefficients (dimensionless or per week); arbitrary but in the model's ranges, so the
 #: arithmetic stays finite and nothing saturates.

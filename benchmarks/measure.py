@@ -39,7 +39,7 @@ from typing import Any
 
 from benchmarks.kernel import KernelState, kernel_agrees_with_model, kernel_week
 from benchmarks.phases import DATA_COLLECTION, PHASE_LABELS, PHASES, profile_weeks
-from model import PuttingOutModel
+from rumahan.model import PuttingOutModel
 
 
 def peak_rss_bytes() -> int:

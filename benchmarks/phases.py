@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from model import PuttingOutModel
+from rumahan.model import PuttingOutModel
 
 #: Label of each phase in reports, in schedule order (``PuttingOutModel.PHASES``).
 PHASE_LABELS: dict[str, str] = {

@@ -44,23 +44,23 @@ CONFIGS = ("loop", "pool x1", "pool x2", "dask x1", "dask x2")
 def _engine() -> tuple[Callable[[Any], Any], Callable[[int, int, int, int], Any], str]:
     """(task function, task factory, description) from the experiments package."""
     try:
-        from experiments.worker import RunTask, simulate
+        from rumahan.experiments.worker import RunTask, simulate
 
         def make(i: int, seed: int, n: int, weeks: int) -> Any:
             return RunTask(index=i, run_id=f"bench-p0-r{i}", scenario="bench", point=0, replicate=i,
                            seed=seed, weeks=weeks, params={"n_workers": n})
 
-        return simulate, make, "experiments.worker.simulate(RunTask)"
+        return simulate, make, "rumahan.experiments.worker.simulate(RunTask)"
     except ImportError:
 
         def make_plain(i: int, seed: int, n: int, weeks: int) -> Any:
             return {"params": {"n_workers": n}, "seed": seed, "weeks": weeks}
 
-        return _run_plain, make_plain, "experiments.runner.run_simulation"
+        return _run_plain, make_plain, "rumahan.experiments.runner.run_simulation"
 
 
 def _run_plain(task: dict[str, Any]) -> Any:
-    from experiments.runner import run_simulation
+    from rumahan.experiments.runner import run_simulation
 
     return run_simulation(task["params"], seed=task["seed"], weeks=task["weeks"]).summary
 
@@ -82,8 +82,8 @@ def _loop(fn: Callable[[Any], Any], tasks: list[Any]) -> float:
 @contextmanager
 def _pool(jobs: int) -> Iterator[cf.Executor]:
     try:
-        from experiments import worker
-        from experiments.executors import open_executor, pool_context
+        from rumahan.experiments import worker
+        from rumahan.experiments.executors import open_executor, pool_context
     except ImportError:
         with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
             yield pool
@@ -107,7 +107,7 @@ def _dask(workers: int) -> Iterator[cf.Executor]:
                                dashboard_address=None)
     with cluster:
         try:
-            from experiments.executors import open_executor
+            from rumahan.experiments.executors import open_executor
         except ImportError:
             with Client(cluster) as client:
                 executor = client.get_executor(pure=False)

@@ -12,10 +12,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import group_charts
-from dashboard.labels import metric_option, metric_title, parameter_title, scenario_title
-from experiments.report import significant
-from experiments.storage import OutputFolder
+from rumahan.dashboard import group_charts
+from rumahan.dashboard.labels import metric_option, metric_title, parameter_title, scenario_title
+from rumahan.experiments.report import significant
+from rumahan.experiments.storage import OutputFolder
 
 CARRIED_BLUE = "#4e79a7"
 

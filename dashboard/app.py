@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import session
+from rumahan.dashboard import session
 
 HERE = Path(__file__).parent
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import ablation, calibration, figures, group_charts
-from dashboard.labels import (
+from rumahan.dashboard import ablation, calibration, figures, group_charts
+from rumahan.dashboard.labels import (
     metric_label,
     metric_option,
     parameter_option,
@@ -22,11 +22,11 @@ from dashboard.labels import (
     scenario_option,
     scenario_title,
 )
-from experiments.plots import heatmap_cells
-from experiments.records import OUTCOME_NAMES, param_column
-from experiments.report import choose_baseline, significant
-from experiments.storage import MANIFEST, OutputError, OutputFolder, load_output
-from experiments.summaries import describe, group_labels, summary_table
+from rumahan.experiments.plots import heatmap_cells
+from rumahan.experiments.records import OUTCOME_NAMES, param_column
+from rumahan.experiments.report import choose_baseline, significant
+from rumahan.experiments.storage import MANIFEST, OutputError, OutputFolder, load_output
+from rumahan.experiments.summaries import describe, group_labels, summary_table
 
 REPO = Path(__file__).resolve().parent.parent
 #: Folders (under the repository and the working directory) searched for output folders.

@@ -11,10 +11,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import group_charts
-from experiments.calibration.posterior import fit_table, posterior_summary, target_misses, targets_of
-from experiments.report import significant
-from experiments.storage import OutputFolder
+from rumahan.dashboard import group_charts
+from rumahan.experiments.calibration.posterior import fit_table, posterior_summary, target_misses, targets_of
+from rumahan.experiments.report import significant
+from rumahan.experiments.storage import OutputFolder
 
 PRIOR_GREY = "#9e9e9e"
 POSTERIOR_BLUE = "#1f77b4"

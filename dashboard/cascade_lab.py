@@ -27,9 +27,9 @@ from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 from scipy.stats import poisson
 
-from dashboard.run_config import PAGE_KEY_PREFIX
-from model.collective import cascade_rounds, effective_thresholds
-from model.social_graph import build_kampung_graph
+from rumahan.dashboard.run_config import PAGE_KEY_PREFIX
+from rumahan.model.collective import cascade_rounds, effective_thresholds
+from rumahan.model.social_graph import build_kampung_graph
 
 #: Prefix of the lab's query parameters (the run configuration's reader leaves them alone).
 PREFIX = PAGE_KEY_PREFIX

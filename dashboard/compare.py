@@ -12,23 +12,29 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import group_charts, session
-from dashboard.labels import metric_label, metric_option, scenario_heading, scenario_option, scenario_title
-from dashboard.run_config import MAX_WEEKS, MAX_WORKER_WEEKS, format_value
-from dashboard.runs import progress_bar
-from experiments.compare import Comparison, compare_scenarios
-from experiments.executors import Execution
-from experiments.records import OUTCOME_NAMES
-from experiments.report import significant, window_label
-from experiments.scenarios import (
+from rumahan.dashboard import group_charts, session
+from rumahan.dashboard.labels import (
+    metric_label,
+    metric_option,
+    scenario_heading,
+    scenario_option,
+    scenario_title,
+)
+from rumahan.dashboard.run_config import MAX_WEEKS, MAX_WORKER_WEEKS, format_value
+from rumahan.dashboard.runs import progress_bar
+from rumahan.experiments.compare import Comparison, compare_scenarios
+from rumahan.experiments.executors import Execution
+from rumahan.experiments.records import OUTCOME_NAMES
+from rumahan.experiments.report import significant, window_label
+from rumahan.experiments.scenarios import (
     available,
     changes_after_end,
     load_scenario,
     merge_windows,
     windows_after_end,
 )
-from model import params as registry
-from model.calendar import DEFAULT_WEEKS
+from rumahan.model import params as registry
+from rumahan.model.calendar import DEFAULT_WEEKS
 
 DEFAULT_SCENARIOS = ("status_quo", "no_network")
 DEFAULT_METRICS = ("piece_rate_mean", "earnings_to_ump", "membership_rate", "coverage_rate")

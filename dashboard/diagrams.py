@@ -7,9 +7,9 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 
-from dashboard.labels import metric_meaning
-from model import params as registry
-from model.power_cube import FORMS, LEVELS, SPACES
+from rumahan.dashboard.labels import metric_meaning
+from rumahan.model import params as registry
+from rumahan.model.power_cube import FORMS, LEVELS, SPACES
 
 TEAL, CORAL, SAND, SLATE, GREY = "#2a9d8f", "#e76f51", "#f4a261", "#264653", "#6c757d"
 

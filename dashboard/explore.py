@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, group_charts, session
-from dashboard.kampung_picture import COLOUR_BY, layout
-from dashboard.labels import (
+from rumahan.dashboard import figures, group_charts, session
+from rumahan.dashboard.kampung_picture import COLOUR_BY, layout
+from rumahan.dashboard.labels import (
     metric_label,
     metric_meaning,
     metric_title,
@@ -21,7 +21,7 @@ from dashboard.labels import (
     scenario_option,
     scenario_title,
 )
-from dashboard.parameter_widgets import (
+from rumahan.dashboard.parameter_widgets import (
     TOP_ROW,
     fill_missing,
     parameter_groups,
@@ -29,7 +29,7 @@ from dashboard.parameter_widgets import (
     read_values,
     widget_key,
 )
-from dashboard.run_charts import (
+from rumahan.dashboard.run_charts import (
     MARKED_EVENTS,
     cost_chart,
     effort_bars,
@@ -37,13 +37,13 @@ from dashboard.run_charts import (
     money_flow_chart,
     timeseries_chart,
 )
-from dashboard.run_config import MAX_SEED, MAX_WEEKS, SIZE_KEYS, ConfigError, RunConfig, format_value
-from dashboard.runs import compare_seeds, simulate_config
-from experiments.report import significant
-from experiments.scenarios import available, changes_after_end, load_scenario
-from model import params as registry
-from model.calendar import START_YEAR, WEEKS_PER_YEAR
-from model.power_cube import LEVEL_METRICS, SPACE_METRICS
+from rumahan.dashboard.run_config import MAX_SEED, MAX_WEEKS, SIZE_KEYS, ConfigError, RunConfig, format_value
+from rumahan.dashboard.runs import compare_seeds, simulate_config
+from rumahan.experiments.report import significant
+from rumahan.experiments.scenarios import available, changes_after_end, load_scenario
+from rumahan.model import params as registry
+from rumahan.model.calendar import START_YEAR, WEEKS_PER_YEAR
+from rumahan.model.power_cube import LEVEL_METRICS, SPACE_METRICS
 
 SCENARIO_KEY, WEEKS_KEY, SEED_KEY = "run.scenario", "run.weeks", "run.seed"
 RUN_BUTTON, SEEDS_KEY, SEEDS_BUTTON = "explore.run", "explore.noise_seeds", "explore.noise_run"

@@ -12,8 +12,8 @@ from typing import Any
 import streamlit as st
 from matplotlib.figure import Figure
 
-from dashboard import diagrams, kampung_picture
-from experiments import plots
+from rumahan.dashboard import diagrams, kampung_picture
+from rumahan.experiments import plots
 
 #: Resolution of the images (sharp on high-density screens, small enough to send quickly).
 DPI = 130

@@ -14,12 +14,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.labels import metric_title, metric_unit, parameter_axis, parameter_title
-from experiments.compare import t_half_width
-from experiments.plots import heatmap_cells, policy_events, reference_value, runs_per_group
-from experiments.records import PARAM_PREFIX
-from model.calendar import START_YEAR, WEEKS_PER_YEAR
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.dashboard.labels import metric_title, metric_unit, parameter_axis, parameter_title
+from rumahan.experiments.compare import t_half_width
+from rumahan.experiments.plots import heatmap_cells, policy_events, reference_value, runs_per_group
+from rumahan.experiments.records import PARAM_PREFIX
+from rumahan.model.calendar import START_YEAR, WEEKS_PER_YEAR
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 BASELINE_GREY = "#8c8c8c"
 #: Tableau 10 without its grey, which is the baseline's alone.

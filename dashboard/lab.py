@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import group_charts, session
-from dashboard.cascade_lab import (
+from rumahan.dashboard import group_charts, session
+from rumahan.dashboard.cascade_lab import (
     BOUNDS,
     EXERCISES,
     GRAPHS,
@@ -37,9 +37,9 @@ from dashboard.cascade_lab import (
     threshold_values,
     threshold_window,
 )
-from dashboard.labels import parameter_option
-from dashboard.run_config import ConfigError, RunConfig
-from experiments.report import significant
+from rumahan.dashboard.labels import parameter_option
+from rumahan.dashboard.run_config import ConfigError, RunConfig
+from rumahan.experiments.report import significant
 
 PAGE = "lab"
 SETTINGS, RUN, ROUND, URL_SEEN = "lab.settings", "lab.run", "lab.round", "lab.url_seen"

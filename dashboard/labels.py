@@ -7,9 +7,9 @@ The function names (``metric_title``, ``metric_label``, ``scenario_title``, ``sc
 
 from __future__ import annotations
 
-from experiments.sources import references_for
-from model import params as registry
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments.sources import references_for
+from rumahan.model import params as registry
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 GROUP_TITLES = registry.GROUP_TITLES
 

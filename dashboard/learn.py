@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures
-from dashboard.labels import GLOSSARY, default_text, group_title, metric_label, range_text
-from experiments.sources import SOURCES_FILE, SOURCES_PATH, cited_keys, reference_list, references_for
-from model import params as registry
-from model.calendar import POVERTY_LINE_BY_YEAR, UMP_BY_YEAR
-from model.metrics import OUTPUTS
+from rumahan.dashboard import figures
+from rumahan.dashboard.labels import GLOSSARY, default_text, group_title, metric_label, range_text
+from rumahan.experiments.sources import SOURCES_FILE, SOURCES_PATH, cited_keys, reference_list, references_for
+from rumahan.model import params as registry
+from rumahan.model.calendar import POVERTY_LINE_BY_YEAR, UMP_BY_YEAR
+from rumahan.model.metrics import OUTPUTS
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 

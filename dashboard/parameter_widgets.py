@@ -13,8 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.labels import group_title, parameter_help, parameter_label
-from model import params as registry
+from rumahan.dashboard.labels import group_title, parameter_help, parameter_label
+from rumahan.model import params as registry
 
 #: Integer parameters with a wider range than this get a number box instead of a slider.
 SLIDER_MAX_STEPS = 600

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from dashboard.group_charts import sized
-from dashboard.labels import event_title, metric_label, metric_title, metric_unit
-from model.calendar import START_YEAR, WEEKS_PER_YEAR
+from rumahan.dashboard.group_charts import sized
+from rumahan.dashboard.labels import event_title, metric_label, metric_title, metric_unit
+from rumahan.model.calendar import START_YEAR, WEEKS_PER_YEAR
 
 TIME_TITLE = "Year (52 weekly steps each, from January 2023)"
 #: Vega expression turning a model week into a fractional calendar year.

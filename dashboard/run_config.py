@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from experiments.scenarios import (
+from rumahan.experiments.scenarios import (
     Scenario,
     ScenarioError,
     available,
@@ -22,9 +22,9 @@ from experiments.scenarios import (
     load_scenario,
     scenario_from_dict,
 )
-from model import params as registry
-from model.calendar import DEFAULT_WEEKS
-from model.errors import RumahanInputError
+from rumahan.model import params as registry
+from rumahan.model.calendar import DEFAULT_WEEKS
+from rumahan.model.errors import RumahanInputError
 
 #: Query parameters that are not model parameters.
 RUN_KEYS = ("scenario", "seed", "weeks", "schedule")

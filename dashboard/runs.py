@@ -11,11 +11,11 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.run_config import RunConfig
-from experiments.compare import compare_scenarios
-from experiments.executors import Execution
-from experiments.runner import RunResult, run_simulation
-from experiments.scenarios import Scenario
+from rumahan.dashboard.run_config import RunConfig
+from rumahan.experiments.compare import compare_scenarios
+from rumahan.experiments.executors import Execution
+from rumahan.experiments.runner import RunResult, run_simulation
+from rumahan.experiments.scenarios import Scenario
 
 #: Weeks between two pictures of the kampung network (plus week 0 and the last week).
 SNAPSHOT_EVERY = 13

@@ -12,9 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.parameter_widgets import forget_all
-from dashboard.run_config import PAGE_KEY_PREFIX, RunConfig
-from experiments.runner import RunResult
+from rumahan.dashboard.parameter_widgets import forget_all
+from rumahan.dashboard.run_config import PAGE_KEY_PREFIX, RunConfig
+from rumahan.experiments.runner import RunResult
 
 CONFIG = "config"
 URL_READ = "url_read"

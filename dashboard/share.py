@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import session
-from dashboard.labels import scenario_heading, scenario_option
-from dashboard.run_charts import events_frame
-from dashboard.run_config import ConfigError, RunConfig, format_value
-from model import params as registry
+from rumahan.dashboard import session
+from rumahan.dashboard.labels import scenario_heading, scenario_option
+from rumahan.dashboard.run_charts import events_frame
+from rumahan.dashboard.run_config import ConfigError, RunConfig, format_value
+from rumahan.model import params as registry
 
 UPLOAD_KEY = "share.upload"
 LOADED_KEY = "share.loaded_file"

@@ -1,7 +1,7 @@
-"""`python -m experiments` is the `rumahan` command."""
+"""`python -m rumahan.experiments` is the `rumahan` command."""
 
 import sys
 
-from experiments.cli import main
+from rumahan.experiments.cli import main
 
 sys.exit(main())

@@ -40,19 +40,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import storage
-from experiments.batch import run_batch
-from experiments.compare import as_scenario, comparison_table, t_half_width
-from experiments.executors import Execution
-from experiments.plan import Plan, build_plan, check_count
-from experiments.plots import ablation_bars, percent
-from experiments.records import OUTCOME_NAMES, unknown_outcomes
-from experiments.report import PRINTED_OUTCOMES, _decimals, _number, save_figure
-from experiments.scenarios import Scenario
-from model import params as registry
-from model.calendar import DEFAULT_WEEKS
-from model.errors import RumahanInputError, RumahanRunError
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments import storage
+from rumahan.experiments.batch import run_batch
+from rumahan.experiments.compare import as_scenario, comparison_table, t_half_width
+from rumahan.experiments.executors import Execution
+from rumahan.experiments.plan import Plan, build_plan, check_count
+from rumahan.experiments.plots import ablation_bars, percent
+from rumahan.experiments.records import OUTCOME_NAMES, unknown_outcomes
+from rumahan.experiments.report import PRINTED_OUTCOMES, _decimals, _number, save_figure
+from rumahan.experiments.scenarios import Scenario
+from rumahan.model import params as registry
+from rumahan.model.calendar import DEFAULT_WEEKS
+from rumahan.model.errors import RumahanInputError, RumahanRunError
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 KIND = "ablation"
 #: The comparison scenario when none is given, and when the scenario is that one.

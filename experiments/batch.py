@@ -23,11 +23,11 @@ from typing import Any
 
 import pandas as pd
 
-from experiments import storage
-from experiments.executors import Execution, ExecutorHandle
-from experiments.plan import Plan, warn_about_late_changes
-from experiments.provenance import environment, model_fingerprint, now
-from experiments.records import (
+from rumahan.experiments import storage
+from rumahan.experiments.executors import Execution, ExecutorHandle
+from rumahan.experiments.plan import Plan, warn_about_late_changes
+from rumahan.experiments.provenance import environment, model_fingerprint, now
+from rumahan.experiments.records import (
     event_rows,
     events_frame,
     run_row,
@@ -36,11 +36,11 @@ from experiments.records import (
     timeseries_rows,
     windows_frame,
 )
-from experiments.runner import MODEL_FINGERPRINT
-from experiments.tasks import RunOutput, RunTask
-from experiments.worker import simulate
-from model import params as registry
-from model.errors import RumahanRunError
+from rumahan.experiments.runner import MODEL_FINGERPRINT
+from rumahan.experiments.tasks import RunOutput, RunTask
+from rumahan.experiments.worker import simulate
+from rumahan.model import params as registry
+from rumahan.model.errors import RumahanRunError
 
 
 class BatchError(RumahanRunError):

@@ -27,14 +27,17 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from experiments.provenance import REPO_ROOT
-from model.calendar import DEFAULT_WEEKS
-from model.errors import RumahanError, RumahanInputError
-from model.params import CHANNELS, MAX_SEED  # the registry alone: `--help` imports neither numpy nor Mesa
+from rumahan.experiments.provenance import REPO_ROOT
+from rumahan.model.calendar import DEFAULT_WEEKS
+from rumahan.model.errors import RumahanError, RumahanInputError
+from rumahan.model.params import (  # the registry alone: `--help` imports neither numpy nor Mesa
+    CHANNELS,
+    MAX_SEED,
+)
 
 if TYPE_CHECKING:
-    from experiments.executors import Execution, Progress
-    from experiments.plan import Plan
+    from rumahan.experiments.executors import Execution, Progress
+    from rumahan.experiments.plan import Plan
 
 DEMO_OUT = Path("results") / "demo"
 DEMO_REPLICATES = 5
@@ -54,7 +57,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 # --- parameters in --help -------------------------------------------------------------------------
 def _fmt_value(value: Any) -> str:
-    from model.params import format_number
+    from rumahan.model.params import format_number
 
     if value is None:
         return "derived"
@@ -66,7 +69,7 @@ def _fmt_value(value: Any) -> str:
 def parameter_listing(with_meaning: bool = False, group: str | None = None, role: str | None = None) -> str:
     """The registry as text, by group: name, unit, default, bounds, role (L lever, U uncertainty)
     and, for the uncertainties that designs sample, the plausible range they sample by default."""
-    from model import params as registry
+    from rumahan.model import params as registry
 
     listed = {name: [p for p in entries if role is None or p.role == role]
               for name, entries in registry.groups().items() if group is None or name == group}
@@ -105,7 +108,7 @@ PARAMS_HEADER = (
 # --- argument helpers ---------------------------------------------------------------------------------
 def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
     """``--set name=value`` items as a checked ``{name: value}`` (registry types and bounds)."""
-    from model import params as registry
+    from rumahan.model import params as registry
 
     out: dict[str, Any] = {}
     for item in items or ():
@@ -121,7 +124,7 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
 
 def parse_ranges(items: Sequence[str] | None) -> dict[str, list[float]]:
     """``--range name=low:high`` items as ``{name: [low, high]}`` (checked later against the registry)."""
-    from model import params as registry
+    from rumahan.model import params as registry
 
     out: dict[str, list[float]] = {}
     for item in items or ():
@@ -174,7 +177,7 @@ def _info(*parts: Any, quiet: bool = False) -> None:
 def _announce(line: str, plan: Plan, out: str | Path, quiet: bool = False) -> None:
     """Print a batch's plan line once its output folder is accepted (so that a refusal is the only
     line on stderr), saying what a resumed folder already holds."""
-    from experiments.batch import check_folder
+    from rumahan.experiments.batch import check_folder
 
     done, total = check_folder(out, plan), len(plan.tasks)
     resumed = "" if not done else " (all done already)" if done == total else f" ({done} already done, resuming)"
@@ -215,7 +218,7 @@ def _progress_bar(args: argparse.Namespace, unit: str, what: str) -> Iterator[Pr
 def _execution(args: argparse.Namespace, what: str, unit: str = "run") -> Iterator[Execution]:
     """The ``Execution`` of the command's ``--jobs``, ``--scheduler`` and ``--connect-timeout``,
     with a progress bar (see ``_progress_bar``) and the command line for the manifest."""
-    from experiments.executors import Execution
+    from rumahan.experiments.executors import Execution
 
     with _progress_bar(args, unit, what) as progress:
         yield Execution(jobs=args.jobs, scheduler=args.scheduler, connect_timeout=args.connect_timeout,
@@ -226,7 +229,7 @@ def _estimate(plan, args: argparse.Namespace, command: str) -> str:
     """"N runs, about T" for ``plan``, measured here (``experiments.estimate``), printed after the
     plan line and before the batch starts; past an hour it asks to go on (or, not in a terminal,
     refuses without ``--yes``)."""
-    from experiments.estimate import CONFIRM_ABOVE_S, estimate_plan, format_duration
+    from rumahan.experiments.estimate import CONFIRM_ABOVE_S, estimate_plan, format_duration
 
     estimate = estimate_plan(plan, 1 if args.scheduler else args.jobs)
     _info(f"{command}: {estimate.summary()} ({estimate.basis()})", quiet=args.quiet)
@@ -278,7 +281,7 @@ def _add_batch_settings(p: argparse.ArgumentParser, replicates_default: int | No
 
 # --- commands -----------------------------------------------------------------------------------------
 def cmd_scenarios(args: argparse.Namespace) -> int:
-    from experiments.scenarios import PINNED, available, load_scenario
+    from rumahan.experiments.scenarios import PINNED, available, load_scenario
 
     shipped = available()
     width = max(len(n) for n in shipped) + 2
@@ -298,7 +301,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def cmd_params(args: argparse.Namespace) -> int:
-    from model import params as registry
+    from rumahan.model import params as registry
 
     if args.group is not None and args.group not in registry.groups():
         raise CliError(f"unknown group '{args.group}'; groups: {', '.join(registry.groups())}")
@@ -311,8 +314,14 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def source_listing(group: str | None = None, role: str | None = None) -> str:
     """The reference-list entries (docs/sources.md) that the listed parameters cite, each once."""
-    from experiments.sources import SOURCES_FILE, SOURCES_PATH, plain_text, reference_list, references_for
-    from model import params as registry
+    from rumahan.experiments.sources import (
+        SOURCES_FILE,
+        SOURCES_PATH,
+        plain_text,
+        reference_list,
+        references_for,
+    )
+    from rumahan.model import params as registry
 
     cited = {ref.key: ref for p in registry.PARAMETERS
              if (group is None or p.group == group) and (role is None or p.role == role)
@@ -328,9 +337,9 @@ def source_listing(group: str | None = None, role: str | None = None) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from experiments.report import format_table
-    from experiments.scenarios import load_scenario
-    from experiments.single import run_scenario
+    from rumahan.experiments.report import format_table
+    from rumahan.experiments.scenarios import load_scenario
+    from rumahan.experiments.single import run_scenario
 
     scenario = load_scenario(args.scenario).with_changes(parse_sets(args.set))
     with _progress_bar(args, "week", scenario.name) as progress:
@@ -338,7 +347,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                               invocation=args.invocation)
     import pandas as pd
 
-    from experiments.compare import comparison_table
+    from rumahan.experiments.compare import comparison_table
 
     runs = pd.DataFrame([{"scenario": scenario.name, "seed": result.seed, **result.summary}])
     print(f"{scenario.name}: {result.params['n_workers']:,} workers, {result.weeks} weeks, seed {result.seed}, "
@@ -360,7 +369,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _spec_with_overrides(spec, args: argparse.Namespace):
     from dataclasses import replace
 
-    from model import params as registry
+    from rumahan.model import params as registry
 
     changes: dict[str, Any] = {}
     sets = parse_sets(args.set)
@@ -397,7 +406,7 @@ def _posterior_draws(args: argparse.Namespace, seed: int, overrides: Mapping[str
     folder, draws = _posterior_flags(args)
     if folder is None:
         return None
-    from experiments.calibration.posterior import draw_posterior
+    from rumahan.experiments.calibration.posterior import draw_posterior
 
     drawn = draw_posterior(folder, draws, seed)
     drawn.refuse_overlap(overrides, "set to one value (--set)")
@@ -407,7 +416,7 @@ def _posterior_draws(args: argparse.Namespace, seed: int, overrides: Mapping[str
 def _posterior_note(plan: Plan, quiet: bool = False) -> None:
     """After a batch's plan line (its folder accepted): which values the calibration it runs over
     fixed that the batch does not."""
-    from experiments.calibration.posterior import fixed_values_note
+    from rumahan.experiments.calibration.posterior import fixed_values_note
 
     drawn = plan.settings.get("posterior")
     note = None if not drawn else fixed_values_note(drawn, plan.overrides)
@@ -419,8 +428,8 @@ def _posterior_report(runs, baseline: str, out: Path, draws: int, outcomes: Sequ
                       apart: Sequence[str] = ()) -> None:
     """Each policy effect against ``baseline`` with calibration uncertainty
     (``posterior.posterior_effects``), written to ``posterior_effects.csv``/``.parquet`` and printed."""
-    from experiments import storage
-    from experiments.calibration.posterior import format_effects, posterior_effects
+    from rumahan.experiments import storage
+    from rumahan.experiments.calibration.posterior import format_effects, posterior_effects
 
     effects = posterior_effects(runs, baseline, list(outcomes), draws, apart)
     if effects.empty:
@@ -445,7 +454,7 @@ def _finish_line(what: str, result, started: float) -> str:
 def _outcomes(args: argparse.Namespace) -> list[str] | None:
     """``--metrics`` as a list (names may also be comma-separated), refused before any run when a
     name is not an outcome."""
-    from experiments.records import OUTCOME_NAMES, unknown_outcomes
+    from rumahan.experiments.records import OUTCOME_NAMES, unknown_outcomes
 
     if not args.metrics:
         return None
@@ -458,7 +467,7 @@ def _outcomes(args: argparse.Namespace) -> list[str] | None:
 
 def _grouping(args: argparse.Namespace, varied: Sequence[str]) -> list[str] | None:
     """``--by`` checked against what the batch varies (one-line refusal naming the accepted names)."""
-    from experiments.summaries import parse_by
+    from rumahan.experiments.summaries import parse_by
 
     try:
         return parse_by(args.by, varied)
@@ -470,7 +479,7 @@ def _report(folder: Path, runs, timeseries, events, design, grid: Sequence[str],
             by: list[str] | None, metrics: list[str] | None, windows=None) -> str:
     """Write a batch's tables and figures (and its windows', ``windows``) and return its summary as
     text: the line saying what a row is, then the table (per design point unless ``by`` says otherwise)."""
-    from experiments.report import PRINTED_OUTCOMES, format_table, summary_note, write_comparison
+    from rumahan.experiments.report import PRINTED_OUTCOMES, format_table, summary_note, write_comparison
 
     summary, _ = write_comparison(folder, runs, timeseries, events, baseline, design, grid=grid, by=by,
                                   metrics=metrics, windows=windows)
@@ -478,9 +487,9 @@ def _report(folder: Path, runs, timeseries, events, design, grid: Sequence[str],
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from experiments.report import KEY_OUTCOMES, choose_baseline
-    from experiments.spec import load_spec
-    from experiments.sweep import run_sweep
+    from rumahan.experiments.report import KEY_OUTCOMES, choose_baseline
+    from rumahan.experiments.spec import load_spec
+    from rumahan.experiments.sweep import run_sweep
 
     spec = _spec_with_overrides(load_spec(args.spec), args)
     baseline = choose_baseline([s.name for s in spec.scenarios], args.baseline)
@@ -509,9 +518,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from experiments import storage
-    from experiments.compare import comparison_plan, run_comparison
-    from experiments.report import KEY_OUTCOMES, choose_baseline
+    from rumahan.experiments import storage
+    from rumahan.experiments.compare import comparison_plan, run_comparison
+    from rumahan.experiments.report import KEY_OUTCOMES, choose_baseline
 
     out = Path(args.dir)
     metrics = _outcomes(args)  # before any run
@@ -531,7 +540,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
         _periods(args.window, plan.windows)  # an unknown --window is refused before the runs
         if drawn is not None:
-            from experiments.batch import check_folder
+            from rumahan.experiments.batch import check_folder
 
             check_folder(out, plan)
             _posterior_note(plan, args.quiet)
@@ -549,7 +558,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise storage.OutputError(f"{out} has no finished runs yet; rerun the command that started it to go on")
     design = folder.tables.get("design")
     plan = folder.manifest.get("plan", {})
-    from experiments.summaries import varied_parameters
+    from rumahan.experiments.summaries import varied_parameters
 
     by = _grouping(args, varied_parameters(folder.runs, design, plan.get("varied")))
     if not folder.complete:
@@ -593,8 +602,8 @@ def _window_report(windows, baseline: str | None, metrics: Sequence[str] | None,
                    declared: Mapping[str, Any], weeks: int | None) -> str:
     """The table of each chosen window (``experiments.compare.window_tables``, printed as the final
     year's), or a line saying that the runs do not cover it."""
-    from experiments.compare import window_tables
-    from experiments.report import format_table, window_label
+    from rumahan.experiments.compare import window_tables
+    from rumahan.experiments.report import format_table, window_label
 
     tables = window_tables(windows, baseline, metrics=metrics)
     text = ""
@@ -611,7 +620,7 @@ def _window_report(windows, baseline: str | None, metrics: Sequence[str] | None,
 
 
 def _names(items: Sequence[str]) -> list[str]:
-    from experiments.compare import as_scenario
+    from rumahan.experiments.compare import as_scenario
 
     return [as_scenario(s).name for s in items]
 
@@ -622,7 +631,7 @@ def _span_words(span: str, ranges: dict[str, list[float]]) -> str:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from experiments.sensitivity import DEFAULT_OUTCOMES, run_sensitivity_plan, sensitivity_plan
+    from rumahan.experiments.sensitivity import DEFAULT_OUTCOMES, run_sensitivity_plan, sensitivity_plan
 
     outcomes = args.outcomes or list(DEFAULT_OUTCOMES)
     seed = 1 if args.seed is None else args.seed
@@ -652,7 +661,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         print(f"  {outcome}: largest {key}: {listed}")
     print(f"Indices: {args.out}/indices.csv; figure: {args.out}/figures/sensitivity.png")
     if result.posterior_indices is not None:
-        from experiments.sensitivity import format_posterior_indices
+        from rumahan.experiments.sensitivity import format_posterior_indices
 
         print(f"\nEach draw analysed alone: {key} (mean, 5-95% across draws)"
               + ("; mu (the signed effect) with the share of draws that give it the same sign:"
@@ -663,7 +672,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_robustness(args: argparse.Namespace) -> int:
-    from experiments.robustness import (
+    from rumahan.experiments.robustness import (
         DEFAULT_OUTCOMES,
         DEFAULT_POLICIES,
         check_robustness_spec,
@@ -671,7 +680,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         robustness_spec,
         run_robustness,
     )
-    from experiments.spec import load_spec, outcome_directions, spec_from_dict
+    from rumahan.experiments.spec import load_spec, outcome_directions, spec_from_dict
 
     if args.spec and (args.span or args.range):
         raise CliError(f"--span and --range go with the flags; {args.spec} says them in its [sample] "
@@ -706,7 +715,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     print(format_summary(result.summary))
     print(f"\nTables: {args.out}/robustness.csv, regret.parquet; figure: {args.out}/figures/regret.png")
     if drawn:
-        from experiments.report import choose_baseline
+        from rumahan.experiments.report import choose_baseline
 
         policies = [s.name for s in spec.scenarios]
         _posterior_report(result.runs, choose_baseline(policies), Path(args.out), drawn["draws"],
@@ -715,7 +724,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
 
 
 def cmd_ablate(args: argparse.Namespace) -> int:
-    from experiments.ablation import ablation_plan, check_outcomes, format_ablation, run_ablation_plan
+    from rumahan.experiments.ablation import ablation_plan, check_outcomes, format_ablation, run_ablation_plan
 
     metrics = check_outcomes(args.metrics)  # before any run
     plan = ablation_plan(args.scenario, args.against, args.channels, replicates=args.replicates,
@@ -739,9 +748,9 @@ def cmd_ablate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from experiments.compare import comparison_plan, run_comparison
-    from experiments.report import format_table, write_comparison
-    from experiments.scenarios import PINNED
+    from rumahan.experiments.compare import comparison_plan, run_comparison
+    from rumahan.experiments.report import format_table, write_comparison
+    from rumahan.experiments.scenarios import PINNED
 
     out = Path(args.out)
     plan = comparison_plan(PINNED, replicates=args.replicates, weeks=args.weeks, root_seed=args.seed,
@@ -775,14 +784,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """ABC-SMC against the targets (experiments.calibration.smc)."""
-    from experiments.calibration.smc import (
+    from rumahan.experiments.calibration.smc import (
         CalibrationSetup,
         calibrate,
         check_setup,
         priors_for,
         require_pyabc,
     )
-    from experiments.calibration.targets import DEFAULT_TARGETS, load_targets
+    from rumahan.experiments.calibration.targets import DEFAULT_TARGETS, load_targets
 
     require_pyabc()
     setup = check_setup(CalibrationSetup(
@@ -798,7 +807,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with _execution(args, "generation", unit="accepted") as execution:
         result = calibrate(setup, args.out, execution, announce=lambda line: _info(line, quiet=args.quiet or not line))
-    from experiments.calibration.posterior import posterior_summary
+    from rumahan.experiments.calibration.posterior import posterior_summary
 
     g = result.generations
     widths = ", ".join(f"{r.parameter} {r.width:.2f}" for r in posterior_summary(result.posterior, setup.priors).itertuples())
@@ -811,7 +820,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def cmd_rerun(args: argparse.Namespace) -> int:
     """Repeat an output folder's runs from its manifest and compare bit for bit (experiments.rerun)."""
-    from experiments.rerun import rerun
+    from rumahan.experiments.rerun import rerun
 
     with _execution(args, "rerun", unit="") as execution:  # runs of a batch, or weeks of a single run
         report = rerun(args.manifest, args.run, execution)
@@ -857,7 +866,7 @@ YES_HELP = "start even when the measured estimate is more than an hour (otherwis
 
 def sensitivity_epilog() -> str:
     """``sensitivity --help``'s example, defaults and cost (the count of uncertainties from the registry)."""
-    from experiments.design import uncertainties
+    from rumahan.experiments.design import uncertainties
 
     d = len(uncertainties())
     return (
@@ -1081,7 +1090,7 @@ def report_error(command: str, invocation: str, exc: Exception) -> int:
 def _show_note(command: str, show_other: Callable[..., None], message: Warning | str, category: type[Warning],
                *args: Any, **kwargs: Any) -> None:
     """Print a ``ScheduleWarning`` as one line, ``rumahan COMMAND: note: ...``; others as Python does."""
-    from experiments.scenarios import ScheduleWarning
+    from rumahan.experiments.scenarios import ScheduleWarning
 
     if issubclass(category, ScheduleWarning):
         print(f"rumahan {command}: note: {message}", file=sys.stderr)
@@ -1103,11 +1112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_dashboard(args, extra)
         check_arguments(args)
         if getattr(args, "scheduler", None) is not None:  # an empty address is refused, not ignored
-            from experiments.executors import check_scheduler_address
+            from rumahan.experiments.executors import check_scheduler_address
 
             check_scheduler_address(args.scheduler)
         with warnings.catch_warnings():
-            from experiments.scenarios import ScheduleWarning
+            from rumahan.experiments.scenarios import ScheduleWarning
 
             warnings.simplefilter("always", ScheduleWarning)
             warnings.showwarning = partial(_show_note, args.command, warnings.showwarning)

@@ -27,14 +27,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.batch import run_batch
-from experiments.executors import Execution
-from experiments.plan import Plan, build_plan
-from experiments.records import OUTCOME_NAMES, unknown_outcomes
-from experiments.scenarios import Scenario, ScenarioError, load_scenario
-from model.calendar import DEFAULT_WEEKS
-from model.errors import RumahanInputError
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments.batch import run_batch
+from rumahan.experiments.executors import Execution
+from rumahan.experiments.plan import Plan, build_plan
+from rumahan.experiments.records import OUTCOME_NAMES, unknown_outcomes
+from rumahan.experiments.scenarios import Scenario, ScenarioError, load_scenario
+from rumahan.model.calendar import DEFAULT_WEEKS
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 CONFIDENCE = 0.95
 TABLE_COLUMNS = (

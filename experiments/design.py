@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from experiments.seeds import design_rng
-from model import params as registry
-from model.errors import RumahanInputError
+from rumahan.experiments.seeds import design_rng
+from rumahan.model import params as registry
+from rumahan.model.errors import RumahanInputError
 
 
 def grid_design(levels: Mapping[str, Sequence[Any]]) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from model import params as registry
+from rumahan.model import params as registry
 
 #: Weeks the calibration run steps (about half a second at 2,000 workers on the project's machine).
 CALIBRATION_WEEKS = 26
@@ -73,7 +73,7 @@ def format_duration(seconds: float) -> str:
 def time_one_run(parameters: dict[str, Any], weeks: int, seed: int = 0) -> float:
     """Seconds a run of ``parameters`` over ``weeks`` weeks takes on this machine: its set-up
     timed whole and its weeks timed over at most ``CALIBRATION_WEEKS`` steps."""
-    from model import PuttingOutModel
+    from rumahan.model import PuttingOutModel
 
     started = time.perf_counter()
     model = PuttingOutModel(seed=seed, **parameters)

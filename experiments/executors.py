@@ -36,8 +36,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from experiments import worker
-from model.errors import RumahanInputError, RumahanRunError
+from rumahan.experiments import worker
+from rumahan.model.errors import RumahanInputError, RumahanRunError
 
 #: Seconds to wait for a Dask scheduler to answer before giving up.
 CONNECT_TIMEOUT_S = 10.0
@@ -104,7 +104,7 @@ def pool_context() -> multiprocessing.context.BaseContext:
 
 def _worker_versions() -> dict[str, str | None]:
     """Runs on each Dask worker: versions that decide whether its results match this machine's."""
-    from experiments.provenance import model_fingerprint, package_versions
+    from rumahan.experiments.provenance import model_fingerprint, package_versions
 
     return {**package_versions(("rumahan", "mesa", "numpy", "scipy", "pandas")), "model": model_fingerprint()}
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.scenarios import (
+from rumahan.experiments.scenarios import (
     WEEK_PARAMETERS,
     Scenario,
     ScenarioError,
@@ -24,11 +24,11 @@ from experiments.scenarios import (
     warn_if_schedule_after_end,
     warn_if_windows_after_end,
 )
-from experiments.seeds import check_seed, replicate_seeds
-from experiments.tasks import RunTask
-from model import params as registry
-from model.calendar import DEFAULT_WEEKS
-from model.errors import RumahanInputError
+from rumahan.experiments.seeds import check_seed, replicate_seeds
+from rumahan.experiments.tasks import RunTask
+from rumahan.model import params as registry
+from rumahan.model.calendar import DEFAULT_WEEKS
+from rumahan.model.errors import RumahanInputError
 
 
 @dataclass

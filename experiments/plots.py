@@ -21,13 +21,13 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 
-from experiments.compare import t_half_width
-from experiments.summaries import group_labels
-from model import params as registry
-from model.calendar import START_YEAR, WEEKS_PER_YEAR
-from model.errors import RumahanInputError
-from model.metrics import OUTPUT_BY_NAME
-from model.power_cube import LEVEL_METRICS, SPACE_METRICS
+from rumahan.experiments.compare import t_half_width
+from rumahan.experiments.summaries import group_labels
+from rumahan.model import params as registry
+from rumahan.model.calendar import START_YEAR, WEEKS_PER_YEAR
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.metrics import OUTPUT_BY_NAME
+from rumahan.model.power_cube import LEVEL_METRICS, SPACE_METRICS
 
 POWER_INDICES = ("power_within", "power_with", "power_to", "power_over")
 CUBE_SPACES, CUBE_LEVELS = SPACE_METRICS, LEVEL_METRICS
@@ -595,7 +595,7 @@ def heatmap(runs: pd.DataFrame, x: str, y: str, metric: str, group: str | None =
     from that cell, on a diverging scale centred on zero."""
     from matplotlib.colors import Normalize
 
-    from experiments.report import significant  # here: experiments.report imports this module
+    from rumahan.experiments.report import significant  # here: experiments.report imports this module
 
     xc, yc = _column(runs, x), _column(runs, y)
     cells = heatmap_cells(runs, x, y, metric, group)

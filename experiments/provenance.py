@@ -67,7 +67,7 @@ def model_fingerprint() -> str:
 
     Computed once per process, when first asked (``experiments.runner`` asks when it imports the
     model), so it describes the code the process loaded even if the files change later."""
-    import model
+    from rumahan import model
 
     digest = hashlib.sha256()
     model_dir = Path(model.__file__).resolve().parent

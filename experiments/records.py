@@ -33,9 +33,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.tasks import RunOutput, RunTask
-from model import params as registry
-from model.metrics import METRIC_NAMES
+from rumahan.experiments.tasks import RunOutput, RunTask
+from rumahan.model import params as registry
+from rumahan.model.metrics import METRIC_NAMES
 
 PARAM_PREFIX = "param."
 #: Schema-metadata key of a part file holding its run's row, events and timing (JSON).

@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments import plots, storage
-from experiments.compare import comparison_table, window_tables
-from experiments.records import param_column
-from experiments.summaries import describe, group_labels, summary_table, varied_parameters
-from model.errors import RumahanInputError
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments import plots, storage
+from rumahan.experiments.compare import comparison_table, window_tables
+from rumahan.experiments.records import param_column
+from rumahan.experiments.summaries import describe, group_labels, summary_table, varied_parameters
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 #: Outcomes shown in printed tables and the time-series and bar figures.
 KEY_OUTCOMES = (

@@ -22,8 +22,8 @@ each run that differs. It also notes when the model code (its fingerprint) or th
 decide results have changed since the folder was written: identical numbers then show that the
 change did not touch these runs.
 
-    python -m experiments rerun results/c177/manifest.json
-    python -m experiments rerun results/sweep --run status_quo-p0-r0 --jobs 2
+    python -m rumahan.experiments rerun results/c177/manifest.json
+    python -m rumahan.experiments rerun results/sweep --run status_quo-p0-r0 --jobs 2
 """
 
 from __future__ import annotations
@@ -38,14 +38,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import storage
-from experiments.executors import Execution
-from experiments.provenance import model_fingerprint, package_versions
-from experiments.records import ID_COLUMNS, OUTCOME_NAMES, SERIES_TYPES, param_column
-from experiments.scenarios import Scenario, ScenarioError, ScheduleWarning, scenario_from_dict
-from model import params as registry
-from model.errors import RumahanInputError
-from model.metrics import METRIC_NAMES
+from rumahan.experiments import storage
+from rumahan.experiments.executors import Execution
+from rumahan.experiments.provenance import model_fingerprint, package_versions
+from rumahan.experiments.records import ID_COLUMNS, OUTCOME_NAMES, SERIES_TYPES, param_column
+from rumahan.experiments.scenarios import Scenario, ScenarioError, ScheduleWarning, scenario_from_dict
+from rumahan.model import params as registry
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.metrics import METRIC_NAMES
 
 #: Packages whose version is compared with the manifest's (a change is reported, not refused).
 RESULT_PACKAGES = ("mesa", "numpy", "scipy", "pandas")
@@ -193,7 +193,7 @@ def environment_notes(manifest: dict[str, Any]) -> list[str]:
 
 # --- single runs -----------------------------------------------------------------------------------
 def _rerun_single(folder: storage.OutputFolder, progress: Callable[[int, int], None] | None) -> RerunReport:
-    from experiments.runner import run_simulation
+    from rumahan.experiments.runner import run_simulation
 
     manifest = folder.manifest
     for key in ("parameters", "seed", "weeks"):
@@ -236,7 +236,7 @@ def _scenario(record: dict[str, Any]) -> Scenario:
 
 def rebuild_plan(folder: storage.OutputFolder):
     """The batch plan a folder's manifest describes; it must have the identity the folder records."""
-    from experiments.plan import build_plan
+    from rumahan.experiments.plan import build_plan
 
     manifest = folder.manifest
     plan_record = manifest.get("plan") or {}
@@ -264,7 +264,7 @@ def rebuild_plan(folder: storage.OutputFolder):
 
 
 def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, execution: Execution) -> RerunReport:
-    from experiments.batch import run_batch
+    from rumahan.experiments.batch import run_batch
 
     plan = rebuild_plan(folder)
     finished = list(folder.runs["run_id"].astype(str))

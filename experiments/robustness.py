@@ -29,14 +29,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments import storage
-from experiments.batch import run_batch
-from experiments.executors import Execution
-from experiments.spec import SweepSpec, outcome_directions
-from model import params as registry
-from model.calendar import DEFAULT_WEEKS
-from model.errors import RumahanInputError
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments import storage
+from rumahan.experiments.batch import run_batch
+from rumahan.experiments.executors import Execution
+from rumahan.experiments.spec import SweepSpec, outcome_directions
+from rumahan.model import params as registry
+from rumahan.model.calendar import DEFAULT_WEEKS
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 DEFAULT_OUTCOMES = {
     "earnings_to_ump": "max", "below_poverty_share": "min", "membership_rate": "max", "power_to": "max",
@@ -161,8 +161,8 @@ def run_robustness(
 
 
 def write_robustness(folder: Path, regret: pd.DataFrame, summary: pd.DataFrame) -> None:
-    from experiments.plots import regret_plot
-    from experiments.report import save_figure
+    from rumahan.experiments.plots import regret_plot
+    from rumahan.experiments.report import save_figure
 
     storage.write_table(folder / storage.TABLE_FILES["regret"], regret, "regret")
     storage.write_table(folder / storage.TABLE_FILES["robustness"], summary, "robustness")

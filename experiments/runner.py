@@ -16,14 +16,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.provenance import model_fingerprint
-from experiments.scenarios import warn_if_schedule_after_end, warn_if_windows_after_end, windows_after_end
-from experiments.seeds import check_seed
-from model import PuttingOutModel
-from model.calendar import DEFAULT_WEEKS, WEEKS_PER_YEAR
-from model.errors import RumahanInputError
-from model.metrics import METRIC_NAMES
-from model.params import estimate_memory
+from rumahan.experiments.provenance import model_fingerprint
+from rumahan.experiments.scenarios import (
+    warn_if_schedule_after_end,
+    warn_if_windows_after_end,
+    windows_after_end,
+)
+from rumahan.experiments.seeds import check_seed
+from rumahan.model import PuttingOutModel
+from rumahan.model.calendar import DEFAULT_WEEKS, WEEKS_PER_YEAR
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.metrics import METRIC_NAMES
+from rumahan.model.params import estimate_memory
 
 MODEL_FINGERPRINT = model_fingerprint()  # of the model code this process has just imported
 

@@ -35,10 +35,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from experiments.seeds import MAX_SEED
-from model import params as registry
-from model.errors import RumahanInputError
-from model.model import check_schedule
+from rumahan.experiments.seeds import MAX_SEED
+from rumahan.model import params as registry
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.model import check_schedule
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 #: The pinned scenario names (DESIGN §7), in the order reports show them.

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.errors import RumahanInputError
-from model.params import MAX_SEED, check_seed
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.params import MAX_SEED, check_seed
 
 __all__ = ["MAX_SEED", "check_seed", "design_rng", "replicate_seeds"]
 

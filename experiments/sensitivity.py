@@ -38,22 +38,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from experiments import storage
-from experiments.batch import run_batch
-from experiments.compare import as_scenario
-from experiments.design import cross, sampling_bounds, uncertainties, values_frame
-from experiments.executors import Execution
-from experiments.plan import Plan, build_plan, check_batch_size, check_count
-from experiments.records import unknown_outcomes
-from experiments.scenarios import Scenario
-from experiments.seeds import design_rng
-from model import params as registry
-from model.calendar import DEFAULT_WEEKS
-from model.errors import RumahanInputError
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments import storage
+from rumahan.experiments.batch import run_batch
+from rumahan.experiments.compare import as_scenario
+from rumahan.experiments.design import cross, sampling_bounds, uncertainties, values_frame
+from rumahan.experiments.executors import Execution
+from rumahan.experiments.plan import Plan, build_plan, check_batch_size, check_count
+from rumahan.experiments.records import unknown_outcomes
+from rumahan.experiments.scenarios import Scenario
+from rumahan.experiments.seeds import design_rng
+from rumahan.model import params as registry
+from rumahan.model.calendar import DEFAULT_WEEKS
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 if TYPE_CHECKING:
-    from experiments.calibration.posterior import PosteriorDraws
+    from rumahan.experiments.calibration.posterior import PosteriorDraws
 
 METHODS = ("morris", "sobol")
 DEFAULT_OUTCOMES = ("earnings_to_ump", "piece_rate_mean", "membership_rate", "power_to")
@@ -323,8 +323,8 @@ def write_sensitivity(folder: Path, indices: pd.DataFrame, problem: dict[str, An
     """Write the indices (Parquet and CSV), SALib's sample and the figure into ``folder``; over a
     posterior, each draw's indices (``indices_by_draw.parquet``) and their summary
     (``posterior_indices.parquet``/``.csv``) too."""
-    from experiments.plots import sensitivity_bars
-    from experiments.report import save_figure
+    from rumahan.experiments.plots import sensitivity_bars
+    from rumahan.experiments.report import save_figure
 
     storage.write_table(folder / storage.TABLE_FILES["indices"], indices, "indices")
     storage.write_csv(folder / "indices.csv", indices)
@@ -341,7 +341,7 @@ def format_posterior_indices(summary: pd.DataFrame, top: int = 5) -> str:
     """``posterior_indices`` as text: per outcome, the ``top`` parameters by the mean across draws
     of ``mu_star`` (Morris) or ``ST`` (Sobol), with its 5-95% range across draws, and for Morris
     ``mu`` with the share of draws that give it the same sign."""
-    from experiments.report import significant
+    from rumahan.experiments.report import significant
 
     method = str(summary["method"].iloc[0])
     key = "mu_star" if method == "morris" else "ST"

@@ -13,15 +13,15 @@ from typing import Any
 
 import pandas as pd
 
-from experiments import storage
-from experiments.plan import scenario_record
-from experiments.provenance import environment, now
-from experiments.records import SERIES_TYPES, events_frame
-from experiments.runner import RunResult, run_simulation
-from experiments.scenarios import Scenario
-from model import params as registry
-from model.calendar import DEFAULT_WEEKS, WEEKS_PER_YEAR
-from model.metrics import METRIC_NAMES, OUTPUT_BY_NAME
+from rumahan.experiments import storage
+from rumahan.experiments.plan import scenario_record
+from rumahan.experiments.provenance import environment, now
+from rumahan.experiments.records import SERIES_TYPES, events_frame
+from rumahan.experiments.runner import RunResult, run_simulation
+from rumahan.experiments.scenarios import Scenario
+from rumahan.model import params as registry
+from rumahan.model.calendar import DEFAULT_WEEKS, WEEKS_PER_YEAR
+from rumahan.model.metrics import METRIC_NAMES, OUTPUT_BY_NAME
 
 DEFAULT_SEED = 1
 
@@ -88,8 +88,8 @@ def run_scenario(
 def save_run(out: Path, scenario: Scenario, result: RunResult, started: str | None = None,
              invocation: str | None = None) -> None:
     """Write ``result`` of ``scenario`` into the folder ``out`` (see the module docstring)."""
-    from experiments.plots import timeseries_bands
-    from experiments.report import KEY_OUTCOMES, save_figure
+    from rumahan.experiments.plots import timeseries_bands
+    from rumahan.experiments.report import KEY_OUTCOMES, save_figure
 
     out = Path(out)
     scenario = scenario.with_run(seed=result.seed, weeks=result.weeks)

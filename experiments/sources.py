@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from experiments.provenance import REPO_ROOT
+from rumahan.experiments.provenance import REPO_ROOT
 
 SOURCES_FILE = REPO_ROOT / "docs" / "sources.md"
 #: Where a reader finds the list (a path in the repository).

@@ -44,17 +44,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from experiments.design import cross, grid_design, latin_hypercube, uncertainties
-from experiments.plan import Plan, build_plan, check_batch_size
-from experiments.records import unknown_outcomes
-from experiments.scenarios import Scenario, ScenarioError, load_scenario, read_toml_file
-from model import params as registry
-from model.calendar import DEFAULT_WEEKS
-from model.errors import RumahanInputError
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments.design import cross, grid_design, latin_hypercube, uncertainties
+from rumahan.experiments.plan import Plan, build_plan, check_batch_size
+from rumahan.experiments.records import unknown_outcomes
+from rumahan.experiments.scenarios import Scenario, ScenarioError, load_scenario, read_toml_file
+from rumahan.model import params as registry
+from rumahan.model.calendar import DEFAULT_WEEKS
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 if TYPE_CHECKING:
-    from experiments.calibration.posterior import PosteriorDraws
+    from rumahan.experiments.calibration.posterior import PosteriorDraws
 
 SECTIONS = {"sweep", "parameters", "grid", "sample", "robustness"}
 SWEEP_KEYS = {"name", "description", "scenarios", "replicates", "weeks", "seed", "timeseries", "posterior", "draws"}
@@ -103,7 +103,7 @@ class SweepSpec:
         ``seed``; ``experiments.calibration.posterior.draw_posterior``), or ``None`` without one."""
         if self.posterior is None:
             return None
-        from experiments.calibration.posterior import draw_posterior
+        from rumahan.experiments.calibration.posterior import draw_posterior
 
         return draw_posterior(self.posterior, self.draws, self.seed)
 

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.records import (
+from rumahan.experiments.records import (
     EVENT_COLUMNS,
     ID_COLUMNS,
     OUTCOME_NAMES,
@@ -43,9 +43,9 @@ from experiments.records import (
     window_rows,
     windows_frame,
 )
-from model.errors import RumahanInputError
-from model.metrics import METRIC_NAMES
-from model.params import MAX_SEED
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.metrics import METRIC_NAMES
+from rumahan.model.params import MAX_SEED
 
 FORMAT = "rumahan-output"
 FORMAT_VERSION = 1

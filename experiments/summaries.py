@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from experiments.compare import comparison_table
-from experiments.records import PARAM_PREFIX, param_column
+from rumahan.experiments.compare import comparison_table
+from rumahan.experiments.records import PARAM_PREFIX, param_column
 
 SCENARIO = "scenario"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from experiments.batch import BatchResult, run_batch
-from experiments.executors import Execution
-from experiments.report import choose_baseline, write_comparison
-from experiments.spec import SweepSpec
+from rumahan.experiments.batch import BatchResult, run_batch
+from rumahan.experiments.executors import Execution
+from rumahan.experiments.report import choose_baseline, write_comparison
+from rumahan.experiments.spec import SweepSpec
 
 
 def run_sweep(

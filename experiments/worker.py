@@ -14,10 +14,10 @@ import socket
 import traceback
 import warnings
 
-from experiments import records
-from experiments.runner import MODEL_FINGERPRINT, run_simulation
-from experiments.scenarios import ScheduleWarning
-from experiments.tasks import RunOutput, RunTask
+from rumahan.experiments import records
+from rumahan.experiments.runner import MODEL_FINGERPRINT, run_simulation
+from rumahan.experiments.scenarios import ScheduleWarning
+from rumahan.experiments.tasks import RunOutput, RunTask
 
 __all__ = ["RunOutput", "RunTask", "simulate", "warm_up"]
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from model.model import PuttingOutModel
+    from rumahan.model.model import PuttingOutModel
 
 __all__ = ["PuttingOutModel"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "PuttingOutModel":
-        from model.model import PuttingOutModel
+        from rumahan.model.model import PuttingOutModel
 
         return PuttingOutModel
     raise AttributeError(f"module 'model' has no attribute '{name}'")

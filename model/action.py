@@ -21,13 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from model.agents.home_worker import WorkerColumns
-from model.agents.subcontractor import SubcontractorColumns
-from model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly
-from model.collective import cascade_csr
-from model.events import Count, WeekLog
-from model.policy import Policy
-from model.social_graph import KampungGraph
+from rumahan.model.agents.home_worker import WorkerColumns
+from rumahan.model.agents.subcontractor import SubcontractorColumns
+from rumahan.model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly
+from rumahan.model.collective import cascade_csr
+from rumahan.model.events import Count, WeekLog
+from rumahan.model.policy import Policy
+from rumahan.model.social_graph import KampungGraph
 
 
 def collective_action(workers: WorkerColumns, subcontractors: SubcontractorColumns, graph: KampungGraph,

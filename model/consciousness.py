@@ -23,12 +23,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from model.agents.home_worker import WorkerColumns
-from model.agents.subcontractor import SubcontractorColumns
-from model.events import Count, WeekLog
-from model.policy import Policy
-from model.pools import Pools
-from model.social_graph import KampungGraph
+from rumahan.model.agents.home_worker import WorkerColumns
+from rumahan.model.agents.subcontractor import SubcontractorColumns
+from rumahan.model.events import Count, WeekLog
+from rumahan.model.policy import Policy
+from rumahan.model.pools import Pools
+from rumahan.model.social_graph import KampungGraph
 
 
 def win(workers: WorkerColumns, gain: float, pools: NDArray[np.int64] | None = None) -> None:

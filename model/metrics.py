@@ -14,17 +14,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from model.agents.home_worker import WorkerColumns
-from model.agents.subcontractor import SubcontractorColumns
-from model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly, year_of_week
-from model.events import Count, WeekLog
-from model.numerics import dot
-from model.policy import Policy
-from model.social_graph import KampungGraph
+from rumahan.model.agents.home_worker import WorkerColumns
+from rumahan.model.agents.subcontractor import SubcontractorColumns
+from rumahan.model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly, year_of_week
+from rumahan.model.events import Count, WeekLog
+from rumahan.model.numerics import dot
+from rumahan.model.policy import Policy
+from rumahan.model.social_graph import KampungGraph
 
 if TYPE_CHECKING:  # the agents import this module's helpers
-    from model.agents.network import AdvocacyNetwork
-    from model.agents.state import State
+    from rumahan.model.agents.network import AdvocacyNetwork
+    from rumahan.model.agents.state import State
 
 #: Workers above which the Gini coefficient is computed on a fixed random sample of this size.
 GINI_SAMPLE = 20_000

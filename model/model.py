@@ -1,6 +1,6 @@
 """PuttingOutModel: the weekly schedule of the putting-out system (DESIGN §3).
 
-    from model import PuttingOutModel
+    from rumahan.model import PuttingOutModel
     m = PuttingOutModel(seed=1, n_workers=2000)        # any registry parameter as a keyword
     for _ in range(520):
         m.step()                                       # one week
@@ -29,18 +29,18 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from model import params as registry
-from model.action import collective_action
-from model.agents.home_worker import HomeWorker, WorkerColumns, draw_workers
-from model.agents.network import NETWORK_LEVERS, AdvocacyNetwork
-from model.agents.state import State
-from model.agents.subcontractor import Subcontractor, SubcontractorColumns, draw_subcontractors
-from model.consciousness import MembershipCounts, update_consciousness, update_membership
-from model.events import Event, WeekLog
-from model.metrics import GINI_SAMPLE, METRIC_NAMES, compute_metrics
-from model.policy import STATE_LEVERS, Policy
-from model.pools import Pools
-from model.rates import (
+from rumahan.model import params as registry
+from rumahan.model.action import collective_action
+from rumahan.model.agents.home_worker import HomeWorker, WorkerColumns, draw_workers
+from rumahan.model.agents.network import NETWORK_LEVERS, AdvocacyNetwork
+from rumahan.model.agents.state import State
+from rumahan.model.agents.subcontractor import Subcontractor, SubcontractorColumns, draw_subcontractors
+from rumahan.model.consciousness import MembershipCounts, update_consciousness, update_membership
+from rumahan.model.events import Event, WeekLog
+from rumahan.model.metrics import GINI_SAMPLE, METRIC_NAMES, compute_metrics
+from rumahan.model.policy import STATE_LEVERS, Policy
+from rumahan.model.pools import Pools
+from rumahan.model.rates import (
     PRINCIPAL_LEVERS,
     Bargaining,
     place_orders,
@@ -48,8 +48,8 @@ from model.rates import (
     set_rates,
     weekly_capacity,
 )
-from model.social_graph import KampungGraph, assign_pools, build_kampung_graph, clustered_members
-from model.work import do_work
+from rumahan.model.social_graph import KampungGraph, assign_pools, build_kampung_graph, clustered_members
+from rumahan.model.work import do_work
 
 Schedule = Iterable[tuple[int, Mapping[str, Any]]]
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from model.errors import RumahanInputError
+from rumahan.model.errors import RumahanInputError
 
 Role = Literal["lever", "uncertainty"]
 Kind = Literal["float", "int", "bool"]

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from model import params as registry
-from model.calendar import piece_rate_floor
+from rumahan.model import params as registry
+from rumahan.model.calendar import piece_rate_floor
 
 #: The state's levers: the registry's levers of the state group (a scenario may schedule them;
 #: concessions and rulings change some).

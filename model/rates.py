@@ -22,17 +22,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from model import params as registry
-from model.agents.home_worker import WorkerColumns
-from model.agents.subcontractor import SubcontractorColumns
-from model.bargaining import monopsony_rates_by_pool, nash_piece_rate, patience_share, pool_rate_order
-from model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, price_index, seasonal_factor
-from model.consciousness import win
-from model.enforcement import deterred as is_deterred
-from model.enforcement import expected_fine_per_rupiah
-from model.events import Count, Event, WeekLog
-from model.policy import Policy
-from model.pools import Pools
+from rumahan.model import params as registry
+from rumahan.model.agents.home_worker import WorkerColumns
+from rumahan.model.agents.subcontractor import SubcontractorColumns
+from rumahan.model.bargaining import monopsony_rates_by_pool, nash_piece_rate, patience_share, pool_rate_order
+from rumahan.model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, price_index, seasonal_factor
+from rumahan.model.consciousness import win
+from rumahan.model.enforcement import deterred as is_deterred
+from rumahan.model.enforcement import expected_fine_per_rupiah
+from rumahan.model.events import Count, Event, WeekLog
+from rumahan.model.policy import Policy
+from rumahan.model.pools import Pools
 
 #: The principals' levers: the registry's levers of the principal group (the demand shock).
 PRINCIPAL_LEVERS: tuple[str, ...] = tuple(

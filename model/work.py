@@ -21,12 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from model.agents.home_worker import FULL_TIME_HOURS, WorkerColumns
-from model.agents.subcontractor import SubcontractorColumns
-from model.calendar import price_index
-from model.events import Count, WeekLog
-from model.policy import Policy
-from model.pools import Pools
+from rumahan.model.agents.home_worker import FULL_TIME_HOURS, WorkerColumns
+from rumahan.model.agents.subcontractor import SubcontractorColumns
+from rumahan.model.calendar import price_index
+from rumahan.model.events import Count, WeekLog
+from rumahan.model.policy import Policy
+from rumahan.model.pools import Pools
 
 
 def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools: Pools, policy: Policy,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from model import params as registry
-from model.params import EFFORT_PARAMETERS, STRENGTH_WEIGHTS
+from rumahan.model import params as registry
+from rumahan.model.params import EFFORT_PARAMETERS, STRENGTH_WEIGHTS
 
 
 def in_bounds(p: registry.Parameter, limits: dict | None = None) -> st.SearchStrategy:

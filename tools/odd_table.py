@@ -14,8 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from model import params as registry
-from model.params import PARAMETERS, Parameter, format_number
+from rumahan.model import params as registry
+from rumahan.model.params import PARAMETERS, Parameter, format_number
 
 ODD_PATH = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.calibration.targets import OPEN_END, Target
+from rumahan.experiments.calibration.targets import OPEN_END, Target
 
 PRIOR_COLOUR = "#9e9e9e"
 POSTERIOR_COLOUR = "#1f77b4"
@@ -24,7 +24,7 @@ BAND_COLOUR = "#2ca02c"
 
 def write_figures(out: Path, setup: Any, history: Any) -> list[Path]:
     """Write ``fit.png`` and ``posterior.png`` into ``out`` from pyabc's ``history``."""
-    from experiments.calibration.smc import FIT_PNG, POSTERIOR_PNG, PRIOR_PREDICTIVE, posterior_frame
+    from rumahan.experiments.calibration.smc import FIT_PNG, POSTERIOR_PNG, PRIOR_PREDICTIVE, posterior_frame
 
     posterior = posterior_frame(history, list(setup.priors))
     prior_path = out / PRIOR_PREDICTIVE

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import storage
-from experiments.calibration.targets import Target
-from experiments.seeds import check_seed
-from model import params as registry
-from model.errors import RumahanInputError
+from rumahan.experiments import storage
+from rumahan.experiments.calibration.targets import Target
+from rumahan.experiments.seeds import check_seed
+from rumahan.model import params as registry
+from rumahan.model.errors import RumahanInputError
 
 POSTERIOR = storage.CALIBRATION_FILES["posterior"]
 #: Spawn key of the posterior-draw stream (apart from replicate seeds and the design stream).
@@ -169,7 +169,7 @@ def draw_posterior(folder: str | Path, draws: int | None = None, seed: int = 1) 
 def rerun_particle(folder: str | Path, row: int) -> dict[str, float]:
     """Run particle ``row`` of a finished calibration again through the engine and return each
     target's statistic (equal, bit for bit, to its ``stat.TARGET`` columns)."""
-    from experiments.calibration.smc import particle_statistics, particle_tasks
+    from rumahan.experiments.calibration.smc import particle_statistics, particle_tasks
 
     posterior = load_posterior(folder)
     particle = posterior.particles.iloc[row]
@@ -233,7 +233,7 @@ def format_effects(effects: pd.DataFrame) -> str:
     """``posterior_effects`` as text: a row per scenario (and values kept apart) and outcome, the
     mean effect and its 5-95% range across draws to 3 significant figures, and the same-sign share
     as "k of K" draws."""
-    from experiments.report import significant
+    from rumahan.experiments.report import significant
 
     keys = [c for c in effects.columns if c not in EFFECT_COLUMNS]
     shown = effects[[*keys, "outcome"]].copy()

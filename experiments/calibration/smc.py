@@ -37,17 +37,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import storage
-from experiments.calibration import targets as targets_mod
-from experiments.calibration.targets import Target
-from experiments.executors import Execution
-from experiments.provenance import environment, now, package_versions
-from experiments.scenarios import load_scenario
-from experiments.seeds import check_seed, replicate_seeds
-from experiments.tasks import RunTask
-from experiments.worker import simulate
-from model import params as registry
-from model.errors import RumahanInputError, RumahanRunError
+from rumahan.experiments import storage
+from rumahan.experiments.calibration import targets as targets_mod
+from rumahan.experiments.calibration.targets import Target
+from rumahan.experiments.executors import Execution
+from rumahan.experiments.provenance import environment, now, package_versions
+from rumahan.experiments.scenarios import load_scenario
+from rumahan.experiments.seeds import check_seed, replicate_seeds
+from rumahan.experiments.tasks import RunTask
+from rumahan.experiments.worker import simulate
+from rumahan.model import params as registry
+from rumahan.model.errors import RumahanInputError, RumahanRunError
 
 INSTALL_HINT = "pip install 'rumahan[calibrate]' (or `make .venv/.installed`, which installs it)"
 #: Spawn-key word of the candidates' random stream (apart from replicate seeds and design samples).
@@ -411,7 +411,7 @@ def calibrate(setup: CalibrationSetup, out: str | Path, execution: Execution | N
                     simulations=int(generations["simulations"].sum()),
                     final_epsilon=float(generations["epsilon"].iloc[-1]))
     storage.write_manifest(out, manifest)
-    from experiments.calibration.plots import write_figures
+    from rumahan.experiments.calibration.plots import write_figures
 
     write_figures(out, setup, history)
     return CalibrationResult(posterior, generations, out, manifest, max(0, remaining))

@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.scenarios import read_toml_file
-from model.errors import RumahanInputError
-from model.events import Event
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments.scenarios import read_toml_file
+from rumahan.model.errors import RumahanInputError
+from rumahan.model.events import Event
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 #: The targets Rumahan ships (the brief's facts with a figure).
 DEFAULT_TARGETS = Path(__file__).resolve().parent / "targets.toml"

@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from model.agents.column_view import ColumnView
+from rumahan.model.agents.column_view import ColumnView
 
 FULL_TIME_HOURS = 40.0  # hours/week at which health_strain applies in full
 

@@ -16,11 +16,11 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from model import params as registry
-from model.agents.home_worker import WorkerColumns
-from model.agents.state import State
-from model.policy import Policy
-from model.power_cube import LEVELS, SPACES
+from rumahan.model import params as registry
+from rumahan.model.agents.home_worker import WorkerColumns
+from rumahan.model.agents.state import State
+from rumahan.model.policy import Policy
+from rumahan.model.power_cube import LEVELS, SPACES
 
 #: The network's levers: the registry's levers of the network group (a scenario may schedule them).
 NETWORK_LEVERS: tuple[str, ...] = tuple(

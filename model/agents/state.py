@@ -18,13 +18,13 @@ from typing import Any
 import mesa
 import numpy as np
 
-from model.agents.home_worker import WorkerColumns
-from model.agents.subcontractor import SubcontractorColumns
-from model.calendar import HISTORICAL_REVIEW_DECISION_WEEK, piece_rate_floor
-from model.consciousness import defeat, win
-from model.events import Event, WeekLog
-from model.numerics import dot
-from model.policy import STATE_LEVERS, Policy
+from rumahan.model.agents.home_worker import WorkerColumns
+from rumahan.model.agents.subcontractor import SubcontractorColumns
+from rumahan.model.calendar import HISTORICAL_REVIEW_DECISION_WEEK, piece_rate_floor
+from rumahan.model.consciousness import defeat, win
+from rumahan.model.events import Event, WeekLog
+from rumahan.model.numerics import dot
+from rumahan.model.policy import STATE_LEVERS, Policy
 
 LADDER = ("statistics_inclusion", "recognition", "c177_ratified")
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from model.agents.column_view import ColumnView
+from rumahan.model.agents.column_view import ColumnView
 
 
 @dataclass

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from model import PuttingOutModel
-from model.bargaining import monopsony_rates_by_pool, pool_rate_order
-from model.collective import cascade_csr
-from model.social_graph import build_kampung_graph
+from rumahan.model import PuttingOutModel
+from rumahan.model.bargaining import monopsony_rates_by_pool, pool_rate_order
+from rumahan.model.collective import cascade_csr
+from rumahan.model.social_graph import build_kampung_graph
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -186,7 +186,7 @@ def test_neighbour_mean_and_share_with_and_without_isolated_workers(ties: tuple[
 
 
 def test_pool_sums_are_bincount() -> None:
-    from model.pools import Pools
+    from rumahan.model.pools import Pools
 
     model = PuttingOutModel(seed=8, n_workers=2_000)
     w, m = model.workers, model.subcontractors.m

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.kernel import DEBT_LIMIT, KernelState, kernel_agrees_with_model, kernel_week, neighbour_mean
 from benchmarks.phases import PHASES, phase_timers, profile_weeks
-from model import PuttingOutModel
+from rumahan.model import PuttingOutModel
 
 
 @pytest.mark.parametrize("params", [{"n_workers": 400}, {"n_workers": 300, "ties_within_rt": 0, "ties_adjacent_rt": 0}])

@@ -59,8 +59,8 @@ def sweep_folder(tmp_path_factory) -> Path:
     """A finished sweep (2 scenarios x 2 x 2 grid of framing_intensity and tokenism, 200 workers, 26 weeks),
     written by ``experiments.sweep.run_sweep`` as ``rumahan sweep`` writes it (without its report
     figures, to save time)."""
-    from experiments.spec import spec_from_dict
-    from experiments.sweep import run_sweep
+    from rumahan.experiments.spec import spec_from_dict
+    from rumahan.experiments.sweep import run_sweep
 
     spec = spec_from_dict({
         "sweep": {"name": "dashboard_test", "scenarios": ["status_quo", "no_network"], "replicates": 1, "weeks": 26,
@@ -77,8 +77,8 @@ def sweep_folder(tmp_path_factory) -> Path:
 def wide_sweep_folder(tmp_path_factory) -> Path:
     """A finished sweep with more groups than weekly lines can be told apart: 2 scenarios x a 3 x 2
     grid (12 groups, one run each, 200 workers, 26 weeks), without its report figures."""
-    from experiments.spec import spec_from_dict
-    from experiments.sweep import run_sweep
+    from rumahan.experiments.spec import spec_from_dict
+    from rumahan.experiments.sweep import run_sweep
 
     spec = spec_from_dict({
         "sweep": {"name": "dashboard_wide", "scenarios": ["status_quo", "no_network"], "replicates": 1, "weeks": 26,
@@ -94,7 +94,7 @@ def wide_sweep_folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sensitivity_folder(tmp_path_factory) -> Path:
     """A tiny Morris screening (2 trajectories over 2 uncertainties) as ``rumahan sensitivity`` writes it."""
-    from experiments.sensitivity import run_sensitivity
+    from rumahan.experiments.sensitivity import run_sensitivity
 
     out = tmp_path_factory.mktemp("outputs") / "sensitivity"
     run_sensitivity("morris", samples=2, outcomes=["earnings_to_ump"], parameters=["relocation_cost", "principal_price"],
@@ -105,8 +105,8 @@ def sensitivity_folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def robustness_folder(tmp_path_factory) -> Path:
     """A tiny robustness analysis (2 policies x 2 states of the world) as ``rumahan robustness`` writes it."""
-    from experiments.robustness import robustness_spec, run_robustness
-    from experiments.spec import spec_from_dict
+    from rumahan.experiments.robustness import robustness_spec, run_robustness
+    from rumahan.experiments.spec import spec_from_dict
 
     spec = spec_from_dict(robustness_spec(scenarios=["status_quo", "no_network"], states=2,
                                           parameters=["relocation_cost"], weeks=26, overrides={"n_workers": 200}))
@@ -119,7 +119,7 @@ def robustness_folder(tmp_path_factory) -> Path:
 def ablation_folder(tmp_path_factory) -> Path:
     """A tiny ablation (status_quo against no_network, two channels, 3 replicates) as ``rumahan ablate``
     writes it."""
-    from experiments.ablation import run_ablation
+    from rumahan.experiments.ablation import run_ablation
 
     out = tmp_path_factory.mktemp("outputs") / "ablation"
     run_ablation("status_quo", out, against="no_network", channels=["channel_entitlement", "channel_agreements"],
@@ -133,8 +133,8 @@ def calibration_folder(tmp_path_factory) -> Path:
     """A toy calibration (health_strain against two targets, 8 particles, 2 generations of 60
     workers over 40 weeks) as ``rumahan calibrate`` writes it. Skipped without pyabc."""
     pytest.importorskip("pyabc")
-    from experiments.calibration.smc import CalibrationSetup, calibrate, priors_for
-    from experiments.calibration.targets import load_targets
+    from rumahan.experiments.calibration.smc import CalibrationSetup, calibrate, priors_for
+    from rumahan.experiments.calibration.targets import load_targets
     from tests.experiments.conftest import toy_targets_file
 
     folder = tmp_path_factory.mktemp("outputs")
@@ -149,7 +149,7 @@ def calibration_folder(tmp_path_factory) -> Path:
 def posterior_sweep_folder(tmp_path_factory, calibration_folder: Path) -> Path:
     """A sweep of status_quo and no_network over 3 draws of ``calibration_folder``'s posterior, as
     ``rumahan sweep --posterior`` writes it (with its report)."""
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     folder = tmp_path_factory.mktemp("outputs")
     spec = folder / "over.toml"

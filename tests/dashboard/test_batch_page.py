@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.report import significant
+from rumahan.experiments.report import significant
 
 
 def open_folder(at, path) -> None:

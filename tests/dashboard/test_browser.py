@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from experiments.scenarios import load_scenario
+from rumahan.experiments.scenarios import load_scenario
 
 pytestmark = pytest.mark.browser
 

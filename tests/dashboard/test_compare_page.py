@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.compare import comparison_table
-from experiments.report import significant
-from experiments.seeds import replicate_seeds
+from rumahan.experiments.compare import comparison_table
+from rumahan.experiments.report import significant
+from rumahan.experiments.seeds import replicate_seeds
 
 
 def small_comparison(at, scenarios=("status_quo", "no_network"), baseline="status_quo", weeks=52):
@@ -89,7 +89,7 @@ def test_a_baseline_that_is_not_compared_is_explained(explored) -> None:
 def test_windows_of_a_scenario_are_a_period_to_choose(explored) -> None:
     """demand_shock declares [windows] shock (weeks 104-129) and after (130-181): at 140 weeks the
     page offers the shock beside the final year, shows its table, and names the window it cannot."""
-    from experiments.compare import window_tables
+    from rumahan.experiments.compare import window_tables
 
     at = small_comparison(explored, scenarios=("status_quo", "demand_shock"), weeks=140)
     assert not at.exception and not at.error

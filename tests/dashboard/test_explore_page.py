@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import dashboard.runs
-from dashboard.parameter_widgets import widget_key
-from dashboard.run_config import RunConfig
-from experiments.runner import run_simulation
-from model import params as registry
+import rumahan.dashboard.runs
+from rumahan.dashboard.parameter_widgets import widget_key
+from rumahan.dashboard.run_config import RunConfig
+from rumahan.experiments.runner import run_simulation
+from rumahan.model import params as registry
 
 SMALL = {"n_workers": "200", "weeks": "52"}
 SMALL_CONFIG = RunConfig(changes=(("n_workers", 200),), weeks=52)
@@ -108,7 +108,7 @@ def test_a_failing_run_shows_its_error_and_keeps_earlier_results(explored, monke
     def crash(*args, **kwargs):
         raise RuntimeError("simulated crash in week 3")
 
-    monkeypatch.setattr(dashboard.runs, "run_simulation", crash)
+    monkeypatch.setattr(rumahan.dashboard.runs, "run_simulation", crash)
     at.number_input(key="run.seed").set_value(987_654)   # a configuration not in the cache
     at.button(key="explore.run").click().run()
     assert not at.exception
@@ -131,8 +131,8 @@ def test_a_changed_run_is_shown_beside_the_unchanged_scenario(open_app) -> None:
 
 
 def test_one_click_checks_the_change_against_the_spread_of_seeds(open_app) -> None:
-    from experiments.compare import compare_scenarios
-    from experiments.scenarios import load_scenario
+    from rumahan.experiments.compare import compare_scenarios
+    from rumahan.experiments.scenarios import load_scenario
 
     at = open_app({"tokenism": "0.2", **SMALL}).run()
     at.number_input(key="explore.noise_seeds").set_value(3)

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import group_charts
-from dashboard.labels import event_title
-from dashboard.run_charts import events_frame, timeseries_chart
-from experiments.summaries import summary_table
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.dashboard import group_charts
+from rumahan.dashboard.labels import event_title
+from rumahan.dashboard.run_charts import events_frame, timeseries_chart
+from rumahan.experiments.summaries import summary_table
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_explore_tells_kinds_of_events_apart_by_colour_with_a_legend() -> None:
 def test_a_heatmap_with_the_scenario_on_an_axis_draws_one_panel() -> None:
     import pandas as pd
 
-    from dashboard.group_charts import heatmap_chart
+    from rumahan.dashboard.group_charts import heatmap_chart
 
     runs = pd.DataFrame({"scenario": ["a", "a", "b", "b"], "param.tokenism": [0.1, 0.8, 0.1, 0.8],
                          "earnings_to_ump": [0.1, 0.2, 0.3, 0.4]})

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlparse
 import numpy as np
 import pytest
 
-from dashboard.cascade_lab import (
+from rumahan.dashboard.cascade_lab import (
     EXERCISES,
     LabSettings,
     degree_values,
@@ -23,7 +23,7 @@ from dashboard.cascade_lab import (
     sweep_summary,
     threshold_shift,
 )
-from experiments.runner import run_simulation
+from rumahan.experiments.runner import run_simulation
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "exercises.md"
 

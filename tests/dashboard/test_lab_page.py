@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.cascade_lab import EXERCISES, LabSettings, model_parameters
-from dashboard.run_config import RunConfig
+from rumahan.dashboard.cascade_lab import EXERCISES, LabSettings, model_parameters
+from rumahan.dashboard.run_config import RunConfig
 
 LADDER = {**EXERCISES[0].settings.to_query(), "n_workers": "200", "weeks": "52"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model import params as registry
+from rumahan.model import params as registry
 
 
 def test_learn_page_shows_figures_and_every_parameter(explored) -> None:
@@ -27,12 +27,12 @@ def test_learn_page_shows_figures_and_every_parameter(explored) -> None:
 
 
 def test_an_unexpected_failure_is_a_message_not_a_traceback(explored, monkeypatch) -> None:
-    import dashboard.figures
+    import rumahan.dashboard.figures
 
     def broken(*args, **kwargs):
         raise ValueError("a figure could not be drawn")
 
-    monkeypatch.setattr(dashboard.figures, "png", broken)
+    monkeypatch.setattr(rumahan.dashboard.figures, "png", broken)
     at = explored.switch_page("learn.py").run()
     assert not at.exception
     assert at.error[0].value.startswith("Something went wrong on this page (ValueError: a figure could not be drawn)")

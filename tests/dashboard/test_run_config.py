@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.labels import parameter_help, parameter_label
-from dashboard.run_config import ConfigError, RunConfig, decode_schedule, encode_schedule
-from experiments.scenarios import load_scenario
-from model import params as registry
+from rumahan.dashboard.labels import parameter_help, parameter_label
+from rumahan.dashboard.run_config import ConfigError, RunConfig, decode_schedule, encode_schedule
+from rumahan.experiments.scenarios import load_scenario
+from rumahan.model import params as registry
 
 
 def test_url_round_trip_with_changes_and_schedule() -> None:
@@ -102,7 +102,7 @@ def test_labels_and_help_come_from_the_registry() -> None:
 
 
 def test_dropdowns_and_axes_name_parameters_in_words() -> None:
-    from dashboard.labels import default_text, parameter_axis, parameter_option, range_text
+    from rumahan.dashboard.labels import default_text, parameter_axis, parameter_option, range_text
 
     assert parameter_option("framing_intensity") == "Framing intensity · framing_intensity"
     assert parameter_option("tokenism") == "Tokenism" and parameter_option("scenario") == "Scenario"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.run_config import RunConfig
-from experiments.cli import main
-from experiments.runner import run_simulation
-from experiments.scenarios import load_scenario
+from rumahan.dashboard.run_config import RunConfig
+from rumahan.experiments.cli import main
+from rumahan.experiments.runner import run_simulation
+from rumahan.experiments.scenarios import load_scenario
 
 #: A scenario with a policy change at week 52, a changed lever, and a non-default seed.
 LINK = {"scenario": "recommendations", "n_workers": "200", "weeks": "60", "seed": "5", "framing_intensity": "0.35"}

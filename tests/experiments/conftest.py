@@ -23,7 +23,7 @@ TINY_WEEKS = 30
 @pytest.fixture
 def cli(capsys):
     """Run ``rumahan ARGS`` in this process; returns (exit code, stdout, stderr)."""
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main([str(a) for a in args])
@@ -88,7 +88,7 @@ def toy_calibration(tmp_path_factory) -> Path:
     """A toy calibration (``TOY_ARGS``, 8 particles, 2 generations) run in this process through
     the CLI: the folder ``rumahan calibrate`` wrote. Skipped without pyabc."""
     pytest.importorskip("pyabc")
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     folder = tmp_path_factory.mktemp("calibration")
     out = folder / "cal"

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from experiments import ablation
-from experiments.executors import Execution
-from model import params as registry
-from model.errors import RumahanInputError
+from rumahan.experiments import ablation
+from rumahan.experiments.executors import Execution
+from rumahan.model import params as registry
+from rumahan.model.errors import RumahanInputError
 
 from .test_bad_input import _one_line_error
 
@@ -30,7 +30,7 @@ def finished(tmp_path_factory):
     import contextlib
     import io
 
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     out = tmp_path_factory.mktemp("ablation") / "abl"
     printed = io.StringIO()

@@ -133,7 +133,7 @@ def test_malformed_scheduler_address_is_refused(cli, tmp_path, tiny_spec):
 
 
 def test_usage_errors_are_one_line(capsys):
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     with pytest.raises(SystemExit) as info:
         main(["run", "--scenario", "status_quo"])
@@ -149,14 +149,14 @@ def test_output_piped_into_a_reader_that_stops_early_is_not_an_error():
     from .conftest import REPO
 
     # `true` exits at once, long before the CLI has imported the model and prints: a certain broken pipe
-    shell = f"{sys.executable} -m experiments params | true"
+    shell = f"{sys.executable} -m rumahan.experiments params | true"
     done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stderr == ""
 
 
 def test_debug_shows_the_traceback(tmp_path):
-    from experiments.cli import main
-    from experiments.scenarios import ScenarioError
+    from rumahan.experiments.cli import main
+    from rumahan.experiments.scenarios import ScenarioError
 
     with pytest.raises(ScenarioError):
         main(["run", "--scenario", "utopia", "--out", str(tmp_path / "r"), "--debug"])
@@ -182,14 +182,14 @@ def test_errors_say_whose_fault_they_are(cli, tmp_path, tiny_spec, monkeypatch, 
     """A bug (any exception Rumahan does not raise on purpose, a bare ValueError included) keeps its
     traceback, exits 1 and asks for a report; it is not reported as bad input. Bad input is one
     line and exit 2; a failure while running (or of the machine) one line and exit 1."""
-    import experiments.sweep
-    from model.errors import RumahanInputError, RumahanRunError
+    import rumahan.experiments.sweep
+    from rumahan.model.errors import RumahanInputError, RumahanRunError
 
     if raised == "input":
         raised = RumahanInputError("replicates = 0 is not a whole number >= 1")
     elif raised == "run":
         raised = RumahanRunError("a worker process died; 3 of 16 runs are saved")
-    monkeypatch.setattr(experiments.sweep, "run_sweep", _raises(raised))
+    monkeypatch.setattr(rumahan.experiments.sweep, "run_sweep", _raises(raised))
     got, _, err = cli("sweep", tiny_spec, "--out", tmp_path / "o", "--quiet")
     if one_line:
         assert _one_line_error(got, err, expected_code=code) == f"rumahan sweep: error: {raised}"
@@ -205,15 +205,15 @@ def test_errors_say_whose_fault_they_are(cli, tmp_path, tiny_spec, monkeypatch, 
 def test_the_error_classes_say_whose_fault():
     """Every error for bad input is a RumahanInputError (and so a ValueError, as DESIGN pins for
     parameters); failures while running are RumahanRunErrors; both are RumahanErrors."""
-    from dashboard.run_config import ConfigError
-    from experiments.batch import BatchError
-    from experiments.cli import CliError
-    from experiments.executors import ExecutorError
-    from experiments.scenarios import ScenarioError
-    from experiments.spec import SpecError
-    from experiments.storage import OutputError
-    from model.errors import RumahanError, RumahanInputError, RumahanRunError
-    from model.params import ParameterError
+    from rumahan.dashboard.run_config import ConfigError
+    from rumahan.experiments.batch import BatchError
+    from rumahan.experiments.cli import CliError
+    from rumahan.experiments.executors import ExecutorError
+    from rumahan.experiments.scenarios import ScenarioError
+    from rumahan.experiments.spec import SpecError
+    from rumahan.experiments.storage import OutputError
+    from rumahan.model.errors import RumahanError, RumahanInputError, RumahanRunError
+    from rumahan.model.params import ParameterError
     from tools.tutorial.steps import TutorialError
 
     for bad_input in (ParameterError, ScenarioError, SpecError, OutputError, CliError, ConfigError):
@@ -229,7 +229,7 @@ def test_the_model_imports_its_errors_without_the_experiments():
 
     from .conftest import REPO
 
-    probe = ("import sys, model.params, model.errors\n"
-             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('experiments', 'dashboard')))")
+    probe = ("import sys, rumahan.model.params, rumahan.model.errors\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[:2] in (['rumahan', 'experiments'], ['rumahan', 'dashboard'])))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibration.posterior import draw_design, load_posterior, rerun_particle
-from experiments.calibration.targets import DEFAULT_TARGETS, load_targets
+from rumahan.experiments.calibration.posterior import draw_design, load_posterior, rerun_particle
+from rumahan.experiments.calibration.targets import DEFAULT_TARGETS, load_targets
 from tests.experiments.conftest import REPO, TOY_ARGS, TOY_TARGETS, toy_targets_file
 
 pytest.importorskip("pyabc")
@@ -78,7 +78,7 @@ def test_killed_and_started_again_it_goes_on(toy: Path, tmp_path: Path):
     """Killed after generation 0 is saved, the same command resumes from generation 1 and ends where
     an uninterrupted calibration ends, bit for bit."""
     out = tmp_path / "cal"
-    command = [sys.executable, "-m", "experiments", "calibrate", "--targets", str(toy_targets_file(tmp_path)), *TOY_ARGS,
+    command = [sys.executable, "-m", "rumahan.experiments", "calibrate", "--targets", str(toy_targets_file(tmp_path)), *TOY_ARGS,
                "--out", str(out)]
     process = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -154,7 +154,7 @@ def test_without_pyabc_it_says_what_to_install(monkeypatch, cli, tmp_path: Path)
 
 
 def test_compare_and_rerun_say_what_a_calibration_folder_is(toy: Path, cli):
-    from experiments import storage
+    from rumahan.experiments import storage
 
     folder = storage.load_output(toy)
     assert folder.kind == "calibration" and folder.runs is None

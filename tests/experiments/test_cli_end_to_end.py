@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.compare import comparison_table
-from experiments.runner import run_simulation
-from experiments.scenarios import PINNED, load_scenario
-from experiments.storage import load_output
-from model.metrics import METRIC_NAMES
+from rumahan.experiments.compare import comparison_table
+from rumahan.experiments.runner import run_simulation
+from rumahan.experiments.scenarios import PINNED, load_scenario
+from rumahan.experiments.storage import load_output
+from rumahan.model.metrics import METRIC_NAMES
 
 from .conftest import TINY_WEEKS
 
@@ -216,7 +216,7 @@ def test_dashboard_starts_streamlit_with_the_options_passed_through(cli, monkeyp
 
 
 def test_help_lists_parameters_with_units_and_bounds(cli, capsys):
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "--help"])
@@ -230,8 +230,8 @@ def test_help_lists_parameters_with_units_and_bounds(cli, capsys):
 
 
 def test_params_columns_line_up_whatever_the_unit_length(cli):
-    from experiments.cli import _fmt_value
-    from model import params as registry
+    from rumahan.experiments.cli import _fmt_value
+    from rumahan.model import params as registry
 
     code, stdout, _ = cli("params", "--short")
     lines = stdout.splitlines()
@@ -244,7 +244,7 @@ def test_params_columns_line_up_whatever_the_unit_length(cli):
 
 
 def test_scenarios_long_shows_whole_descriptions_and_sources(cli):
-    from experiments.scenarios import load_scenario
+    from rumahan.experiments.scenarios import load_scenario
 
     code, stdout, _ = cli("scenarios", "--long")
     flat = " ".join(stdout.split())

@@ -9,9 +9,9 @@ import tomllib
 
 import pytest
 
-import experiments.estimate
-from experiments.estimate import Estimate, estimate_plan, format_duration
-from experiments.spec import load_spec
+import rumahan.experiments.estimate
+from rumahan.experiments.estimate import Estimate, estimate_plan, format_duration
+from rumahan.experiments.spec import load_spec
 
 
 def test_a_run_with_set_is_named_for_its_changes(cli, tmp_path) -> None:
@@ -35,7 +35,7 @@ def test_a_sweep_prints_its_measured_estimate_before_it_starts(cli, tmp_path, ti
 
 
 def test_past_an_hour_a_batch_needs_yes(cli, tmp_path, tiny_spec, monkeypatch) -> None:
-    monkeypatch.setattr(experiments.estimate, "CONFIRM_ABOVE_S", 0.0)
+    monkeypatch.setattr(rumahan.experiments.estimate, "CONFIRM_ABOVE_S", 0.0)
     code, _, err = cli("sweep", tiny_spec, "--out", tmp_path / "s", "--jobs", "1", "--no-report")
     assert code == 2 and not (tmp_path / "s").exists()
     assert err.splitlines()[-1].startswith("rumahan sweep: error: 16 runs, about ") and err.rstrip().endswith(
@@ -48,19 +48,19 @@ def test_past_an_hour_a_batch_needs_yes(cli, tmp_path, tiny_spec, monkeypatch) -
 
 
 def test_the_estimate_scales_a_measured_run(tiny_spec, monkeypatch) -> None:
-    monkeypatch.setattr(experiments.estimate, "time_one_run", lambda params, weeks: 2.0)
-    monkeypatch.setattr(experiments.estimate, "_load", lambda: 0.0)
-    monkeypatch.setattr(experiments.estimate.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(rumahan.experiments.estimate, "time_one_run", lambda params, weeks: 2.0)
+    monkeypatch.setattr(rumahan.experiments.estimate, "_load", lambda: 0.0)
+    monkeypatch.setattr(rumahan.experiments.estimate.os, "cpu_count", lambda: 2)
     estimate = estimate_plan(load_spec(tiny_spec).plan(), jobs=4)
     assert (estimate.runs, estimate.processes, estimate.seconds) == (16, 2, 16.0)
-    monkeypatch.setattr(experiments.estimate, "_load", lambda: 3.0)   # two CPUs already busy: no parallel gain
+    monkeypatch.setattr(rumahan.experiments.estimate, "_load", lambda: 3.0)   # two CPUs already busy: no parallel gain
     assert estimate_plan(load_spec(tiny_spec).plan(), jobs=4).seconds == 32.0
     assert Estimate(54, 40.0, 1.5, 2000, 520, 2).summary() == "54 runs, about 40 s"
     assert [format_duration(s) for s in (0.84, 40, 700, 9000)] == ["0.8 s", "40 s", "12 min", "2.5 h"]
 
 
 def test_sensitivity_help_has_an_example_the_defaults_and_the_cost(capsys) -> None:
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     with pytest.raises(SystemExit):
         main(["sensitivity", "--help"])

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from experiments.compare import comparison_table
+from rumahan.experiments.compare import comparison_table
 
 T2 = stats.t.ppf(0.975, 2)
 

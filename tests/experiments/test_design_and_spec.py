@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.design import cross, grid_design, latin_hypercube, uncertainties, values_frame
-from experiments.plan import build_plan
-from experiments.scenarios import load_scenario
-from experiments.seeds import replicate_seeds
-from experiments.spec import SpecError, load_spec
-from model import params as registry
+from rumahan.experiments.design import cross, grid_design, latin_hypercube, uncertainties, values_frame
+from rumahan.experiments.plan import build_plan
+from rumahan.experiments.scenarios import load_scenario
+from rumahan.experiments.seeds import replicate_seeds
+from rumahan.experiments.spec import SpecError, load_spec
+from rumahan.model import params as registry
 
 SWEEPS = Path(__file__).resolve().parents[2] / "experiments" / "sweeps"
 

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from experiments.storage import load_output
+from rumahan.experiments.storage import load_output
 
 RESULT_FILES = ("runs.parquet", "timeseries.parquet", "events.parquet")
 
@@ -16,7 +16,7 @@ RESULT_FILES = ("runs.parquet", "timeseries.parquet", "events.parquet")
 @pytest.fixture(scope="module")
 def inline_sweep(tmp_path_factory):
     """The tiny sweep run in this process (--jobs 1): the reference."""
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     base = tmp_path_factory.mktemp("inline")
     spec = base / "tiny.toml"
@@ -67,8 +67,8 @@ def test_external_dask_scheduler_and_workers_match_in_process(cli, tmp_path, inl
 
 
 def test_comparison_in_memory_matches_the_saved_one(tmp_path):
-    from experiments.compare import compare_scenarios
-    from experiments.executors import Execution
+    from rumahan.experiments.compare import compare_scenarios
+    from rumahan.experiments.executors import Execution
 
     settings = {"replicates": 2, "weeks": 20, "overrides": {"n_workers": 80}, "root_seed": 2}
     memory = compare_scenarios(["status_quo", "end_reframing"], **settings)
@@ -83,9 +83,9 @@ def test_comparison_in_memory_matches_the_saved_one(tmp_path):
 @pytest.fixture(scope="module")
 def pool_sweep(tmp_path_factory, inline_sweep):
     """The tiny sweep's plan, run by ``run_batch`` on the local pool of 2 processes: the reference."""
-    from experiments.batch import run_batch
-    from experiments.executors import Execution
-    from experiments.spec import load_spec
+    from rumahan.experiments.batch import run_batch
+    from rumahan.experiments.executors import Execution
+    from rumahan.experiments.spec import load_spec
 
     plan = load_spec(inline_sweep[0]).plan(kind="sweep")
     out = tmp_path_factory.mktemp("pool") / "out"
@@ -100,8 +100,8 @@ def test_any_executor_passed_in_matches_the_local_pool(tmp_path, pool_sweep, kin
     executor is left open for whoever opened it."""
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-    from experiments.batch import run_batch
-    from experiments.executors import Execution, pool_context
+    from rumahan.experiments.batch import run_batch
+    from rumahan.experiments.executors import Execution, pool_context
 
     plan, reference = pool_sweep
     opened = (ThreadPoolExecutor(max_workers=2) if kind == "threads"
@@ -120,8 +120,8 @@ def test_an_executor_passed_in_runs_in_memory_too_and_reports_progress_only(pool
     once before any run and after each one, and the library prints nothing (plan lines are the CLI's)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from experiments.batch import run_batch
-    from experiments.executors import Execution
+    from rumahan.experiments.batch import run_batch
+    from rumahan.experiments.executors import Execution
 
     plan, reference = pool_sweep
     heard: list[tuple[int, int]] = []
@@ -147,8 +147,8 @@ def test_an_executor_passed_in_runs_in_memory_too_and_reports_progress_only(pool
 def test_an_execution_refuses_what_it_cannot_run_with(settings, message):
     from concurrent.futures import ThreadPoolExecutor
 
-    from experiments.executors import Execution
-    from model.errors import RumahanInputError
+    from rumahan.experiments.executors import Execution
+    from rumahan.model.errors import RumahanInputError
 
     if settings.get("executor") == "threads":
         settings = {**settings, "executor": ThreadPoolExecutor(max_workers=1)}

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import plots
-from experiments.compare import comparison_table
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments import plots
+from rumahan.experiments.compare import comparison_table
+from rumahan.model.metrics import OUTPUT_BY_NAME
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def test_final_year_bars_draw_the_table_means_with_units(runs):
 
 
 def test_final_year_bars_per_design_point_put_scenarios_side_by_side_with_readable_labels(runs):
-    from experiments.summaries import summary_table
+    from rumahan.experiments.summaries import summary_table
 
     grid = runs.assign(**{"param.tokenism": np.tile([0.1, 0.8], 4)})
     table = summary_table(grid, "status_quo", ["tokenism"])
@@ -230,7 +230,7 @@ def test_a_heatmap_axis_is_the_parameter_even_when_an_outcome_has_its_name() -> 
     """``statistics_inclusion`` is a parameter (``param.`` column) and an outcome of the runs table."""
     import pandas as pd
 
-    from experiments.plots import heatmap_cells
+    from rumahan.experiments.plots import heatmap_cells
 
     runs = pd.DataFrame({"scenario": ["s"] * 4, "param.tokenism": [0.1, 0.1, 0.8, 0.8],
                          "param.statistics_inclusion": [False, True, False, True],

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibration.posterior import draw_posterior, posterior_effects
+from rumahan.experiments.calibration.posterior import draw_posterior, posterior_effects
 
 SMALL = ["--set", "n_workers=60", "--weeks", "10", "--jobs", "1", "--quiet"]
 
@@ -75,7 +75,7 @@ def test_sensitivity_over_the_posterior(toy_calibration: Path, tmp_path: Path, c
 
 
 def test_sensitivity_varies_only_what_was_not_calibrated(toy_calibration: Path):
-    from experiments.sensitivity import sensitivity_plan
+    from rumahan.experiments.sensitivity import sensitivity_plan
 
     drawn = draw_posterior(toy_calibration, 2, seed=1)
     plan, problem, sample = sensitivity_plan("morris", 1, None, overrides={"n_workers": 60}, weeks=2,
@@ -99,8 +99,8 @@ def test_robustness_over_the_posterior(toy_calibration: Path, tmp_path: Path, cl
 
 
 def test_robustness_samples_the_uncertainties_that_were_not_calibrated(toy_calibration: Path):
-    from experiments.robustness import robustness_spec
-    from experiments.spec import spec_from_dict
+    from rumahan.experiments.robustness import robustness_spec
+    from rumahan.experiments.spec import spec_from_dict
 
     spec = spec_from_dict(robustness_spec(states=2, weeks=2, overrides={"n_workers": 60},
                                           posterior=str(toy_calibration), draws=2))

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from experiments.storage import finished_parts
+from rumahan.experiments.storage import finished_parts
 
 from .conftest import REPO
 
@@ -37,7 +37,7 @@ def test_killed_sweep_resumes_without_recomputing(cli, tmp_path):
     spec = tmp_path / "spec.toml"
     spec.write_text(SPEC)
     out = tmp_path / "interrupted"
-    command = [sys.executable, "-m", "experiments", "sweep", str(spec), "--out", str(out), "--jobs", "1", "--quiet"]
+    command = [sys.executable, "-m", "rumahan.experiments", "sweep", str(spec), "--out", str(out), "--jobs", "1", "--quiet"]
     proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:

@@ -8,9 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from experiments.plan import build_plan, warn_about_late_changes
-from experiments.runner import run_simulation
-from experiments.scenarios import ScheduleWarning, load_scenario, warn_if_schedule_after_end
+from rumahan.experiments.plan import build_plan, warn_about_late_changes
+from rumahan.experiments.runner import run_simulation
+from rumahan.experiments.scenarios import ScheduleWarning, load_scenario, warn_if_schedule_after_end
 
 TOKENISM = {"tokenism": 0.1}
 

@@ -7,9 +7,9 @@ import tomllib
 import numpy as np
 import pytest
 
-from experiments.runner import run_simulation
-from experiments.scenarios import PINNED, ScenarioError, available, load_scenario, scenario_from_dict
-from experiments.seeds import design_rng, replicate_seeds
+from rumahan.experiments.runner import run_simulation
+from rumahan.experiments.scenarios import PINNED, ScenarioError, available, load_scenario, scenario_from_dict
+from rumahan.experiments.seeds import design_rng, replicate_seeds
 
 
 def test_replicate_seeds_come_from_seed_sequence_spawn():

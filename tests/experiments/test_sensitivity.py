@@ -3,8 +3,8 @@
 def test_a_salib_problem_spec_from_the_registry_in_one_call() -> None:
     import numpy as np
 
-    from experiments.sensitivity import problem_spec
-    from model import params as registry
+    from rumahan.experiments.sensitivity import problem_spec
+    from rumahan.model import params as registry
 
     spec = problem_spec(["relocation_cost", "threshold_mean"], outputs=["earnings_to_ump"])
     assert spec["names"] == ["relocation_cost", "threshold_mean"] and spec["outputs"] == ["earnings_to_ump"]

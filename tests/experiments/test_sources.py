@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from experiments.cli import main
-from experiments.scenarios import available, load_scenario
-from experiments.sources import SOURCES_FILE, cited_keys, reference_list, references_for
-from model import params as registry
+from rumahan.experiments.cli import main
+from rumahan.experiments.scenarios import available, load_scenario
+from rumahan.experiments.sources import SOURCES_FILE, cited_keys, reference_list, references_for
+from rumahan.model import params as registry
 
 REPO = Path(__file__).resolve().parents[2]
 #: Where labels are written: code, scenarios, sweeps, the ODD and the other docs.

@@ -11,11 +11,11 @@ import sys
 import pandas as pd
 import pytest
 
-from experiments import storage
-from experiments.batch import run_batch
-from experiments.plan import build_plan
-from experiments.scenarios import load_scenario
-from experiments.storage import OutputError, load_output
+from rumahan.experiments import storage
+from rumahan.experiments.batch import run_batch
+from rumahan.experiments.plan import build_plan
+from rumahan.experiments.scenarios import load_scenario
+from rumahan.experiments.storage import OutputError, load_output
 
 from .conftest import REPO
 

@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.compare import compare_scenarios, comparison_table, window_tables
-from experiments.records import OUTCOME_NAMES
-from experiments.runner import run_simulation
-from experiments.scenarios import ScenarioError, ScheduleWarning, load_scenario, scenario_from_dict
-from experiments.storage import load_output
+from rumahan.experiments.compare import compare_scenarios, comparison_table, window_tables
+from rumahan.experiments.records import OUTCOME_NAMES
+from rumahan.experiments.runner import run_simulation
+from rumahan.experiments.scenarios import ScenarioError, ScheduleWarning, load_scenario, scenario_from_dict
+from rumahan.experiments.storage import load_output
 
 WEEKS = 24
 SHOCKED = """name = "shocked"

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.rerun import first_series_difference
-from model.metrics import METRIC_NAMES
+from rumahan.experiments.rerun import first_series_difference
+from rumahan.model.metrics import METRIC_NAMES
 
 from .update_golden import GOLDEN, SEED, WEEKS, golden_run, read_golden
 

@@ -24,10 +24,10 @@ SCENARIO, SEED, WEEKS = "status_quo", 20230101, 30
 
 def golden_run() -> pd.DataFrame:
     """The pinned run's weekly metrics now: one row per week (0 to ``WEEKS``), every metric."""
-    from experiments.records import SERIES_TYPES
-    from experiments.runner import run_simulation
-    from experiments.scenarios import load_scenario
-    from model.metrics import METRIC_NAMES
+    from rumahan.experiments.records import SERIES_TYPES
+    from rumahan.experiments.runner import run_simulation
+    from rumahan.experiments.scenarios import load_scenario
+    from rumahan.model.metrics import METRIC_NAMES
 
     scenario = load_scenario(SCENARIO)
     result = run_simulation(scenario.parameters, seed=SEED, weeks=WEEKS, schedule=list(scenario.schedule))
@@ -37,7 +37,7 @@ def golden_run() -> pd.DataFrame:
 def read_golden(path: Path = GOLDEN) -> pd.DataFrame:
     """The stored golden table, every float exactly as written (17 significant digits round-trip;
     parsed by Python's ``float``, which is exact, rather than by a CSV reader's fast parser)."""
-    from experiments.records import SERIES_TYPES
+    from rumahan.experiments.records import SERIES_TYPES
 
     text = pd.read_csv(path, dtype=str, keep_default_na=False)
     return pd.DataFrame({c: [float(v) for v in text[c]] for c in text.columns}).astype(SERIES_TYPES)
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     now = golden_run()
     if args.check:
-        from experiments.rerun import first_series_difference
+        from rumahan.experiments.rerun import first_series_difference
 
         difference = first_series_difference(f"{SCENARIO} seed {SEED}", read_golden(), now)
         print("golden output is current" if difference is None else f"golden output is stale: {difference.describe()}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from model import PuttingOutModel
+from rumahan.model import PuttingOutModel
 
 SMALL = {"n_workers": 400}
 

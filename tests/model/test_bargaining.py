@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from model.bargaining import (
+from rumahan.model.bargaining import (
     monopsony_piece_rate,
     monopsony_rates_by_pool,
     nash_piece_rate,

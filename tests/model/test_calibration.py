@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.runner import run_simulation
+from rumahan.experiments.runner import run_simulation
 
 pytestmark = pytest.mark.slow
 

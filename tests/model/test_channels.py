@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from model import PuttingOutModel
-from model.params import CHANNELS
+from rumahan.model import PuttingOutModel
+from rumahan.model.params import CHANNELS
 
 #: An organized area with a floor, inspections, framing and tokenism, where every channel acts.
 WORLD = dict(n_workers=400, n_subcontractors=8, initial_membership=0.7, effort_bargaining=0.5,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from model.collective import threshold_cascade
+from rumahan.model.collective import threshold_cascade
 
 
 def _complete(n: int) -> np.ndarray:

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from model import PuttingOutModel, action
-from model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly
-from model.collective import cascade_rounds, effective_thresholds, threshold_cascade
+from rumahan.model import PuttingOutModel, action
+from rumahan.model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly
+from rumahan.model.collective import cascade_rounds, effective_thresholds, threshold_cascade
 
 
 def _complete(n: int) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import PuttingOutModel
+from rumahan.model import PuttingOutModel
 
 pytestmark = pytest.mark.slow
 

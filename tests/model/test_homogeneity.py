@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import PuttingOutModel, calendar
-from model import params as registry
-from model.metrics import METRIC_NAMES, OUTPUT_BY_NAME
+from rumahan.model import PuttingOutModel, calendar
+from rumahan.model import params as registry
+from rumahan.model.metrics import METRIC_NAMES, OUTPUT_BY_NAME
 
 NOMINAL = [p.name for p in registry.PARAMETERS if "Rp" in p.unit and p.default is not None]
 SCHEDULE = [(30, {"recognition": True, "floor_share": 0.13, "inspection_probability": 0.2})]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import PuttingOutModel
-from model.rates import alternative_cost, refusal_cost
+from rumahan.model import PuttingOutModel
+from rumahan.model.rates import alternative_cost, refusal_cost
 
 AREA = dict(n_workers=400, n_subcontractors=4, initial_membership=0.8, framing_intensity=0.0,
             effort_bargaining=0.6, channel_entitlement=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.metrics import gini
+from rumahan.model.metrics import gini
 
 
 def test_equal_values_give_a_gini_of_zero_not_minus_rounding() -> None:

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import PuttingOutModel
-from model.agents import AdvocacyNetwork, HomeWorker, State, Subcontractor
-from model.metrics import METRIC_NAMES, OUTPUTS
+from rumahan.model import PuttingOutModel
+from rumahan.model.agents import AdvocacyNetwork, HomeWorker, State, Subcontractor
+from rumahan.model.metrics import METRIC_NAMES, OUTPUTS
 
 
 def timeseries(model: PuttingOutModel) -> pd.DataFrame:

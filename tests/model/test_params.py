@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from model import PuttingOutModel
-from model import params as registry
-from model.params import PARAMETERS, ParameterError
+from rumahan.model import PuttingOutModel
+from rumahan.model import params as registry
+from rumahan.model.params import PARAMETERS, ParameterError
 
 
 def test_every_parameter_is_documented_and_its_default_in_bounds():

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model import PuttingOutModel
-from model.agents.home_worker import WorkerColumns
-from model.agents.subcontractor import SubcontractorColumns
+from rumahan.model import PuttingOutModel
+from rumahan.model.agents.home_worker import WorkerColumns
+from rumahan.model.agents.subcontractor import SubcontractorColumns
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW = re.compile(r"^\| (\d+) \| `(\w+)` \| `([\w.]+)` \| (.*) \| (.*) \|$")
@@ -37,7 +37,7 @@ def test_no_phase_module_imports_the_model_class() -> None:
     for path in sorted((ROOT / "model").rglob("*.py")):
         if path.name in ("model.py", "__init__.py"):
             continue
-        imports = re.findall(r"^\s*(?:from|import) (?:model\.model\b|model import .*PuttingOutModel)", path.read_text(), re.M)
+        imports = re.findall(r"^\s*(?:from|import) (?:rumahan\.)?(?:model\.model\b|model import .*PuttingOutModel)", path.read_text(), re.M)
         assert not imports, (path.relative_to(ROOT), imports)
 
 

@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import PuttingOutModel
-from model.params import PARAMETERS
+from rumahan.model import PuttingOutModel
+from rumahan.model.params import PARAMETERS
 
 from ..registry_strategies import in_bounds, make_runnable
 

@@ -59,7 +59,7 @@ class Case:
 # --- Python API -------------------------------------------------------------------------------------
 def _model(**kwargs: Any) -> Callable[[], Any]:
     def call() -> Any:
-        from model import PuttingOutModel
+        from rumahan.model import PuttingOutModel
 
         given = {"seed": 1, "n_workers": 20, **kwargs}  # a copy: each call gets the same arguments
         return PuttingOutModel(**given).step()
@@ -69,7 +69,7 @@ def _model(**kwargs: Any) -> Callable[[], Any]:
 
 def _run(params: Any = None, **kwargs: Any) -> Callable[[], Any]:
     def call() -> Any:
-        from experiments.runner import run_simulation
+        from rumahan.experiments.runner import run_simulation
 
         return run_simulation({"n_workers": 20} if params is None else params, **{"seed": 1, "weeks": 2, **kwargs})
 
@@ -447,7 +447,7 @@ ALL: tuple[Case, ...] = (*API, *CLI, *SCENARIOS, *SWEEPS, *OUTPUTS, *LINKS, *UPL
 # --- drivers (plain functions: the tests and the table below use them) --------------------------------
 def run_cli(args: list[str]) -> tuple[int, str]:
     """``rumahan ARGS`` in this process: (exit code, stderr)."""
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
@@ -508,7 +508,7 @@ def run_output_case(case: Case, good: dict[str, Path], tmp: Path) -> tuple[int, 
 
 def read_link(case: Case) -> tuple[int, str]:
     """The dashboard's reading of a link (``RunConfig.read_query``): (number of problems, their text)."""
-    from dashboard.run_config import RunConfig
+    from rumahan.dashboard.run_config import RunConfig
 
     _, problems = RunConfig.read_query(case.data)
     return len(problems), "; ".join(problems)
@@ -516,7 +516,7 @@ def read_link(case: Case) -> tuple[int, str]:
 
 def read_upload(case: Case) -> tuple[int, str]:
     """What the Share page does with an uploaded file (decode, then ``RunConfig.from_toml``)."""
-    from dashboard.run_config import ConfigError, RunConfig
+    from rumahan.dashboard.run_config import ConfigError, RunConfig
 
     try:
         RunConfig.from_toml(case.data.decode("utf-8-sig"), "upload.toml")

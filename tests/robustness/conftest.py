@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 def cli(capsys):
     """Run ``rumahan ARGS`` in this process; returns (exit code, stdout, stderr). Usage errors
     (argparse's ``SystemExit``) come back as their exit code too."""
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     def run(*args: object) -> tuple[int, str, str]:
         try:

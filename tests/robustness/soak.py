@@ -110,7 +110,7 @@ def soak(runs: int, n_workers: int, weeks: int, jobs: int = 2, interval: float =
          folder: Path | None = None) -> SoakResult:
     """Run a sweep of ``runs`` runs (one scenario, a Latin-hypercube sample of ``runs`` points) on a
     pool of ``jobs`` processes, sampling the RSS of its process tree every ``interval`` seconds."""
-    from experiments.storage import finished_parts
+    from rumahan.experiments.storage import finished_parts
 
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
         base = Path(scratch)
@@ -120,7 +120,7 @@ def soak(runs: int, n_workers: int, weeks: int, jobs: int = 2, interval: float =
                         f'[sample]\nsize = {runs}\nparameters = ["principal_price", "relocation_cost", '
                         f'"threshold_mean"]\n')
         out = base / "out"
-        command = [sys.executable, "-m", "experiments", "sweep", str(spec), "--out", str(out), "--jobs", str(jobs),
+        command = [sys.executable, "-m", "rumahan.experiments", "sweep", str(spec), "--out", str(out), "--jobs", str(jobs),
                    "--quiet", "--no-report"]
         started = time.monotonic()
         proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -153,8 +153,8 @@ def leak_check(runs: int, n_workers: int, weeks: int) -> dict[str, float]:
     does not depend on whether the allocator hands freed pages back)."""
     import tracemalloc
 
-    from experiments.runner import run_simulation
-    from model.model import PuttingOutModel
+    from rumahan.experiments.runner import run_simulation
+    from rumahan.model.model import PuttingOutModel
 
     def alive() -> int:
         gc.collect()

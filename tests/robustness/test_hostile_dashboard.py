@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.parameter_widgets import widget_key
-from dashboard.run_config import RunConfig
+from rumahan.dashboard.parameter_widgets import widget_key
+from rumahan.dashboard.run_config import RunConfig
 
 from .cases import make_good_folders
 

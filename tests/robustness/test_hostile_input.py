@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from model import params as registry
+from rumahan.model import params as registry
 
 from .cases import (
     ACCEPTED,
@@ -134,17 +134,17 @@ def test_case_ids_are_unique_and_all_in_the_docs_table() -> None:
 def test_huge_size_is_refused_before_allocating(monkeypatch, tmp_path: Path) -> None:
     """With 4 GB of RAM, 5 million workers (about 7 GB by the estimate) is refused by every entry point,
     before the social graph is built or the output folder is made."""
-    import model.model
-    from experiments.plan import build_plan
-    from experiments.runner import run_simulation
-    from experiments.scenarios import load_scenario
+    import rumahan.model.model
+    from rumahan.experiments.plan import build_plan
+    from rumahan.experiments.runner import run_simulation
+    from rumahan.experiments.scenarios import load_scenario
 
     monkeypatch.setattr(registry, "total_memory", lambda: 4 * 10**9)
 
     def never(*args, **kwargs):
         raise AssertionError("the model started building")
 
-    monkeypatch.setattr(model.model, "build_kampung_graph", never)
+    monkeypatch.setattr(rumahan.model.model, "build_kampung_graph", never)
     tracemalloc.start()
     try:
         with pytest.raises(registry.ParameterError, match=r"'n_workers' = 5,000,000 needs about 7\.2 GB, more than "
@@ -169,10 +169,10 @@ def test_huge_size_is_refused_before_allocating(monkeypatch, tmp_path: Path) -> 
 
 def test_a_pool_of_runs_that_together_would_not_fit_is_refused(monkeypatch, tmp_path: Path) -> None:
     """Each run fits alone, but --jobs 2 runs two at once: refused before the folder is made."""
-    from experiments.batch import run_batch
-    from experiments.executors import Execution
-    from experiments.plan import build_plan
-    from experiments.scenarios import load_scenario
+    from rumahan.experiments.batch import run_batch
+    from rumahan.experiments.executors import Execution
+    from rumahan.experiments.plan import build_plan
+    from rumahan.experiments.scenarios import load_scenario
 
     monkeypatch.setattr(registry, "total_memory", lambda: 4 * 10**9)
     plan = build_plan("sweep", [load_scenario("status_quo")], overrides={"n_workers": 1_500_000},
@@ -184,7 +184,7 @@ def test_a_pool_of_runs_that_together_would_not_fit_is_refused(monkeypatch, tmp_
 
 
 def test_the_model_class_names_a_bad_seed() -> None:
-    from model import PuttingOutModel
+    from rumahan.model import PuttingOutModel
 
     for seed in (-1, "abc", 1.5, True, None.__class__):
         with pytest.raises(ValueError, match=r"^seed = .* is not a whole number >= 0$"):
@@ -195,9 +195,9 @@ def test_the_model_class_names_a_bad_seed() -> None:
 def test_cli_seed_limit_matches_the_storage_limit() -> None:
     """One largest seed (the registry's); the dashboard's is it, capped where a browser's numbers stop
     being exact."""
-    from dashboard.run_config import MAX_SEED as BROWSER
-    from experiments.cli import MAX_SEED
-    from experiments.seeds import MAX_SEED as STORED
+    from rumahan.dashboard.run_config import MAX_SEED as BROWSER
+    from rumahan.experiments.cli import MAX_SEED
+    from rumahan.experiments.seeds import MAX_SEED as STORED
 
     assert MAX_SEED is STORED is registry.MAX_SEED == 2**64 - 1
     assert BROWSER == 2**53 - 1
@@ -206,7 +206,7 @@ def test_cli_seed_limit_matches_the_storage_limit() -> None:
 def test_the_largest_seed_runs_and_its_folder_reads_back(tmp_path: Path) -> None:
     """Seed 2**64 - 1 (the largest accepted) is stored and read back (2**70 used to be accepted by
     `rumahan run` and then broke every reader of the folder)."""
-    from experiments.storage import load_output
+    from rumahan.experiments.storage import load_output
 
     out = tmp_path / "run"
     code, err = run_cli(["run", "--scenario", "status_quo", "--set", "n_workers=20", "--weeks", "2",

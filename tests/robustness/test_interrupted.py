@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments import storage
+from rumahan.experiments import storage
 
 from .conftest import REPO, DaskCluster, kill_group
 
@@ -53,14 +53,14 @@ SLOTS = 4  # runs a pool of 2 keeps in flight (experiments.executors: 2 x jobs)
 
 
 def _sweep_command(spec: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "experiments", "sweep", str(spec), "--out", str(out), "--quiet", "--no-report",
+    return [sys.executable, "-m", "rumahan.experiments", "sweep", str(spec), "--out", str(out), "--quiet", "--no-report",
             *extra]
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> tuple[Path, Path]:
     """The spec and its sweep run without interruption in this process (--jobs 1)."""
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     base = tmp_path_factory.mktemp("reference")
     spec = base / "spec.toml"
@@ -176,7 +176,7 @@ def _kill_at(function: str, spec: Path, out: Path, before: bool = False) -> int:
             os.kill(os.getpid(), signal.SIGKILL)
             return result
         target.{name} = crash
-        from experiments.cli import main
+        from rumahan.experiments.cli import main
         sys.exit(main(sys.argv[1:]))
     """)
     done = subprocess.run([sys.executable, "-c", script, "sweep", str(spec), "--out", str(out), "--jobs", "1",
@@ -186,8 +186,8 @@ def _kill_at(function: str, spec: Path, out: Path, before: bool = False) -> int:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("moment", [
-    "experiments.storage.gather_parts",     # the consolidated time series is written; runs.parquet is not
-    "experiments.storage.write_manifest",   # killed after the first manifest write (no run has started)
+    "rumahan.experiments.storage.gather_parts",     # the consolidated time series is written; runs.parquet is not
+    "rumahan.experiments.storage.write_manifest",   # killed after the first manifest write (no run has started)
 ])
 def test_a_crash_at_a_fixed_moment_is_resumed_identically(reference, tmp_path, moment) -> None:
     spec, reference_out = reference
@@ -195,7 +195,7 @@ def test_a_crash_at_a_fixed_moment_is_resumed_identically(reference, tmp_path, m
     assert _kill_at(moment, spec, out) == -signal.SIGKILL
     _readable_after_kill(out, moment)
     before = _part_records(out)
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     assert main(["sweep", str(spec), "--out", str(out), "--jobs", "1", "--quiet", "--no-report"]) == 0
     _assert_identical(out, reference_out, moment)
@@ -217,7 +217,7 @@ def test_a_crash_after_completion_before_clean_up_leaves_a_complete_folder(refer
     assert len(storage.finished_parts(out)) == TOTAL  # the parts are still there
     assert storage.load_output(out).complete
     _assert_identical(out, reference_out, "after clean-up")
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     assert main(["sweep", str(spec), "--out", str(out), "--jobs", "1", "--quiet", "--no-report"]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
@@ -236,7 +236,7 @@ def test_a_write_killed_before_its_rename_leaves_the_previous_file_whole(tmp_pat
     script = textwrap.dedent(f"""
         import os, signal, sys, time
         from pathlib import Path
-        from experiments import storage
+        from rumahan.experiments import storage
         def hang(fd):
             print("written", flush=True)
             time.sleep(60)
@@ -280,12 +280,12 @@ def test_unreadable_parts_are_recomputed_on_resume(reference, tmp_path) -> None:
 
     spec, reference_out = reference
     out = tmp_path / "out"
-    assert _kill_at("experiments.storage.gather_parts", spec, out) == -signal.SIGKILL
+    assert _kill_at("rumahan.experiments.storage.gather_parts", spec, out) == -signal.SIGKILL
     parts = out / "parts"
     (parts / "0000003.parquet").write_bytes(b"PAR1 half a file")
     shutil.copy(parts / "0000004.parquet", parts / "0000999.parquet")  # an index this batch does not have
     (parts / "0000005.parquet").unlink()
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     assert main(["sweep", str(spec), "--out", str(out), "--jobs", "1", "--quiet", "--no-report"]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
@@ -349,7 +349,7 @@ def test_every_file_an_output_folder_holds_was_written_by_a_rename(tmp_path, mon
     """Each file `rumahan run`, `sweep` (with its report), `sensitivity` and `robustness` leave in
     their folders reached its name through ``os.replace`` of a finished temporary file: none was
     written in place, so none can be seen half-written."""
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     renamed: set[Path] = set()
     real_replace = os.replace

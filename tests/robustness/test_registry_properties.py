@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dashboard.run_config import format_value
-from experiments.scenarios import Scenario, scenario_from_dict
-from model import params as registry
-from model.metrics import OUTPUTS
-from model.params import EFFORT_PARAMETERS, PARAMETERS, STRENGTH_WEIGHTS, ParameterError
+from rumahan.dashboard.run_config import format_value
+from rumahan.experiments.scenarios import Scenario, scenario_from_dict
+from rumahan.model import params as registry
+from rumahan.model.metrics import OUTPUTS
+from rumahan.model.params import EFFORT_PARAMETERS, PARAMETERS, STRENGTH_WEIGHTS, ParameterError
 
 from ..registry_strategies import in_bounds, make_runnable
 
@@ -200,7 +200,7 @@ def schedules(draw) -> list:
 @MODEL
 @given(params=runnable_sets(), schedule=schedules(), seed=st.integers(0, 2**32 - 1))
 def test_policy_changes_at_random_weeks_keep_the_invariants(params, schedule, seed) -> None:
-    from model import PuttingOutModel
+    from rumahan.model import PuttingOutModel
 
     try:
         model = PuttingOutModel(seed=seed, schedule=schedule, **params)
@@ -212,7 +212,7 @@ def test_policy_changes_at_random_weeks_keep_the_invariants(params, schedule, se
 @MODEL
 @given(params=runnable_sets(corners=True), seed=st.integers(0, 2**32 - 1))
 def test_parameters_at_the_corners_of_their_bounds_keep_the_invariants(params, seed) -> None:
-    from model import PuttingOutModel
+    from rumahan.model import PuttingOutModel
 
     check_model(PuttingOutModel(seed=seed, **params), params)
 
@@ -220,8 +220,8 @@ def test_parameters_at_the_corners_of_their_bounds_keep_the_invariants(params, s
 @settings(max_examples=4, deadline=None)
 @given(params=runnable_sets(), seed=st.integers(0, 2**64 - 1))
 def test_a_run_is_a_pure_function_of_parameters_and_seed(params, seed) -> None:
-    from experiments.rerun import first_series_difference
-    from experiments.runner import run_simulation
+    from rumahan.experiments.rerun import first_series_difference
+    from rumahan.experiments.runner import run_simulation
 
     first = run_simulation(params, seed=seed, weeks=8)
     second = run_simulation(params, seed=seed, weeks=8)

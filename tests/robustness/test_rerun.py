@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments import storage
-from experiments.rerun import rerun
+from rumahan.experiments import storage
+from rumahan.experiments.rerun import rerun
 
 from .conftest import one_line_error
 
@@ -20,7 +20,7 @@ from .conftest import one_line_error
 def folders(tmp_path_factory) -> dict[str, Path]:
     """A single run of a scenario with a scheduled policy change, a sweep, and a sensitivity analysis,
     written by the CLI."""
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     root = tmp_path_factory.mktemp("rerun")
     spec = root / "spec.toml"

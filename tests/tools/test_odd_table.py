@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.params import PARAMETERS
+from rumahan.model.params import PARAMETERS
 from tools import odd_table
 
 

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import storage
-from experiments.design import uncertainties
-from model import enforcement
-from model import params as registry
+from rumahan.experiments import storage
+from rumahan.experiments.design import uncertainties
+from rumahan.model import enforcement
+from rumahan.model import params as registry
 from tools.tutorial import build, q3_recommendations, q5_sensitivity, steps
 
 REPO = Path(__file__).resolve().parents[2]

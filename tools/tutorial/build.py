@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from experiments import storage
-from experiments.provenance import REPO_ROOT
+from rumahan.experiments import storage
+from rumahan.experiments.provenance import REPO_ROOT
 from tools.tutorial import q1_network, q2_state, q3_recommendations, q4_mix, q5_sensitivity
 from tools.tutorial.claims import Claim, Findings, check_claims, claims_section
 from tools.tutorial.steps import STEPS, TutorialError, load, run_command, shell_command, step_argv
@@ -56,7 +56,7 @@ QUESTIONS = (q1_network, q2_state, q3_recommendations, q4_mix, q5_sensitivity)
 # --- the study ----------------------------------------------------------------------------------------
 def study_provenance(out: Path) -> dict[str, str]:
     """Versions, model fingerprint, commit and times from the output folders' manifests."""
-    from experiments.runner import MODEL_FINGERPRINT
+    from rumahan.experiments.runner import MODEL_FINGERPRINT
 
     runs, batch_s, sessions = 0, 0.0, []
     environment: dict[str, Any] = {}
@@ -116,7 +116,7 @@ def run_study(out: Path, quick: bool = False, log: Callable[[str], None] = print
         folder = out / step.key
         done_before = _complete(folder)
         if done_before:
-            from experiments.runner import MODEL_FINGERPRINT
+            from rumahan.experiments.runner import MODEL_FINGERPRINT
 
             made_by = storage.read_manifest(folder).get("environment", {}).get("model_fingerprint")
             if made_by != MODEL_FINGERPRINT:

@@ -7,8 +7,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from experiments.compare import t_half_width
-from model.calendar import START_YEAR, WEEKS_PER_YEAR
+from rumahan.experiments.compare import t_half_width
+from rumahan.model.calendar import START_YEAR, WEEKS_PER_YEAR
 
 
 def band(ax, frame: pd.DataFrame, metric: str, colour, name: str) -> None:

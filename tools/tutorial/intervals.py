@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from experiments.compare import t_half_width
+from rumahan.experiments.compare import t_half_width
 
 
 class Interval(NamedTuple):

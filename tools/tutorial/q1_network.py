@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments import plots
-from experiments.report import save_figure
+from rumahan.experiments import plots
+from rumahan.experiments.report import save_figure
 from tools.tutorial.figures import band, new_figure, year_axis
 from tools.tutorial.intervals import Interval
 from tools.tutorial.steps import load_comparison

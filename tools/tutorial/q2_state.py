@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments import plots
-from experiments.compare import t_half_width
-from experiments.report import save_figure
-from model import params as registry
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments import plots
+from rumahan.experiments.compare import t_half_width
+from rumahan.experiments.report import save_figure
+from rumahan.model import params as registry
+from rumahan.model.metrics import OUTPUT_BY_NAME
 from tools.tutorial.figures import new_figure
 from tools.tutorial.intervals import Interval, paired_difference
 from tools.tutorial.steps import load

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments import plots
-from experiments.compare import t_half_width
-from experiments.report import save_figure
-from model import enforcement
+from rumahan.experiments import plots
+from rumahan.experiments.compare import t_half_width
+from rumahan.experiments.report import save_figure
+from rumahan.model import enforcement
 from tools.tutorial.figures import new_figure
 from tools.tutorial.intervals import Interval, paired_difference
 from tools.tutorial.steps import load, load_comparison

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from experiments import plots
-from experiments.report import save_figure
-from model import params as registry
+from rumahan.experiments import plots
+from rumahan.experiments.report import save_figure
+from rumahan.model import params as registry
 from tools.tutorial.steps import load
 from tools.tutorial.text import code_list, fmt, markdown_table, pct
 

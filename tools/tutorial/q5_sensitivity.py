@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments import plots, sensitivity, storage
-from experiments.report import save_figure
-from model import params as registry
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.experiments import plots, sensitivity, storage
+from rumahan.experiments.report import save_figure
+from rumahan.model import params as registry
+from rumahan.model.metrics import OUTPUT_BY_NAME
 from tools.tutorial.steps import Q5_OUTCOMES as OUTCOMES
 from tools.tutorial.steps import load
 from tools.tutorial.text import code_list, fmt, index, markdown_table, ordinal, pct

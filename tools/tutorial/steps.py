@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments import storage
-from experiments.compare import comparison_table
-from experiments.provenance import REPO_ROOT
-from model.errors import RumahanRunError
+from rumahan.experiments import storage
+from rumahan.experiments.compare import comparison_table
+from rumahan.experiments.provenance import REPO_ROOT
+from rumahan.model.errors import RumahanRunError
 
 #: Outcomes the sensitivity analysis (Q5) reads.
 Q5_OUTCOMES = ("earnings_to_ump", "membership_rate")
@@ -156,7 +156,7 @@ def _executable(argv: Sequence[str]) -> list[str]:
 def run_command(argv: Sequence[str], log: Path) -> None:
     """Run ``rumahan ARGV`` in this process (``experiments.cli.main``); its output goes to ``log``.
     Raises ``TutorialError`` if it fails."""
-    from experiments.cli import main
+    from rumahan.experiments.cli import main
 
     stdout, stderr = io.StringIO(), io.StringIO()
     with redirect_stdout(stdout), redirect_stderr(stderr):

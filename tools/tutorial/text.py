@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from model.metrics import OUTPUT_BY_NAME
+from rumahan.model.metrics import OUTPUT_BY_NAME
 from tools.tutorial.intervals import Interval
 
 
