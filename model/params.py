@@ -569,6 +569,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("framing_intensity", 0.7, (0.0, 1.0), "0-1", "state",
        "intensity of reframing home workers as micro-entrepreneurs (invisible power)",
        "[brief §3.4b, §2.14]: Industri Rumahan programme, PP 36/2021 exemption", role="lever"),
+    _p("framing_floor_exemption", 0.0, (0.0, 1.0), "share of work at full framing", "state",
+       "share of home work booked as micro-enterprise production, outside a piece-rate floor, at full "
+       "framing: a floor covers 1 - this x framing_intensity of each subcontractor's work; 0 in model 0.1",
+       "[brief §2.14, SF12]: PP 36/2021 Art. 36 exempts micro and small enterprises from the minimum "
+       "wage; the share is an assumption (docs/ODD.md §7.5)", sampled=False, plausible=(0.0, 0.6)),
     _p("tokenism", 0.8, (0.0, 1.0), "share", "state",
        "share of advocacy in invited spaces absorbed without effect (0 = genuine participation)",
        "[brief §3.4a]: hearings and audiences with no policy result", role="lever"),

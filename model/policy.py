@@ -40,6 +40,9 @@ class Policy:
         floor: the legal piece-rate floor this week, Rp/piece; 0 unless home workers are
             recognized and ``floor_share > 0`` (the UMP's hourly equivalent at the reference
             productivity, as in Thailand's Act [brief §2.14]).
+        floor_reach: the share of home work a floor covers, 0-1: ``1 - framing_floor_exemption x
+            framing_intensity``; framing books the rest as micro-enterprise production, which
+            PP 36/2021 exempts from the minimum wage [brief §2.14]. 1 without the exemption.
     """
 
     framing_intensity: float
@@ -55,6 +58,7 @@ class Policy:
     detection: float
     hidden_power_factor: float
     floor: float
+    floor_reach: float = 1.0
 
     @classmethod
     def of(cls, levers: Mapping[str, Any], params: Mapping[str, Any], week: int) -> Policy:
@@ -65,8 +69,9 @@ class Policy:
         floor = 0.0
         if recognition and floor_share > 0 and params["channel_floor"]:
             floor = piece_rate_floor(week, floor_share, levers["floor_reference_productivity"], params["ump_growth"])
+        framing = levers["framing_intensity"] * params["channel_framing"]
         return cls(
-            framing_intensity=levers["framing_intensity"] * params["channel_framing"],
+            framing_intensity=framing,
             tokenism=levers["tokenism"] * params["channel_tokenism"],
             recognition=recognition,
             statistics_inclusion=counted,
@@ -79,6 +84,7 @@ class Policy:
             detection=1.0 if counted else params["unregistered_detection"],
             hidden_power_factor=1.0 - params["visibility_protection"] * counted,
             floor=floor,
+            floor_reach=1.0 - params["framing_floor_exemption"] * framing,
         )
 
     @property

@@ -58,9 +58,9 @@ def place_orders(subcontractors: SubcontractorColumns, principals: Mapping[str, 
     where ``shock`` is a stationary AR(1) in logs and ``collapse`` the demand shock the
     ``principals``' levers schedule (``demand_shock_week``, ``_weeks``, ``_depth``).
 
-    Prices: ``base_price * price_index + principal_pass_through * legal_backing * max(0, floor -
-    last week's market offer)``: principals pay part of a legally required raise, as far as the
-    law reaches their other suppliers.
+    Prices: ``base_price * price_index + principal_pass_through * legal_backing * floor_reach *
+    max(0, floor - last week's market offer)``: principals pay part of a legally required raise, as
+    far as the law reaches their other suppliers and the floor covers the work.
     """
     p, subs = params, subcontractors
     rho, sd = p["order_shock_persistence"], p["order_shock_sd"]
@@ -73,7 +73,7 @@ def place_orders(subcontractors: SubcontractorColumns, principals: Mapping[str, 
         subs.base_orders * season * np.exp(subs.shock - stationary_var / 2) * (1.0 - collapse) * subs.order_share
     )
     # Before the first offers (week 0) there is no market rate yet, hence no raise to pass on.
-    required_raise = np.where(subs.target > 0, np.maximum(policy.floor - subs.target, 0.0), 0.0)
+    required_raise = np.where(subs.target > 0, floor_gap(subs.target, policy), 0.0)
     subs.price[:] = (
         subs.base_price * price_index(week, p["price_growth"])
         + p["principal_pass_through"] * policy.legal_backing * required_raise
@@ -135,10 +135,26 @@ def bargaining_power(workers: WorkerColumns, subcontractors: SubcontractorColumn
     return np.clip(beta0 + strength * (np.maximum(patience, beta0) - beta0), 0.0, 1.0)
 
 
+def floor_gap(rate: NDArray[np.float64], policy: Policy) -> NDArray[np.float64]:
+    """What a floor adds to a piece paid ``rate``, averaged over a subcontractor's work, Rp/piece:
+    ``floor_reach * max(0, floor - rate)`` (framing books the rest as exempt micro-enterprise
+    production [brief §2.14]). 0 without a floor."""
+    return policy.floor_reach * np.maximum(policy.floor - rate, 0.0)
+
+
+def meet_floor(rate: NDArray[np.float64], policy: Policy) -> NDArray[np.float64]:
+    """The rate a subcontractor that complies with the floor pays, Rp/piece: the floor on the work
+    it covers, ``rate`` on the exempt rest (``rate + floor_gap``; ``max(rate, floor)`` when the
+    floor covers all work)."""
+    if policy.floor_reach == 1.0:
+        return np.maximum(rate, policy.floor)
+    return rate + floor_gap(rate, policy)
+
+
 def _rate_elsewhere(subs: SubcontractorColumns, policy: Policy) -> NDArray[np.float64]:
     """The unorganized market rate, raised toward the floor as far as the law reaches other
-    suppliers (legal backing), Rp/piece."""
-    return subs.target + policy.legal_backing * np.maximum(policy.floor - subs.target, 0.0)
+    suppliers (legal backing) and the floor covers the work, Rp/piece."""
+    return subs.target + policy.legal_backing * floor_gap(subs.target, policy)
 
 
 def alternative_cost(subcontractors: SubcontractorColumns, policy: Policy) -> NDArray[np.float64]:
@@ -194,9 +210,9 @@ def set_rates(workers: WorkerColumns, subcontractors: SubcontractorColumns, pool
         # Deterred subcontractors pay the floor if their price covers it; above their price they
         # cannot comply without a loss, so they keep underpaying and move orders away (exit).
         deterred = is_deterred(expected_fine, subs.risk_perception)
-        subs.complies[:] = (paid >= floor) | (deterred & (floor <= subs.price))
-        paid[subs.complies] = np.maximum(paid[subs.complies], floor)
-        required = np.where(deterred, np.maximum(paid, floor), paid)
+        subs.complies[:] = (paid >= floor) | (deterred & (meet_floor(paid, policy) <= subs.price))
+        paid[subs.complies] = meet_floor(paid[subs.complies], policy)
+        required = np.where(deterred, meet_floor(paid, policy), paid)
     else:
         subs.complies[:] = True
         required = paid

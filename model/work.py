@@ -27,6 +27,7 @@ from rumahan.model.calendar import price_index
 from rumahan.model.events import Count, WeekLog
 from rumahan.model.policy import Policy
 from rumahan.model.pools import Pools
+from rumahan.model.rates import floor_gap
 
 
 def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools: Pools, policy: Policy,
@@ -89,10 +90,10 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
 
 def _fine_violators(subs: SubcontractorColumns, policy: Policy, log: WeekLog) -> None:
     """Inspected subcontractors that underpay a binding floor pay ``fine_multiple`` times the
-    wages owed over ``back_pay_weeks`` [brief §6]."""
-    floor = policy.floor
-    caught = subs.inspected & ~subs.complies & (subs.paid_rate < floor)
-    owed = np.where(caught, (floor - subs.paid_rate) * subs.good_pieces, 0.0)
+    wages owed over ``back_pay_weeks`` [brief §6]: the shortfall on the work the floor covers
+    (``floor_gap``; framing exempts the rest [brief §2.14])."""
+    caught = subs.inspected & ~subs.complies & (subs.paid_rate < policy.floor)
+    owed = np.where(caught, floor_gap(subs.paid_rate, policy) * subs.good_pieces, 0.0)
     subs.fines[:] = policy.fine_multiple * policy.back_pay_weeks * owed
     log.count(Count.INSPECTIONS, np.count_nonzero(subs.inspected))
     log.count(Count.FINES, np.count_nonzero(caught))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rumahan.model import PuttingOutModel
-from rumahan.model.rates import alternative_cost, refusal_cost
+from rumahan.model.rates import alternative_cost, floor_gap, meet_floor, refusal_cost
 
 AREA = dict(n_workers=400, n_subcontractors=4, initial_membership=0.8, framing_intensity=0.0,
             effort_bargaining=0.6, channel_entitlement=False)
@@ -79,3 +79,48 @@ def test_where_organizing_is_strong_bargaining_alone_raises_the_areas_rates() ->
     without = _area_rate(seeds)
     assert with_threat > 1.05 * none
     assert with_threat > without + 10.0
+
+
+# --- framing exempts work from the floor [brief §2.14, PP 36/2021] ---------------------------------
+FLOOR = dict(recognition=True, floor_share=0.13, inspection_probability=1.0, statistics_inclusion=True)
+
+
+def test_the_floor_covers_one_minus_exemption_times_framing_of_the_work() -> None:
+    model = PuttingOutModel(seed=2, n_workers=500, framing_intensity=0.6, framing_floor_exemption=0.5, **FLOOR)
+    model.step()
+    policy = model.policy
+    assert policy.floor > 0 and policy.floor_reach == pytest.approx(1 - 0.5 * 0.6, abs=1e-15)
+    rate = np.array([100.0, policy.floor, policy.floor + 50.0])
+    expected = rate + 0.7 * np.maximum(policy.floor - rate, 0.0)
+    np.testing.assert_array_equal(meet_floor(rate, policy), expected)
+    np.testing.assert_array_equal(floor_gap(rate, policy), 0.7 * np.maximum(policy.floor - rate, 0.0))
+    subs = model.subcontractors
+    # every complier pays the offer plus 0.7 of its shortfall: below the floor, above the offer
+    complying = subs.complies & (subs.offer < policy.floor) & ~subs.has_agreement(model.week)
+    assert complying.any()
+    np.testing.assert_allclose(subs.paid_rate[complying], meet_floor(subs.offer[complying], policy), rtol=1e-12)
+
+
+def test_without_framing_or_with_the_framing_channel_off_the_exemption_changes_nothing() -> None:
+    def series(**kw: object) -> np.ndarray:
+        m = PuttingOutModel(seed=5, n_workers=400, **{**FLOOR, **kw})
+        m.run_weeks(30)
+        return m.datacollector.get_model_vars_dataframe().to_numpy()
+
+    np.testing.assert_array_equal(series(framing_intensity=0.0), series(framing_intensity=0.0, framing_floor_exemption=0.9))
+    np.testing.assert_array_equal(series(channel_framing=False),
+                                  series(channel_framing=False, framing_floor_exemption=0.9))
+
+
+def test_framing_that_exempts_work_lowers_what_a_floor_raises() -> None:
+    def final_rate(**kw: object) -> float:
+        rates = []
+        for seed in (1, 2):
+            m = PuttingOutModel(seed=seed, n_workers=500, framing_intensity=0.7, **kw)
+            m.run_weeks(52)
+            rates.append(m.datacollector.get_model_vars_dataframe().piece_rate_mean.iloc[-13:].mean())
+        return float(np.mean(rates))
+
+    no_floor = final_rate()
+    covered = [final_rate(framing_floor_exemption=e, **FLOOR) for e in (0.0, 0.5, 1.0)]
+    assert covered[0] > covered[1] > covered[2] > no_floor
