@@ -34,6 +34,10 @@ POVERTY_LINE_BY_YEAR: dict[int, float] = {
     2026: 897_768.0,
 }
 
+#: Persons in a poor Jakarta household (4.92 in March 2024, 5.01 in September 2024, about 4.9 in
+#: March 2025), for the poor-household line [brief §2.8].
+HOUSEHOLD_SIZE = 4.9
+
 #: Week of the Constitutional Court's ruling on case 75/PUU-XX/2022 (31 Jan 2023) [brief §2.14].
 HISTORICAL_REVIEW_DECISION_WEEK = 4
 
@@ -75,3 +79,11 @@ def piece_rate_floor(week: int, floor_share: float, reference_productivity: floa
 def price_index(week: int, price_growth: float) -> float:
     """Nominal price level relative to January 2023: ``(1 + price_growth) ** years``."""
     return (1.0 + price_growth) ** (week / WEEKS_PER_YEAR)
+
+
+def contract_price_index(week: int, price_growth: float, contract_weeks: int) -> float:
+    """The price level principals' nominal piece prices follow: ``price_index`` at the start of
+    the contract in force (contracts renewed every ``contract_weeks`` weeks from week 0), so a
+    price stays put in rupiah for a contract and catches up at each renewal; with
+    ``contract_weeks`` = 1 it is ``price_index``."""
+    return price_index(week - week % contract_weeks, price_growth)

@@ -125,7 +125,7 @@ class PuttingOutModel(mesa.Model):
             "subcontractors.covered", "log")),
         Phase("work", do_work, (
             "workers.pieces", "workers.defects", "workers.pay", "workers.costs", "workers.net",
-            "workers.health", "workers.savings", "subcontractors.good_pieces", "subcontractors.value",
+            "workers.health", "workers.savings", "workers.in_home_work", "workers.usual_pieces", "subcontractors.good_pieces", "subcontractors.value",
             "subcontractors.pay", "subcontractors.fines", "log")),
         Phase("collective_action", collective_action, (
             "workers.participating", "workers.blacklisted_until", "subcontractors.participation", "network",

@@ -234,6 +234,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("reservation_dispersion", 0.15, (0.0, 0.8), "log-sd", "home_worker",
        "spread of reservation values between workers (sd of log)",
        "assumption: households differ in other income [brief §2.8]"),
+    _p("household_need_weight", 0.0, (0.0, 1.0), "share", "home_worker",
+       "how far her household's shortfall below its poverty line lowers the value she puts on her "
+       "time: her hour is worth 1 - this x shortfall of itself; 0 in model 0.1",
+       "[brief §2.8]: home work income is supplementary and survival is a household constraint; "
+       "the weight is an assumption (docs/ODD.md §7.3)", sampled=False, plausible=(0.0, 0.5)),
+    _p("household_other_income_median", 3_500_000.0, (0.0, 50_000_000.0), "Rp/month (2023)", "home_worker",
+       "median income of her household from other earners in 2023, growing with the UMP; each "
+       "household's is this times her hour's value over the median hour's (one position, two signs)",
+       "assumption: below the Rp4.1-4.6 million poor-household line and the Rp4.9 million UMP of "
+       "2023 [brief §2.7, §2.8]", sampled=False, plausible=(2_000_000.0, 5_000_000.0)),
     _p("entitlement_weight", 0.3, (0.0, 2.0), "share", "home_worker",
        "rise of the reservation rate at full consciousness (a worker who knows her rights refuses "
        "more)", "assumption: power within raises the rate a worker accepts as fair [brief §3.2, §3.4]"),
@@ -312,6 +322,21 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("join_rate", 0.01, (0.0, 0.2), "1/week", "home_worker",
        "weekly joining probability of a fully conscious worker whose neighbours are all members",
        "assumption, calibrated to slow growth [brief SF9]"),
+    _p("home_work_exit_rate", 0.0, (0.0, 1.0), "1/week", "home_worker",
+       "weekly probability that a woman stops taking home work when she gets no work, scaled by how "
+       "far this week's pieces fall short of her usual (home_work_memory); 0 in model 0.1",
+       "assumption [brief §2.8, §4.8]: home work is supplementary and women leave it when it dries "
+       "up; a shock's lasting effect (docs/ODD.md §7.4)", sampled=False, plausible=(0.005, 0.05)),
+    _p("home_work_entry_rate", 0.02, (0.0, 1.0), "1/week", "home_worker",
+       "weekly probability that a woman who stopped takes home work again (only matters when "
+       "home_work_exit_rate > 0)",
+       "assumption: about a year out on average; an intermediary is often a neighbour a few "
+       "steps away [brief §2.9]", sampled=False, plausible=(0.005, 0.05)),
+    _p("home_work_memory", 26.0, (1.0, 520.0), "weeks", "home_worker",
+       "how long a woman's sense of her usual amount of work lasts (the span of the exponential "
+       "average that exit from home work compares this week's pieces with)",
+       "assumption: about half a year, two seasons of orders [brief §2.2, SF4]", sampled=False,
+       plausible=(8.0, 52.0)),
     _p("member_turnover", 0.0, (0.0, 0.05), "1/week", "home_worker",
        "weekly probability that a member leaves for reasons unrelated to her consciousness (moving, "
        "childbirth, illness, leaving home work); 0 in model 0.1",
@@ -362,6 +387,17 @@ PARAMETERS: tuple[Parameter, ...] = (
        "annual growth of principals' prices and of the money value of workers' time and costs",
        "assumption: consumer-price inflation of about 3% a year; the brief's rates (Rp300 per pair "
        "in 2020, Rp275-300 in 2023 [brief §2.1]) show at most slow nominal growth"),
+    _p("price_contract_weeks", 1, (1, 520), "weeks", "principal",
+       "how long principals hold a nominal piece price: prices catch up with the price level only "
+       "at each renewal (every this many weeks from January 2023); 1: every week, as in model 0.1",
+       "assumption: buyers price a season's or a year's contract in rupiah [brief §2.1, SF2: rates "
+       "held at Rp275-300 for years]", kind="int", sampled=False, plausible=(26, 104)),
+    _p("order_relocation_per_year", 0.0, (0.0, 0.5), "1/year", "principal",
+       "share of the area's base orders principals move to cheaper regions each year, whatever "
+       "happens in the area (an exogenous trend; orders moved by exit or retaliation come on top); "
+       "0 in model 0.1",
+       "assumption [brief §4.8, SF11]: moving work is cheap for firms; the trend's size is not "
+       "found", sampled=False, plausible=(0.0, 0.05)),
     _p("order_capacity_ratio", 1.0, (0.1, 2.0), "share", "principal",
        "base weekly orders as a share of the pool's working capacity",
        "[brief SF4]: workers wait for orders; level is an assumption (seasonal and shocked orders "

@@ -26,7 +26,16 @@ from rumahan.model import params as registry
 from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
 from rumahan.model.bargaining import monopsony_rates_by_pool, nash_piece_rate, patience_share, pool_rate_order
-from rumahan.model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, price_index, seasonal_factor
+from rumahan.model.calendar import (
+    HOUSEHOLD_SIZE,
+    WEEKS_PER_MONTH,
+    WEEKS_PER_YEAR,
+    contract_price_index,
+    poverty_line_monthly,
+    price_index,
+    seasonal_factor,
+    ump_monthly,
+)
 from rumahan.model.consciousness import win
 from rumahan.model.enforcement import deterred as is_deterred
 from rumahan.model.enforcement import expected_fine_per_rupiah
@@ -54,11 +63,13 @@ def place_orders(subcontractors: SubcontractorColumns, principals: Mapping[str, 
                  params: Mapping[str, Any], week: int, rng: np.random.Generator) -> None:
     """Phase 1: each subcontractor's orders this week, in pieces [brief §2.2, SF4].
 
-    ``orders = base_orders * season * exp(shock) / E[exp(shock)] * (1 - collapse) * order_share``
-    where ``shock`` is a stationary AR(1) in logs and ``collapse`` the demand shock the
-    ``principals``' levers schedule (``demand_shock_week``, ``_weeks``, ``_depth``).
+    ``orders = base_orders * season * exp(shock) / E[exp(shock)] * (1 - collapse) * (1 -
+    order_relocation_per_year) ** years * order_share`` where ``shock`` is a stationary AR(1) in
+    logs, ``collapse`` the demand shock the ``principals``' levers schedule
+    (``demand_shock_week``, ``_weeks``, ``_depth``) and the relocation trend moves orders out of
+    the area whatever happens in it [brief §4.8].
 
-    Prices: ``base_price * price_index + principal_pass_through * legal_backing * floor_reach *
+    Prices: ``base_price * contract price index + principal_pass_through * legal_backing * floor_reach *
     max(0, floor - last week's market offer)``: principals pay part of a legally required raise, as
     far as the law reaches their other suppliers and the floor covers the work.
     """
@@ -69,13 +80,15 @@ def place_orders(subcontractors: SubcontractorColumns, principals: Mapping[str, 
     season = seasonal_factor(week, p["seasonal_amplitude"], p["seasonal_peak_week"])
     start, length = principals["demand_shock_week"], principals["demand_shock_weeks"]
     collapse = principals["demand_shock_depth"] if 0 <= start <= week < start + length else 0.0
+    staying = (1.0 - p["order_relocation_per_year"]) ** (week / WEEKS_PER_YEAR)
     subs.orders[:] = (
-        subs.base_orders * season * np.exp(subs.shock - stationary_var / 2) * (1.0 - collapse) * subs.order_share
+        subs.base_orders * season * np.exp(subs.shock - stationary_var / 2) * (1.0 - collapse) * staying
+        * subs.order_share
     )
     # Before the first offers (week 0) there is no market rate yet, hence no raise to pass on.
     required_raise = np.where(subs.target > 0, floor_gap(subs.target, policy), 0.0)
     subs.price[:] = (
-        subs.base_price * price_index(week, p["price_growth"])
+        subs.base_price * contract_price_index(week, p["price_growth"], p["price_contract_weeks"])
         + p["principal_pass_through"] * policy.legal_backing * required_raise
     )
 
@@ -88,23 +101,42 @@ def reservation_rates(workers: WorkerColumns, params: Mapping[str, Any], week: i
     expected defect penalty per piece``: she needs her time, her costs and the penalty risk
     covered, and a sense of her rights makes her refuse more [brief §3.4]. With
     ``during_talks``, a cooperative member's hour is worth ``1 + coop_disagreement_uplift`` times
-    more: her disagreement value in collective bargaining [brief §6].
+    more: her disagreement value in collective bargaining [brief §6]. With
+    ``household_need_weight`` > 0 her hour is worth ``1 - household_need_weight * shortfall`` of
+    itself, ``shortfall`` being her household's (``household_shortfall``) [brief §2.8].
     """
     w, p = workers, params
     index = price_index(week, p["price_growth"])
     entitlement = p["entitlement_weight"] * p["channel_entitlement"]
     hourly = w.reservation_hourly * index * (1.0 + entitlement * w.consciousness)
+    if p["household_need_weight"] > 0:
+        hourly *= 1.0 - p["household_need_weight"] * household_shortfall(w, p, week)
     if during_talks:
         hourly = hourly * (1.0 + p["coop_disagreement_uplift"] * w.coop)
     return hourly / w.productivity + p["cost_per_piece"] * index + p["defect_rate"] * p["defect_penalty"]
 
 
+def household_shortfall(workers: WorkerColumns, params: Mapping[str, Any], week: int) -> NDArray[np.float64]:
+    """How far each worker's household falls short of the poor-household line from its other
+    earners, 0-1: ``max(0, 1 - other income / line)``. Other income is
+    ``household_other_income_median`` (Rp/month in 2023) times her hour's value over the median's
+    (``reservation_hourly / reservation_hourly_median``: a household's position shows in both),
+    growing with the UMP (an earner's wage); the line is the per-capita poverty line times
+    ``HOUSEHOLD_SIZE`` [brief §2.7, §2.8]."""
+    p = params
+    wage_index = ump_monthly(week, p["ump_growth"]) / ump_monthly(0, p["ump_growth"])
+    other = (p["household_other_income_median"] * wage_index
+             * workers.reservation_hourly / p["reservation_hourly_median"])
+    line = poverty_line_monthly(week, p["poverty_line_growth"]) * HOUSEHOLD_SIZE
+    return np.clip(1.0 - other / line, 0.0, 1.0)
+
+
 def weekly_capacity(workers: WorkerColumns, params: Mapping[str, Any], week: int) -> NDArray[np.float64]:
     """Pieces each worker (with helpers) can make this week: full capacity scaled by health and
-    by the hours last week's collective action took; zero while blacklisted."""
+    by the hours last week's collective action took; zero while blacklisted or out of home work."""
     w = workers
     action_share = np.minimum(1.0, params["action_hours"] / w.hours) * w.participating
-    available = w.blacklisted_until <= week
+    available = (w.blacklisted_until <= week) & w.in_home_work
     return w.full_capacity() * w.health * (1.0 - action_share) * available
 
 

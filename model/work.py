@@ -12,6 +12,8 @@ Vectorised over all workers. Rules and sources in docs/ODD.md §7 ("Work"):
   recovery * (1 - h)`` [brief SF13].
 * Inspected subcontractors that underpay a binding floor are fined ``fine_multiple`` times the
   wages owed over ``back_pay_weeks`` [brief §6].
+* Women whose work dries up may stop taking home work, and come back slowly
+  (``leave_or_return_to_home_work``; off at ``home_work_exit_rate`` = 0).
 """
 
 from __future__ import annotations
@@ -86,6 +88,33 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
     subs.value[:] = subs.price * subs.good_pieces
     subs.pay[:] = pools.sums @ pay
     _fine_violators(subs, policy, log)
+    if p["home_work_exit_rate"] > 0 or not w.in_home_work.all():
+        leave_or_return_to_home_work(w, p, rng)
+
+
+def leave_or_return_to_home_work(workers: WorkerColumns, params: Mapping[str, Any], rng: np.random.Generator) -> None:
+    """Exit from and entry into home work, from next week [brief §2.8, §4.8]: a woman taking home
+    work stops with probability ``home_work_exit_rate * max(0, 1 - pieces / usual)``, ``usual``
+    being her pieces a week on average over about ``home_work_memory`` weeks (an exponential
+    average, started at her first week's pieces): work that falls short of what she is used to
+    (a demand shock, lost orders, blacklisting) makes her give up. One who stopped takes it up
+    again with probability ``home_work_entry_rate`` (her usual work is then forgotten). Pools
+    thinned by a shock refill only slowly: a lasting effect. One uniform draw per worker, only
+    while the mechanism acts (``home_work_exit_rate`` > 0 or someone is out)."""
+    w, p = workers, params
+    working = w.in_home_work
+    fresh = working & (w.usual_pieces == 0.0)
+    w.usual_pieces[fresh] = w.pieces[fresh]
+    shortfall = np.divide(w.pieces, w.usual_pieces, out=np.ones(w.n), where=w.usual_pieces > 0)
+    np.subtract(1.0, shortfall, out=shortfall)
+    np.maximum(shortfall, 0.0, out=shortfall)
+    w.usual_pieces[working] += (w.pieces[working] - w.usual_pieces[working]) / p["home_work_memory"]
+    draw = rng.random(w.n)
+    leaves = working & (draw < p["home_work_exit_rate"] * shortfall)
+    returns = ~working & (draw < p["home_work_entry_rate"])
+    w.in_home_work[leaves] = False
+    w.in_home_work[returns] = True
+    w.usual_pieces[returns] = 0.0
 
 
 def _fine_violators(subs: SubcontractorColumns, policy: Policy, log: WeekLog) -> None:

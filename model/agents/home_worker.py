@@ -32,7 +32,9 @@ class WorkerColumns:
     Changing weekly: ``reservation`` (Rp/piece, the lowest rate she accepts this week),
     ``consciousness``, ``member``, ``pos_ukk``, ``coop``, ``savings`` (Rp, >=
     -debt_limit), ``health``, ``blacklisted_until`` (week), ``participating``, ``contacted``
-    (approached by organizers this week), and last week's ``pieces``, ``defects``, ``pay`` (Rp),
+    (approached by organizers this week), ``in_home_work`` (she takes home work; False once she has
+    stopped, ``home_work_exit_rate``), ``usual_pieces`` (her pieces a week on average, kept only
+    while exit from home work can happen), and last week's ``pieces``, ``defects``, ``pay`` (Rp),
     ``costs`` (Rp), ``net`` (Rp), and this week's ``capacity`` (pieces).
     """
 
@@ -54,6 +56,8 @@ class WorkerColumns:
     blacklisted_until: NDArray[np.int64]
     participating: NDArray[np.bool_]
     contacted: NDArray[np.bool_]
+    in_home_work: NDArray[np.bool_]
+    usual_pieces: NDArray[np.float64]
     pieces: NDArray[np.float64]
     defects: NDArray[np.float64]
     pay: NDArray[np.float64]
@@ -115,6 +119,8 @@ def draw_workers(
         blacklisted_until=np.full(n, -1, dtype=np.int64),
         participating=np.zeros(n, dtype=bool),
         contacted=np.zeros(n, dtype=bool),
+        in_home_work=np.ones(n, dtype=bool),
+        usual_pieces=zeros.copy(),
         pieces=zeros.copy(),
         defects=zeros.copy(),
         pay=zeros.copy(),
