@@ -88,6 +88,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("health_mean", "0-1", "mean health", bounds=(0.0, 1.0)),
     Output("health_burden_share", "share", "share of workers with health below 0.8", better="lower", bounds=(0.0, 1.0)),
     Output("blacklisted_share", "share", "share of workers currently blacklisted", better="lower", bounds=(0.0, 1.0)),
+    Output("intermediaries_failed_share", "share", "share of intermediaries out of business, their pools without work "
+           "(intermediary_failure_rate)", better="lower", bounds=(0.0, 1.0)),
     Output("home_work_share", "share", "share of the area's women still taking home work (home_work_exit_rate)",
            bounds=(0.0, 1.0)),
     Output("order_share_mean", "share", "share of base orders still placed locally (falls with exit and retaliation)", bounds=(0.0, 1.0)),
@@ -203,6 +205,7 @@ def compute_metrics(workers: WorkerColumns, subcontractors: SubcontractorColumns
         "health_mean": float(w.health.mean()),
         "health_burden_share": _true_share(w.health < HEALTH_BURDEN),
         "blacklisted_share": _true_share(w.blacklisted_until > week),
+        "intermediaries_failed_share": _true_share(subs.failed),
         "home_work_share": _true_share(w.in_home_work),
         "order_share_mean": float(subs.order_share.mean()),
         "agreements_active": int(subs.has_agreement(week).sum()),

@@ -111,7 +111,8 @@ class PuttingOutModel(mesa.Model):
 
     #: The week, in order (DESIGN §3; docs/architecture.md says what each reads and writes).
     PHASES: tuple[Phase, ...] = (
-        Phase("orders", place_orders, ("subcontractors.shock", "subcontractors.orders", "subcontractors.price")),
+        Phase("orders", place_orders, ("subcontractors.shock", "subcontractors.orders", "subcontractors.price",
+                                       "subcontractors.failed", "subcontractors.agreement_until")),
         Phase("state", State.step, ("state", "network", "principals", "subcontractors.inspected",
                                     "workers.consciousness", "log")),
         Phase("network", AdvocacyNetwork.step, (

@@ -398,6 +398,16 @@ PARAMETERS: tuple[Parameter, ...] = (
        "0 in model 0.1",
        "assumption [brief §4.8, SF11]: moving work is cheap for firms; the trend's size is not "
        "found", sampled=False, plausible=(0.0, 0.05)),
+    _p("intermediary_failure_rate", 0.0, (0.0, 1.0), "1/week", "subcontractor",
+       "weekly probability that an intermediary goes out of business, times how far its orders fall "
+       "short of their normal seasonal level (a collapse of demand); 0 in model 0.1",
+       "assumption [brief §2.2, §2.9]: small intermediaries, often neighbours, live from orders that "
+       "stopped under COVID-19; failure rates not found", sampled=False, plausible=(0.002, 0.02)),
+    _p("intermediary_entry_rate", 0.05, (0.0, 1.0), "1/week", "subcontractor",
+       "weekly probability that another intermediary takes over the pool of one that failed (only "
+       "matters when intermediary_failure_rate > 0)",
+       "assumption: about five months without an intermediary; factory workers and ex-workers "
+       "become intermediaries [brief §2.9]", sampled=False, plausible=(0.01, 0.2)),
     _p("order_capacity_ratio", 1.0, (0.1, 2.0), "share", "principal",
        "base weekly orders as a share of the pool's working capacity",
        "[brief SF4]: workers wait for orders; level is an assumption (seasonal and shocked orders "

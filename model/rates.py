@@ -85,12 +85,35 @@ def place_orders(subcontractors: SubcontractorColumns, principals: Mapping[str, 
         subs.base_orders * season * np.exp(subs.shock - stationary_var / 2) * (1.0 - collapse) * staying
         * subs.order_share
     )
+    if p["intermediary_failure_rate"] > 0 or subs.failed.any():
+        demand = np.exp(subs.shock - stationary_var / 2) * (1.0 - collapse)
+        fail_or_replace_intermediaries(subs, demand, p, week, rng)
     # Before the first offers (week 0) there is no market rate yet, hence no raise to pass on.
     required_raise = np.where(subs.target > 0, floor_gap(subs.target, policy), 0.0)
     subs.price[:] = (
         subs.base_price * contract_price_index(week, p["price_growth"], p["price_contract_weeks"])
         + p["principal_pass_through"] * policy.legal_backing * required_raise
     )
+
+
+def fail_or_replace_intermediaries(subcontractors: SubcontractorColumns, demand: NDArray[np.float64],
+                                   params: Mapping[str, Any], week: int, rng: np.random.Generator) -> None:
+    """Intermediaries going out of business and being replaced [brief §2.2, §2.9]: one in business
+    fails with probability ``intermediary_failure_rate * max(0, 1 - demand)``, ``demand`` being its
+    orders over their normal seasonal level (the order shock and any collapse); its collective
+    agreement ends with it. A failed intermediary's pool gets no orders until another takes it over,
+    with probability ``intermediary_entry_rate`` a week, at the going offer. One uniform draw per
+    intermediary, only while the mechanism acts. Its workers' lost work is a shock's lasting
+    effect, and with ``home_work_exit_rate`` > 0 some of them stop taking home work."""
+    subs, p = subcontractors, params
+    draw = rng.random(subs.m)
+    shortfall = np.maximum(1.0 - demand, 0.0)
+    fails = ~subs.failed & (draw < p["intermediary_failure_rate"] * shortfall)
+    replaced = subs.failed & (draw < p["intermediary_entry_rate"])
+    subs.failed[fails] = True
+    subs.failed[replaced] = False
+    subs.agreement_until[fails] = np.minimum(subs.agreement_until[fails], week)
+    subs.orders[subs.failed] = 0.0
 
 
 def reservation_rates(workers: WorkerColumns, params: Mapping[str, Any], week: int,

@@ -31,8 +31,9 @@ class SubcontractorColumns:
     ``negotiation_blocked_until`` (after it retaliated against a demand),
     ``beta`` (pool's bargaining power), ``paid_rate``, ``complies`` (with the floor),
     ``inspected``, ``covered`` (agreement or enforced floor), ``density`` (members/pool),
-    ``participation`` (participants/pool), and last week's money: ``value``, ``pay``,
-    ``fines``, ``good_pieces``.
+    ``participation`` (participants/pool), ``failed`` (out of business: no orders until another
+    intermediary takes the pool over, ``intermediary_failure_rate``), and last week's money:
+    ``value``, ``pay``, ``fines``, ``good_pieces``.
     """
 
     base_price: NDArray[np.float64]
@@ -61,6 +62,7 @@ class SubcontractorColumns:
     pay: NDArray[np.float64]
     fines: NDArray[np.float64]
     good_pieces: NDArray[np.float64]
+    failed: NDArray[np.bool_]
 
     @property
     def m(self) -> int:
@@ -114,6 +116,7 @@ def draw_subcontractors(
         pay=zeros.copy(),
         fines=zeros.copy(),
         good_pieces=zeros.copy(),
+        failed=np.zeros(m, dtype=bool),
     )
 
 

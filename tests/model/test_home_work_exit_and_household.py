@@ -15,7 +15,12 @@ from rumahan.model.calendar import (
     price_index,
     ump_monthly,
 )
-from rumahan.model.rates import household_shortfall, place_orders, reservation_rates
+from rumahan.model.rates import (
+    fail_or_replace_intermediaries,
+    household_shortfall,
+    place_orders,
+    reservation_rates,
+)
 from rumahan.model.work import leave_or_return_to_home_work
 
 SHOCK = dict(demand_shock_week=104, demand_shock_weeks=26, demand_shock_depth=0.7)
@@ -148,3 +153,40 @@ def test_contract_prices_and_a_revision_band_slow_the_nominal_rise_of_rates() ->
 
     indexed, sticky = rise(), rise(price_contract_weeks=52, rate_revision_band=0.1)
     assert indexed > 0.08 and sticky < indexed - 0.04
+
+
+# --- intermediaries failing in a collapse -----------------------------------------------------------
+def test_an_intermediary_whose_orders_vanish_fails_at_rate_one_and_loses_its_agreement() -> None:
+    model = PuttingOutModel(seed=7, n_workers=2000, intermediary_failure_rate=1.0, intermediary_entry_rate=0.0)
+    subs, m = model.subcontractors, model.subcontractors.m
+    subs.failed[:] = False         # set-up already ran week 0's orders at rate 1
+    subs.agreement_until[:] = 500
+    subs.orders[:] = 10.0
+    demand = np.ones(m)
+    demand[: m // 2] = 0.0                       # orders gone: shortfall 1
+    fail_or_replace_intermediaries(subs, demand, model.params, 20, np.random.default_rng(5))
+    assert subs.failed[: m // 2].all() and not subs.failed[m // 2:].any()
+    assert (subs.agreement_until[: m // 2] == 20).all() and (subs.agreement_until[m // 2:] == 500).all()
+    assert (subs.orders[: m // 2] == 0).all() and (subs.orders[m // 2:] == 10).all()
+    entry = {**model.params, "intermediary_failure_rate": 0.0, "intermediary_entry_rate": 1.0}
+    fail_or_replace_intermediaries(subs, demand, entry, 21, np.random.default_rng(6))
+    assert not subs.failed.any()
+
+
+def test_a_failed_intermediary_places_no_orders_and_its_workers_get_no_work() -> None:
+    model = _model(intermediary_failure_rate=0.01)
+    model.subcontractors.failed[0] = True
+    model.step()
+    subs, w = model.subcontractors, model.workers
+    if subs.failed[0]:
+        assert subs.orders[0] == 0 and (w.pieces[w.pool == 0] == 0).all()
+    assert model.datacollector.get_model_vars_dataframe().intermediaries_failed_share.iloc[-1] == subs.failed.mean()
+
+
+@pytest.mark.slow
+def test_intermediaries_failing_in_a_collapse_deepen_the_year_after() -> None:
+    def after_loss(**kw: object) -> float:
+        plain, shocked = _windows(False, **kw), _windows(True, **kw)
+        return 1 - shocked["earnings_after"] / plain["earnings_after"]
+
+    assert after_loss(intermediary_failure_rate=0.02) > after_loss() + 0.03
