@@ -234,6 +234,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("reservation_dispersion", 0.15, (0.0, 0.8), "log-sd", "home_worker",
        "spread of reservation values between workers (sd of log)",
        "assumption: households differ in other income [brief §2.8]"),
+    _p("reservation_indexation", 1.0, (0.0, 1.0), "elasticity", "home_worker",
+       "how far the money value of her hour follows the price level: 1 fully (model 0.1), 0 not at "
+       "all (it stays put in rupiah, as the customary pay of the informal work she could do instead)",
+       "assumption [brief §4.8, SF2]: her alternatives are few and informal, and piece rates stayed "
+       "flat in rupiah for years", sampled=False, plausible=(0.0, 1.0)),
     _p("household_need_weight", 0.0, (0.0, 1.0), "share", "home_worker",
        "how far her household's shortfall below its poverty line lowers the value she puts on her "
        "time: her hour is worth 1 - this x shortfall of itself; 0 in model 0.1",

@@ -126,12 +126,15 @@ def reservation_rates(workers: WorkerColumns, params: Mapping[str, Any], week: i
     ``during_talks``, a cooperative member's hour is worth ``1 + coop_disagreement_uplift`` times
     more: her disagreement value in collective bargaining [brief §6]. With
     ``household_need_weight`` > 0 her hour is worth ``1 - household_need_weight * shortfall`` of
-    itself, ``shortfall`` being her household's (``household_shortfall``) [brief §2.8].
+    itself, ``shortfall`` being her household's (``household_shortfall``) [brief §2.8]. Her hour's
+    money value follows the price level to the power ``reservation_indexation`` (1: fully).
     """
     w, p = workers, params
     index = price_index(week, p["price_growth"])
+    indexation = p["reservation_indexation"]
+    time_index = index if indexation == 1.0 else index**indexation
     entitlement = p["entitlement_weight"] * p["channel_entitlement"]
-    hourly = w.reservation_hourly * index * (1.0 + entitlement * w.consciousness)
+    hourly = w.reservation_hourly * time_index * (1.0 + entitlement * w.consciousness)
     if p["household_need_weight"] > 0:
         hourly *= 1.0 - p["household_need_weight"] * household_shortfall(w, p, week)
     if during_talks:
