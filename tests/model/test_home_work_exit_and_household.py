@@ -190,3 +190,16 @@ def test_intermediaries_failing_in_a_collapse_deepen_the_year_after() -> None:
         return 1 - shocked["earnings_after"] / plain["earnings_after"]
 
     assert after_loss(intermediary_failure_rate=0.02) > after_loss() + 0.03
+
+
+def test_without_indexation_her_hour_keeps_its_rupiah_value_and_only_costs_follow_prices() -> None:
+    model = _model(reservation_indexation=0.0)
+    w, p = model.workers, model.params
+    later = 156
+    grown = price_index(later, p["price_growth"])
+    expected_change = p["cost_per_piece"] * (grown - 1.0)     # only the cost per piece moves
+    np.testing.assert_allclose(reservation_rates(w, p, later) - reservation_rates(w, p, 0), expected_change, rtol=1e-9)
+    half = {**p, "reservation_indexation": 0.5}
+    hourly_part = reservation_rates(w, half, later) - p["cost_per_piece"] * grown - p["defect_rate"] * p["defect_penalty"]
+    hourly_at_0 = reservation_rates(w, half, 0) - p["cost_per_piece"] - p["defect_rate"] * p["defect_penalty"]
+    np.testing.assert_allclose(hourly_part / hourly_at_0, grown**0.5, rtol=1e-9)

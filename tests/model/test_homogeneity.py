@@ -22,7 +22,7 @@ def _run(k: float, leave_out: str | None = None, monkeypatch: pytest.MonkeyPatch
     scaled = {n: registry.get(n).default * k for n in NOMINAL if n != leave_out}
     model = PuttingOutModel(seed=5, n_workers=300, schedule=SCHEDULE, effort_bargaining=0.4,
                             replacement_cost_share=0.3, late_penalty_share=0.2, framing_floor_exemption=0.5,
-                            household_need_weight=0.3, home_work_exit_rate=0.02, price_contract_weeks=26,
+                            household_need_weight=0.3, home_work_exit_rate=0.02, price_contract_weeks=26, reservation_indexation=0.5,
                             order_relocation_per_year=0.02, **scaled)
     model.run_weeks(120)
     monkeypatch.undo()
