@@ -11,10 +11,13 @@ Vectorised over all workers. Consciousness ``c`` moves by [brief §3.2-§3.4, §
 Outreach acts when it happens (model/agents/network.py), and so do wins and defeats (``win``,
 ``defeat`` below, called where they happen: an agreement, a concession, a ruling).
 
-A non-member joins with probability ``join_rate * c * exposure * (1 + selective_incentive_weight
-* service)`` where exposure is the share of her neighbours who are members and service the
-chance a member gets a Pos UKK or cooperative place; if organizers approached her this week she
-also joins with probability ``recruitment_success * c``. A member leaves with probability ``leave_rate * (1 - c) *
+A non-member joins with probability ``join_rate * c * exposure * (1 - joining_free_riding * d +
+selective_incentive_weight * service)`` where exposure is the share of her neighbours who are
+members, ``d`` the membership density of her intermediary's pool and service the chance a member
+gets a Pos UKK or cooperative place; if organizers approached her this week she also joins with
+probability ``recruitment_success * c * (1 - joining_free_riding * d)``. Free riding [brief §4.7]:
+what a pool's members win (an agreement's rate) goes to every worker of that intermediary, so the
+denser the pool, the less joining adds for her; selective incentives are hers only. A member leaves with probability ``leave_rate * (1 - c) *
 (1 + dues burden)``, the burden being dues over her net earnings (capped at 1) [brief §4.4, §4.7].
 """
 
@@ -78,9 +81,16 @@ def update_membership(workers: WorkerColumns, counts: MembershipCounts, service_
     p, w = params, workers
     if network_active:
         c = w.consciousness
-        incentive = 1.0 + p["selective_incentive_weight"] * service_share
-        p_join = p["join_rate"] * c * counts.exposure * incentive
+        selective = p["selective_incentive_weight"] * service_share
         recruited = p["recruitment_success"] * w.contacted * c
+        if p["joining_free_riding"] > 0:
+            # the gain a group wins goes to everyone its intermediary serves [brief §4.7]
+            collective = 1.0 - p["joining_free_riding"] * counts.subcontractors.density[w.pool]
+            incentive = collective + selective
+            recruited = recruited * collective
+        else:
+            incentive = 1.0 + selective
+        p_join = p["join_rate"] * c * counts.exposure * incentive
         p_join = 1.0 - (1.0 - np.minimum(p_join, 1.0)) * (1.0 - recruited)
         members = np.flatnonzero(w.member)  # leaving concerns members only
         burden = np.minimum(1.0, p["dues_weekly"] / np.maximum(w.net[members], p["dues_weekly"] + 1e-9))

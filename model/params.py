@@ -347,6 +347,12 @@ PARAMETERS: tuple[Parameter, ...] = (
        "childbirth, illness, leaving home work); 0 in model 0.1",
        "assumption [brief §2.11, SF9]: membership stays small; a floor under leaving bounds it "
        "(docs/ODD.md §7.8)", sampled=False, plausible=(0.001, 0.006)),
+    _p("joining_free_riding", 0.0, (0.0, 1.0), "share", "home_worker",
+       "how far a pool's membership density takes away the collective motive to join: a non-member's "
+       "joining propensity from the collective good is 1 - this x density (selective incentives "
+       "stay); 0 in model 0.1",
+       "[brief §4.7]: a rate won by a group goes to everyone its intermediary serves, so free riding "
+       "is predicted; size assumption", sampled=False, plausible=(0.5, 1.0)),
     _p("leave_rate", 0.006, (0.0, 0.2), "1/week", "home_worker",
        "weekly leaving probability of a member with no consciousness",
        "assumption, calibrated to slow growth [brief SF9]"),

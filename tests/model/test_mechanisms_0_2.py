@@ -124,3 +124,21 @@ def test_framing_that_exempts_work_lowers_what_a_floor_raises() -> None:
     no_floor = final_rate()
     covered = [final_rate(framing_floor_exemption=e, **FLOOR) for e in (0.0, 0.5, 1.0)]
     assert covered[0] > covered[1] > covered[2] > no_floor
+
+
+def test_joining_free_riding_takes_the_pool_density_off_the_collective_motive_only() -> None:
+    """Closed form of the joining probability with free riding [brief §4.7]: with everyone fully
+    conscious and all her neighbours members, p_join = join_rate * (1 - phi * density + selective)."""
+    from rumahan.model.consciousness import update_membership
+
+    model = PuttingOutModel(seed=3, n_workers=3000, join_rate=0.2, joining_free_riding=0.8, leave_rate=0.0,
+                            member_turnover=0.0, recruitment_success=0.0, selective_incentive_weight=0.0)
+    w, counts = model.workers, model.membership
+    w.consciousness[:] = 1.0
+    counts.exposure = np.ones(w.n)
+    density = model.subcontractors.density[w.pool].copy()
+    before = w.member.copy()
+    update_membership(w, counts, 0.0, model.params, True, np.random.default_rng(8), model.world.log)
+    joined = w.member & ~before
+    expected = (0.2 * (1 - 0.8 * density))[~before].mean()
+    assert joined[~before].mean() == pytest.approx(expected, abs=4 * np.sqrt(expected / (~before).sum()))
