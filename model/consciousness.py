@@ -17,7 +17,8 @@ members, ``d`` the membership density of her intermediary's pool and service the
 gets a Pos UKK or cooperative place; if organizers approached her this week she also joins with
 probability ``recruitment_success * c * (1 - joining_free_riding * d)``. Free riding [brief §4.7]:
 what a pool's members win (an agreement's rate) goes to every worker of that intermediary, so the
-denser the pool, the less joining adds for her; selective incentives are hers only. A member leaves with probability ``leave_rate * (1 - c) *
+denser the pool, the less joining adds for her; selective incentives are hers only. A member
+leaves with probability ``leave_rate * (1 - c) *
 (1 + dues burden)``, the burden being dues over her net earnings (capped at 1) [brief §4.4, §4.7].
 """
 

@@ -328,8 +328,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        "weekly joining probability of a fully conscious worker whose neighbours are all members",
        "assumption, calibrated to slow growth [brief SF9]"),
     _p("home_work_exit_rate", 0.0, (0.0, 1.0), "1/week", "home_worker",
-       "weekly probability that a woman stops taking home work when she gets no work, scaled by how "
-       "far this week's pieces fall short of her usual (home_work_memory); 0 in model 0.1",
+       "weekly probability that a woman who got none of her usual work stops taking home work; "
+       "scaled by how far this week's pieces fall short of her usual (home_work_memory); 0 in model 0.1",
        "assumption [brief §2.8, §4.8]: home work is supplementary and women leave it when it dries "
        "up; a shock's lasting effect (docs/ODD.md §7.4)", sampled=False, plausible=(0.005, 0.05)),
     _p("home_work_entry_rate", 0.02, (0.0, 1.0), "1/week", "home_worker",
