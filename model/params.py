@@ -317,6 +317,12 @@ PARAMETERS: tuple[Parameter, ...] = (
        "childbirth, illness, leaving home work); 0 in model 0.1",
        "assumption [brief §2.11, SF9]: membership stays small; a floor under leaving bounds it "
        "(docs/ODD.md §7.8)", sampled=False, plausible=(0.001, 0.006)),
+    _p("switching_rate", 0.0, (0.0, 1.0), "1/week", "home_worker",
+       "weekly probability that a worker whose neighbours' subcontractor pays more moves to it, at a "
+       "relative rate gap of 1 or more (scaled by the gap below that); 0 in model 0.1",
+       "assumption [brief §8 Q1: competition among intermediaries; §4.6: workers compare rates with "
+       "their neighbours]: care work keeps exit costly [brief §4.8], so moves are rare (docs/ODD.md §7.9)",
+       sampled=False, plausible=(0.0, 0.05)),
     _p("leave_rate", 0.006, (0.0, 0.2), "1/week", "home_worker",
        "weekly leaving probability of a member with no consciousness",
        "assumption, calibrated to slow growth [brief SF9]"),
