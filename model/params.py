@@ -321,7 +321,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "weekly probability that a worker whose neighbours' subcontractor pays more moves to it, at a "
        "relative rate gap of 1 or more (scaled by the gap below that); 0 in model 0.1",
        "assumption [brief §8 Q1: competition among intermediaries; §4.6: workers compare rates with "
-       "their neighbours]: care work keeps exit costly [brief §4.8], so moves are rare (docs/ODD.md §7.9)",
+       "their neighbours]: care work keeps exit costly [brief §4.8], so moves are rare (docs/ODD.md §7.1)",
        sampled=False, plausible=(0.0, 0.05)),
     _p("leave_rate", 0.006, (0.0, 0.2), "1/week", "home_worker",
        "weekly leaving probability of a member with no consciousness",

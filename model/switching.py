@@ -56,7 +56,7 @@ def switch_intermediaries(workers: WorkerColumns, subcontractors: SubcontractorC
                           log: WeekLog) -> Pools:
     """Workers move to a better-paying subcontractor they hear of; returns the week's pools.
 
-    Rule (model 0.2, docs/ODD.md §7.9). After the week's work, a worker ``i`` in pool ``j``
+    Rule (model 0.2, docs/ODD.md §7.1). After the week's work, a worker ``i`` in pool ``j``
     compares the rate her subcontractor paid this week, ``r_j``, with the best rate ``r_k`` paid
     by the subcontractor of any of her kampung neighbours (``best_reachable_pool``: she hears of
     rates through her ties [brief §4.3, §4.6]). If ``r_k > r_j`` and she is not blacklisted
