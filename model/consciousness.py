@@ -118,7 +118,8 @@ class MembershipCounts:
     ``update`` also writes each pool's membership density into ``subcontractors.density``. The
     counts are whole numbers, so updating them from the workers whose membership changed (a
     worker who joins adds one to each of her neighbours' counts) gives exactly a full recount.
-    Pools and the graph are fixed for the run (model/pools.py).
+    The graph is fixed for the run; when workers switch pools (model/switching.py), ``repool``
+    recounts the members per pool.
     """
 
     def __init__(self, member: NDArray[np.bool_], graph: KampungGraph, pools: Pools,
@@ -140,6 +141,13 @@ class MembershipCounts:
             np.add.at(self.neighbours, self.graph.ties_of(joined), 1.0)
             np.add.at(self.neighbours, self.graph.ties_of(left), -1.0)
             self.member[changed] = member[changed]
+        self._refresh()
+
+    def repool(self, pools: Pools) -> None:
+        """Follow new pools (after workers switched): recount members per pool and densities.
+        Membership itself does not change."""
+        self.pools = pools
+        self.by_pool = np.bincount(pools.pool, weights=self.member, minlength=pools.m)
         self._refresh()
 
     def _refresh(self) -> None:

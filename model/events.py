@@ -45,6 +45,7 @@ class Count(StrEnum):
     BLACKLISTED = "blacklisted"      # organizers blacklisted after acting
     JOINED = "joined"
     LEFT = "left"
+    SWITCHES = "switches"            # workers who moved to a better-paying subcontractor (model 0.2)
 
 
 @dataclass

@@ -7,7 +7,8 @@
     df = m.datacollector.get_model_vars_dataframe()    # one row per week, week 0 included
 
 Each week runs the phases of ``PuttingOutModel.PHASES`` in order: orders, the state, the
-network, rates, work, collective action, consciousness, membership, observe. Each phase is a
+network, rates, work, collective action, consciousness, membership, switching
+(off by default), observe. Each phase is a
 function of what it uses (its signature) and records what it changes; docs/architecture.md lists
 what each reads and writes. Home workers and subcontractors are Mesa agents whose state lives in
 columns (``model.workers``, ``model.subcontractors``); the rules for them are vectorised. The
@@ -49,6 +50,7 @@ from rumahan.model.rates import (
     weekly_capacity,
 )
 from rumahan.model.social_graph import KampungGraph, assign_pools, build_kampung_graph, clustered_members
+from rumahan.model.switching import switch_intermediaries
 from rumahan.model.work import do_work
 
 Schedule = Iterable[tuple[int, Mapping[str, Any]]]
@@ -62,7 +64,8 @@ class World:
     Attributes:
         params: the run's parameters (read-only; levers in force are held by their owners).
         workers, subcontractors: the agents' state as columns.
-        graph: the kampung social graph; pools: who works for whom, with per-pool sums.
+        graph: the kampung social graph; pools: who works for whom, with per-pool sums (rebuilt
+            only in weeks when workers switch subcontractors).
         rng: the weekly random stream (every weekly draw comes from it, in phase order).
         week: the current week (0 = first week of January 2023).
         log: events of the run and this week's counts.
@@ -134,6 +137,8 @@ class PuttingOutModel(mesa.Model):
         Phase("consciousness", update_consciousness, ("workers.consciousness",)),
         Phase("membership", update_membership, (
             "workers.member", "workers.participating", "subcontractors.density", "log")),
+        Phase("switching", switch_intermediaries, (
+            "workers.pool", "subcontractors.pool_size", "subcontractors.density", "pools", "log")),
         Phase("observe", compute_metrics, ("metrics",)),
     )
 
@@ -242,6 +247,14 @@ class PuttingOutModel(mesa.Model):
         w = self.world
         service = self.network.service_share(int(w.workers.member.sum()))
         update_membership(w.workers, self.membership, service, w.params, self.network.active, w.rng, w.log)
+
+    def _switching(self) -> None:
+        w = self.world
+        pools = switch_intermediaries(w.workers, w.subcontractors, w.graph, w.pools, w.params, w.week, w.rng, w.log)
+        if pools is not w.pools:  # someone moved: everything derived from the pools follows
+            w.pools = pools
+            self.membership.repool(pools)
+            # self.rate_order stays: set_rates only starts its sort from it, and the sort is exact
 
     def _observe(self) -> None:
         w = self.world

@@ -353,6 +353,12 @@ PARAMETERS: tuple[Parameter, ...] = (
        "stay); 0 in model 0.1",
        "[brief §4.7]: a rate won by a group goes to everyone its intermediary serves, so free riding "
        "is predicted; size assumption", sampled=False, plausible=(0.5, 1.0)),
+    _p("switching_rate", 0.0, (0.0, 1.0), "1/week", "home_worker",
+       "weekly probability that a worker whose neighbours' subcontractor pays more moves to it, at a "
+       "relative rate gap of 1 or more (scaled by the gap below that); 0 in model 0.1",
+       "assumption [brief §8 Q1: competition among intermediaries; §4.6: workers compare rates with "
+       "their neighbours]: care work keeps exit costly [brief §4.8], so moves are rare (docs/ODD.md §7.1)",
+       sampled=False, plausible=(0.0, 0.05)),
     _p("leave_rate", 0.006, (0.0, 0.2), "1/week", "home_worker",
        "weekly leaving probability of a member with no consciousness",
        "assumption, calibrated to slow growth [brief SF9]"),

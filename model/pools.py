@@ -3,7 +3,8 @@
 ``np.bincount(pool, weights=x, minlength=M)`` is how the model would say "add ``x`` up per
 pool"; it is needed several times a week over all workers. A sparse ``M x N`` matrix with a 1 at
 (pool of worker i, i) gives the same sums to the bit, several times faster (docs/performance.md).
-Pools are fixed at set-up, so the matrix is built once.
+Pools are fixed at set-up unless workers switch subcontractors (``switching_rate``, model 0.2,
+model/switching.py): then a new ``Pools`` is built, only in the weeks when someone moved.
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ FULL_TIME_HOURS = 40.0  # hours/week at which health_strain applies in full
 class WorkerColumns:
     """State of all home workers, one array per variable (length N).
 
-    Fixed at set-up: ``pool`` (subcontractor index), ``productivity`` (pieces/hour),
+    Fixed at set-up: ``pool`` (subcontractor index; changes only when workers switch
+    subcontractors, ``switching_rate``, model 0.2), ``productivity`` (pieces/hour),
     ``hours`` (hours/week available), ``helper_factor`` (capacity multiplier from household
     helpers), ``reservation_hourly`` (Rp/hour, value of her time elsewhere), ``threshold``
     (participation threshold, share of neighbours), ``service_draw`` and ``coop_draw`` (fixed

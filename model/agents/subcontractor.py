@@ -22,7 +22,8 @@ class SubcontractorColumns:
 
     Fixed at set-up: ``base_price`` (Rp/piece from principals before price growth),
     ``base_orders`` (pieces/week), ``relocation_cost`` (Rp/piece), ``retaliation`` (0-1
-    propensity), ``risk_perception`` (how heavily it weighs expected fines), ``pool_size``.
+    propensity), ``risk_perception`` (how heavily it weighs expected fines), ``pool_size``
+    (workers in its pool; changes only when workers switch, ``switching_rate``, model 0.2).
 
     Changing weekly: ``shock`` (log order shock), ``order_share`` (share of its base orders
     still placed locally: falls with exit and retaliation), ``orders`` (pieces this week),

@@ -51,12 +51,15 @@ def _columns(model: PuttingOutModel) -> dict[str, np.ndarray]:
 
 def test_each_phase_writes_only_the_columns_it_declares() -> None:
     """Run weeks in which every rule fires (an organized area that bargains, a floor with
-    inspections, a court case) and compare every worker and subcontractor column before and after
+    inspections, a court case, a demand collapse with intermediaries failing, women leaving home work
+    and switching) and compare every worker and subcontractor column before and after
     each phase with what the phase declares."""
     schedule = [(3, {"recognition": True, "floor_share": 0.2, "inspection_probability": 0.3}),
                 (6, {"effort_bargaining": 0.6})]
     model = PuttingOutModel(seed=11, schedule=schedule, n_workers=400, n_subcontractors=8, initial_membership=0.8,
-                            effort_bargaining=0.6, framing_intensity=0.3, retaliation_propensity=0.9)
+                            effort_bargaining=0.6, framing_intensity=0.3, retaliation_propensity=0.9,
+                            home_work_exit_rate=0.2, intermediary_failure_rate=0.5, switching_rate=0.3,
+                            demand_shock_week=10, demand_shock_weeks=5, demand_shock_depth=0.6)
     changed: dict[str, set[str]] = {phase.name: set() for phase in PuttingOutModel.PHASES}
     runs = dict(model.phase_runs)
 
