@@ -146,14 +146,15 @@ def _interval(low: float, high: float) -> str:
 
 
 def significant_difference(table: pd.DataFrame) -> pd.Series:
-    """Rows whose 95% interval of the difference from the baseline excludes 0 (the CLI's ``*``)."""
-    return (table["diff_ci_low"] > 0) | (table["diff_ci_high"] < 0)
+    """Rows whose difference from the baseline is significant with the false-discovery rate
+    controlled over the table (``q_value`` < 0.05, Benjamini-Hochberg; the CLI's ``*``)."""
+    return table["significant"].astype(bool)
 
 
 def final_year_table(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
     """The comparison table, in words, for the chosen outcomes: one row per scenario (its title
     and code name; the baseline's own rows, all zero differences, left out) and outcome, numbers to
-    3 significant figures, ``*`` on a difference whose 95% interval excludes 0."""
+    3 significant figures, ``*`` on a significant difference (q < 0.05, Benjamini-Hochberg)."""
     baseline = table.attrs.get("baseline")
     shown = table[table["metric"].isin(metrics) & (table["scenario"] != baseline)]
     marks = significant_difference(shown).map({True: " *", False: ""})
@@ -165,7 +166,7 @@ def final_year_table(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
         "difference from the baseline (95% interval)": [
             f"{significant(d)}{mark} ({_interval(a, b)})" for d, mark, a, b in
             zip(shown["diff"], marks, shown["diff_ci_low"], shown["diff_ci_high"], strict=True)],
-        "effect size d": [significant(d) for d in shown["effect_size"]],
+        "effect size d_av": [significant(d) for d in shown["effect_size"]],
     })
 
 
@@ -215,9 +216,12 @@ def results(settings: CompareSettings, found: Comparison) -> None:
     st.subheader(f"{period[:1].upper()}{period[1:]}, against the baseline: {baseline}")
     st.caption(f"Means over {weeks} of each run, over {settings.replicates} replicates, to 3 significant "
                f"figures. The difference is the scenario's mean minus the baseline's ({baseline}), paired by seed; "
-               "* marks a "
-               "difference whose 95% interval excludes 0 (as in `rumahan compare`). The effect size d (Cohen's) is "
-               "the difference in standard deviations (|d| ≥ 0.8 is usually called large)."
+               f"* marks a significant difference: q < 0.05, its p-value (paired t-test) adjusted with the "
+               f"Benjamini-Hochberg procedure over the {table.attrs.get('tests', 0)} scenario × outcome tests of the "
+               "comparison, so that at most 5 % of the marked differences are expected to be false discoveries "
+               "(as in `rumahan compare`). The effect size d_av (Cohen's d) is the difference in standard "
+               "deviations of the runs (|d| ≥ 0.8 is usually called large); `comparison.csv` also gives d_z, the "
+               "paired one."
                + (" With fewer than 10 replicates the intervals are wide." if settings.replicates < 10 else ""))
     st.table(final_year_table(table, metrics).set_index("scenario"))  # wraps: no sideways scrolling
     scenarios = list(settings.scenarios)

@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 DEMO_OUT = Path("results") / "demo"
 DEMO_REPLICATES = 5
 DASHBOARD_APP = REPO_ROOT / "dashboard" / "app.py"
+#: What a report's ``*`` means (experiments.compare: ``significant``).
+SIGNIFICANCE_NOTE = ("* the difference from {baseline} is significant: q < 0.05, its p-value (paired t-test, or "
+                     "Welch's) adjusted for the false-discovery rate (Benjamini-Hochberg) over every group and "
+                     "outcome of the table; p_value, q_value, effect sizes d_av and d_z in comparison.csv.")
 
 
 class CliError(RumahanInputError):
@@ -508,7 +512,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(_report(result.folder, result.runs, result.timeseries, result.events, result.plan.design,
                       list(spec.grid), baseline, by, metrics, result.windows))
         print(_window_report(result.windows, baseline, metrics, list(plan.windows), plan.windows, plan.weeks), end="")
-        print(f"\n* the 95% interval of the difference from {baseline} (at the same design point) excludes 0. "
+        print(f"\n{SIGNIFICANCE_NOTE.format(baseline=baseline + ' (at the same design point)')} "
               f"Tables: {result.folder}/comparison.csv; figures: {result.folder}/figures/")
         drawn = plan.settings.get("posterior")
         if drawn:
@@ -575,7 +579,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(text)
     print(_window_report(windows, baseline, metrics, [p for p in periods if p != FINAL_YEAR], declared,
                          plan.get("weeks")), end="")
-    print(f"\n* the 95% interval of the difference from {baseline} excludes 0. "
+    print(f"\n{SIGNIFICANCE_NOTE.format(baseline=baseline)} "
           f"Full table: {out}/comparison.csv{', comparison_windows.csv' if declared else ''}; figures: {out}/figures/")
     drawn = plan.get("posterior")
     if drawn:  # run over a calibration's posterior (here or by `rumahan sweep`)

@@ -12,8 +12,15 @@ Statistics, per group (scenario, or scenario and design point) and outcome (fina
 - ``diff`` = mean − baseline mean, with a 95% interval: *paired* by seed when both groups ran the
   same seeds (replicate ``r`` of every scenario shares a seed, see ``experiments.seeds``), so the
   interval is that of the mean paired difference; otherwise Welch's interval;
-- ``effect_size``: Cohen's d, ``diff / sqrt((sd² + sd_baseline²) / 2)`` (NaN when both groups
-  have no spread).
+- ``effect_size``: Cohen's d_av, ``diff / sqrt((sd² + sd_baseline²) / 2)`` (NaN when both groups
+  have no spread), named in ``effect_size_measure``; for groups paired by seed also ``d_z``, the
+  mean paired difference over the sd of the differences (Lakens 2013), which common random numbers
+  make much larger than d_av;
+- ``p_value``: the paired t-test where the groups are paired, else Welch's; ``q_value``: the
+  Benjamini-Hochberg adjusted p-value over every test of the table (each group and outcome against
+  the baseline: ``scipy.stats.false_discovery_control``), so that the share of false discoveries
+  among the rows marked ``significant`` (q < ``FALSE_DISCOVERY_RATE``) is controlled. A difference
+  with no spread at all (every replicate's difference the same) has p = 0 if it is not 0.
 """
 
 from __future__ import annotations
@@ -37,9 +44,11 @@ from rumahan.model.errors import RumahanInputError
 from rumahan.model.metrics import OUTPUT_BY_NAME
 
 CONFIDENCE = 0.95
+#: The false-discovery rate the ``significant`` mark controls (Benjamini-Hochberg).
+FALSE_DISCOVERY_RATE = 0.05
 TABLE_COLUMNS = (
     "metric", "unit", "mean", "ci_low", "ci_high", "n", "sd", "diff", "diff_ci_low", "diff_ci_high",
-    "effect_size", "paired",
+    "effect_size", "effect_size_measure", "d_z", "paired", "p_value", "q_value", "significant",
 )
 
 
@@ -203,17 +212,23 @@ def comparison_table(
     table["ci_low"], table["ci_high"] = table["ci_low"].clip(lower=low), table["ci_high"].clip(upper=high)
     table["sd"] = table["sd"].where(table["n"] >= 2)
     table["unit"] = table["metric"].map(lambda m: OUTPUT_BY_NAME[m].unit)
-    for column in ("diff", "diff_ci_low", "diff_ci_high", "effect_size"):
+    for column in ("diff", "diff_ci_low", "diff_ci_high", "effect_size", "d_z", "p_value", "q_value"):
         table[column] = np.nan
+    table["effect_size_measure"] = "d_av"
     table["paired"] = False
     if baseline is not None:
         table = _against_baseline(table, long, runs, keys, baseline, has_seed)
+    tested = table["p_value"].notna().to_numpy()
+    if tested.any():
+        table.loc[tested, "q_value"] = stats.false_discovery_control(table.loc[tested, "p_value"].to_numpy(), method="bh")
+    table["significant"] = (table["q_value"] < FALSE_DISCOVERY_RATE).to_numpy()
+    table.attrs["tests"] = int(tested.sum())
     # group by group (in the runs' order), metric by metric (in the order asked)
     groups = runs[keys].drop_duplicates().assign(_group=lambda f: np.arange(len(f)))
     table = table.merge(groups, on=keys, how="left")
     table["_metric"] = table["metric"].map({m: i for i, m in enumerate(metrics)})
     table = table.sort_values(["_group", "_metric"], kind="stable").reset_index(drop=True)
-    table = table[[*keys, *TABLE_COLUMNS]].astype({"n": "int64", "paired": "bool"})
+    table = table[[*keys, *TABLE_COLUMNS]].astype({"n": "int64", "paired": "bool", "significant": "bool"})
     table.attrs["baseline"] = baseline
     return table
 
@@ -266,6 +281,8 @@ def _against_baseline(table: pd.DataFrame, long: pd.DataFrame, runs: pd.DataFram
     pooled = np.sqrt((x_var + y_var) / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         effect = np.where(enough & (pooled > 0), diff / pooled, np.nan)
+        p_value = _two_sided_p(diff, se, df, enough)
+    d_z = np.full(len(merged), np.nan)
     paired = np.zeros(len(merged), dtype=bool)
     if has_seed:
         pairs = _paired_groups(runs, keys, baseline)
@@ -278,12 +295,33 @@ def _against_baseline(table: pd.DataFrame, long: pd.DataFrame, runs: pd.DataFram
             diff = np.where(paired, merged["d_mean"], diff)
             low = np.where(paired, merged["d_mean"] - d_half, low)
             high = np.where(paired, merged["d_mean"] + d_half, high)
+            d_mean, d_sd, d_n = (merged[c].to_numpy(dtype=float) for c in ("d_mean", "d_sd", "d_n"))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                d_z = np.where(paired & (d_sd > 0), d_mean / d_sd, np.nan)
+                p_paired = _two_sided_p(d_mean, d_sd / np.sqrt(d_n), d_n - 1, d_n >= 2)
+            p_value = np.where(paired, p_paired, p_value)
     merged["diff"] = np.where(has_base, diff, np.nan)
     merged["diff_ci_low"] = np.where(has_base, low, np.nan)
     merged["diff_ci_high"] = np.where(has_base, high, np.nan)
     merged["effect_size"] = np.where(has_base, effect, np.nan)
+    merged["d_z"] = np.where(has_base, d_z, np.nan)
+    # the baseline's own rows are not tests
+    is_baseline = (merged[keys[0]] == baseline).to_numpy()
+    merged["p_value"] = np.where(has_base & ~is_baseline, p_value, np.nan)
     merged["paired"] = paired
     return merged
+
+
+def _two_sided_p(difference: np.ndarray, standard_error: np.ndarray, df: np.ndarray,
+                 enough: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of a t statistic ``difference / standard_error`` with ``df`` degrees of
+    freedom; 0 for a non-zero difference with no spread, NaN for none or too few runs."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = difference / standard_error
+        p = 2.0 * stats.t.sf(np.abs(t), df)
+    no_spread = standard_error == 0
+    p = np.where(no_spread, np.where(difference != 0, 0.0, np.nan), p)
+    return np.where(enough, p, np.nan)
 
 
 def _paired_differences(long: pd.DataFrame, keys: list[str], baseline: str, pairs: set[tuple]) -> pd.DataFrame:

@@ -198,7 +198,8 @@ def write_window_comparison(
 def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES) -> str:
     """A plain-text table: one row per group (labelled as ``experiments.summaries.group_labels``
     does, or by ``table.attrs["labels"]``), one column per metric, cells ``mean ±half-CI``, ``*``
-    when the 95% interval of the difference from the baseline excludes 0."""
+    when the difference from the baseline is significant (``significant``: q < 0.05 with the
+    false-discovery rate controlled over the table, ``experiments.compare``)."""
     keys = list(table.columns[: table.columns.get_loc("metric")])
     metrics = [m for m in metrics if m in set(table["metric"])]
     groups = table[keys].drop_duplicates()
@@ -216,7 +217,7 @@ def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES)
         for metric in metrics:
             r = sub.loc[metric]
             half = (r["ci_high"] - r["ci_low"]) / 2 if pd.notna(r["ci_high"]) else np.nan
-            mark = "*" if pd.notna(r["diff_ci_low"]) and (r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0) else " "
+            mark = "*" if r["significant"] else " "
             places = _decimals(r["mean"])  # the half-width to the mean's precision
             line.append(_number(r["mean"], places) + ("" if np.isnan(half) else f" ±{_number(half, places)}") + mark)
         cells.append(line)

@@ -139,9 +139,52 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+#: Integers above this lose digits in readers that hold JSON numbers as doubles (JavaScript, R).
+EXACT_JSON_INTEGER = 2**53
+
+
 def write_json(path: Path, obj: Any) -> None:
-    """Write ``obj`` as indented JSON, atomically."""
-    atomic_write_bytes(path, (json.dumps(jsonable(obj), indent=1, allow_nan=False) + "\n").encode())
+    """Write ``obj`` as indented JSON, atomically; seeds above 2**53 also as strings
+    (``with_seed_strings``)."""
+    text = json.dumps(with_seed_strings(jsonable(obj)), indent=1, allow_nan=False)
+    atomic_write_bytes(path, (text + "\n").encode())
+
+
+def with_seed_strings(obj: Any) -> Any:
+    """``obj`` with, beside every key naming a seed (``seed``, ``seeds``, ``root_seed``...) whose value
+    holds an integer above ``EXACT_JSON_INTEGER``, the same value written as strings under
+    ``KEY_str``: JavaScript and R read JSON numbers as doubles and would round such a seed. Python
+    and other exact readers keep using the number."""
+    if isinstance(obj, list):
+        return [with_seed_strings(v) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    out = {}
+    for key, value in obj.items():
+        out[key] = with_seed_strings(value)
+        if isinstance(key, str) and "seed" in key and not key.endswith("_str") and _holds_big_integer(value):
+            out[f"{key}_str"] = _as_strings(value)
+    return out
+
+
+def _holds_big_integer(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) > EXACT_JSON_INTEGER
+    if isinstance(value, list):
+        return any(_holds_big_integer(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_big_integer(v) for v in value.values())
+    return False
+
+
+def _as_strings(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_as_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_strings(v) for k, v in value.items()}
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _stamped(table: pa.Table, name: str) -> pa.Table:

@@ -92,3 +92,42 @@ def test_intervals_of_shares_stay_within_zero_and_one_but_others_are_not_truncat
     money = table[(table.metric == "earnings_mean") & (table.scenario == "a")].iloc[0]
     half = stats.t.ppf(0.975, 1) * np.std([1000.0, 90000.0], ddof=1) / np.sqrt(2)
     assert money.ci_low == pytest.approx(45500.0 - half) and money.ci_low < 0
+
+
+# --- p-values, the false-discovery rate, and the effect sizes' names [#16] ---------------------------
+def _three_scenarios(paired: bool) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    rows = []
+    for r in range(8):
+        base = rng.normal(10.0, 1.0)
+        for scenario, shift in (("base", 0.0), ("strong", 3.0), ("none", 0.0)):
+            noise = rng.normal(0.0, 0.5)
+            value = (base if paired else rng.normal(10.0, 1.0)) + shift + noise
+            rows.append({"scenario": scenario, "replicate": r, "seed": r if paired else 100 * r + len(rows),
+                         "piece_rate_mean": value, "membership_rate": 0.2 + 0.01 * noise})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("paired", [True, False])
+def test_p_values_are_the_t_tests_and_q_values_benjamini_hochberg(paired: bool) -> None:
+    runs = _three_scenarios(paired)
+    table = comparison_table(runs, "base", metrics=["piece_rate_mean", "membership_rate"]).set_index(["scenario", "metric"])
+    tested = table.drop(index="base", level="scenario")
+    for (scenario, metric), row in tested.iterrows():
+        x = runs.loc[runs.scenario == scenario, metric].to_numpy()
+        y = runs.loc[runs.scenario == "base", metric].to_numpy()
+        expected = stats.ttest_rel(x, y).pvalue if paired else stats.ttest_ind(x, y, equal_var=False).pvalue
+        assert row["p_value"] == pytest.approx(expected, rel=1e-9), (scenario, metric)
+        assert bool(row["paired"]) is paired
+    np.testing.assert_allclose(tested["q_value"], stats.false_discovery_control(tested["p_value"], method="bh"))
+    assert table["p_value"].loc["base"].isna().all() and not table["significant"].loc["base"].any()
+    assert tested.loc[("strong", "piece_rate_mean"), "significant"]
+    assert (tested["significant"] == (tested["q_value"] < 0.05)).all()
+    assert (tested["effect_size_measure"] == "d_av").all()
+    if paired:
+        d = (runs.loc[runs.scenario == "strong", "piece_rate_mean"].to_numpy()
+             - runs.loc[runs.scenario == "base", "piece_rate_mean"].to_numpy())
+        assert tested.loc[("strong", "piece_rate_mean"), "d_z"] == pytest.approx(d.mean() / d.std(ddof=1))
+    else:
+        assert tested["d_z"].isna().all()
+

@@ -131,3 +131,33 @@ def test_importing_storage_leaves_the_umask_alone():
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_seeds_above_2_to_the_53_are_also_written_as_strings(tmp_path) -> None:
+    """JavaScript and R read JSON numbers as doubles: 2**63 + 5 would come back as 2**63. [#16]"""
+    import json
+
+    from rumahan.experiments.cli import main
+
+    big = 2**63 + 5
+    out = tmp_path / "run"
+    assert main(["run", "--scenario", "status_quo", "--weeks", "2", "--seed", str(big), "--set", "n_workers=50",
+                 "--out", str(out), "--quiet"]) == 0
+    for name in ("summary.json", "manifest.json"):
+        record = json.loads((out / name).read_text())
+        assert record["seed"] == big and record["seed_str"] == str(big), name
+    small = tmp_path / "small"
+    assert main(["run", "--scenario", "status_quo", "--weeks", "2", "--seed", "7", "--set", "n_workers=50",
+                 "--out", str(small), "--quiet"]) == 0
+    assert "seed_str" not in json.loads((small / "summary.json").read_text())
+
+
+def test_seed_strings_follow_every_seed_key_and_leave_other_numbers() -> None:
+    from rumahan.experiments.storage import with_seed_strings
+
+    big = 2**60
+    record = {"root_seed": big, "seeds": [1, big], "n": big, "runs": [{"seed": big}], "by_run": {"seeds": {"a": big}}}
+    out = with_seed_strings(record)
+    assert out["root_seed_str"] == str(big) and out["seeds_str"] == ["1", str(big)]
+    assert "n_str" not in out and out["runs"][0]["seed_str"] == str(big)
+    assert out["by_run"]["seeds_str"] == {"a": str(big)}
