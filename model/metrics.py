@@ -41,7 +41,7 @@ class Output:
     Attributes:
         name, unit, meaning: as shown on every axis and table.
         better: whether the home workers are better off when it is ``"higher"`` or ``"lower"``
-            (robustness analysis and regret use it).
+            (robustness analysis and regret use it), or ``"none"`` for a metric that only says when.
         bounds: the range the metric cannot leave, e.g. ``(0, 1)`` for a share; confidence
             intervals are truncated to it. ``None``: unbounded.
     """
@@ -54,8 +54,9 @@ class Output:
 
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("week", "week", "weeks since the first week of January 2023"),
-    Output("year", "year", "calendar year"),
+    # week and year say when, not how the workers fare: no direction
+    Output("week", "week", "weeks since the first week of January 2023", better="none"),
+    Output("year", "year", "calendar year", better="none"),
     Output("piece_rate_mean", "Rp/piece", "piece rate paid, weighted by good pieces"),
     Output("earnings_mean", "Rp/week", "net weekly earnings per worker (pay minus costs)"),
     Output("earnings_to_ump", "share", "mean monthly net earnings / that year's Jakarta UMP"),
