@@ -365,7 +365,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             window = pd.DataFrame([{"scenario": scenario.name, "seed": result.seed, **entry}])
             print(f"\nMeans over window {name} (weeks {start}-{end - 1}):")
             print(format_table(comparison_table(window.drop(columns="weeks"), None)))
-    print(f"\nWrote {args.out}/timeseries.parquet, summary.json, manifest.json, events.parquet, scenario.toml, "
+    print(f"\nWrote {args.out}/timeseries.parquet, summary.json, manifest.json, runs.parquet, events.parquet, scenario.toml, "
           "figures/timeseries.png")
     return 0
 

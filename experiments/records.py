@@ -129,6 +129,10 @@ def runs_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         types[name] = "int64" if name in ("week", "year") else "float64"
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype=types[c]) for c in columns})
+    # A folder written before a parameter was added has no value for it: keep the gap (nullable types).
+    for column, dtype in list(types.items()):
+        if column.startswith(PARAM_PREFIX) and frame[column].isna().any():
+            types[column] = {"int64": "Int64", "bool": "boolean"}.get(dtype, dtype)
     return frame.astype(types).copy()  # copy: one block per type, so later inserts stay cheap
 
 

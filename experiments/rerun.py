@@ -127,16 +127,18 @@ def _bits(values: np.ndarray) -> np.ndarray:
 
 def first_series_difference(run_id: str, stored: pd.DataFrame, rerun: pd.DataFrame) -> Difference | None:
     """The first (earliest week, then metric order) weekly value of ``rerun`` that differs from
-    ``stored`` (both: one row per week, columns ``METRIC_NAMES``), or ``None``."""
+    ``stored`` (both: one row per week; the metrics of ``METRIC_NAMES`` that ``stored`` holds, as a
+    folder written before a metric was added lacks it), or ``None``."""
     if len(stored) != len(rerun):
         return Difference(run_id, "weeks", None, len(stored), len(rerun))
-    a = np.column_stack([_bits(stored[m].to_numpy()) for m in METRIC_NAMES])
-    b = np.column_stack([_bits(rerun[m].to_numpy()) for m in METRIC_NAMES])
+    held = [m for m in METRIC_NAMES if m in stored.columns]
+    a = np.column_stack([_bits(stored[m].to_numpy()) for m in held])
+    b = np.column_stack([_bits(rerun[m].to_numpy()) for m in held])
     differ = a != b
     if not differ.any():
         return None
     row, col = np.argwhere(differ)[0]
-    metric = METRIC_NAMES[col]
+    metric = held[col]
     return Difference(run_id, metric, int(stored["week"].iloc[row]), _plain(stored[metric].iloc[row]),
                       _plain(rerun[metric].iloc[row]), int(differ.sum()))
 
@@ -206,8 +208,9 @@ def _rerun_single(folder: storage.OutputFolder, progress: Callable[[int, int], N
     except RumahanInputError as exc:  # ParameterError is one; a bug is not the folder's fault
         raise storage.OutputError(f"{folder.path / storage.MANIFEST} describes a run that cannot be built: {exc}") from None
     run_id = str(folder.runs["run_id"].iloc[0])
-    stored = folder.timeseries[list(METRIC_NAMES)].reset_index(drop=True)
-    rerun = result.timeseries.reset_index(drop=True)[list(METRIC_NAMES)].astype(SERIES_TYPES)
+    held = [m for m in METRIC_NAMES if m in folder.timeseries.columns]  # older folders lack newer metrics
+    stored = folder.timeseries[held].reset_index(drop=True)
+    rerun = result.timeseries.reset_index(drop=True)[held].astype({m: SERIES_TYPES[m] for m in held})
     report = RerunReport(folder.path, folder.kind, [run_id], values=stored.size,
                          notes=environment_notes(manifest))
     difference = first_series_difference(run_id, stored, rerun)
@@ -278,8 +281,9 @@ def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, ex
     result = run_batch(subset, None, execution)
     stored_runs = folder.runs.set_index("run_id", drop=False)
     new_runs = result.runs.set_index("run_id", drop=False)
+    # a folder written before a parameter or metric was added lacks it (or holds a gap): compare what it holds
     columns = [c for c in (*ID_COLUMNS, *(param_column(p.name) for p in registry.PARAMETERS), *OUTCOME_NAMES)
-               if c in stored_runs.columns]
+               if c in stored_runs.columns and not (c.startswith("param.") and stored_runs[c].isna().all())]
     report = RerunReport(folder.path, folder.kind, wanted, notes=environment_notes(folder.manifest))
     series_by_run = ({r: s for r, s in folder.timeseries.groupby("run_id", sort=False)}
                      if folder.timeseries is not None else {})
@@ -291,10 +295,11 @@ def _rerun_batch(folder: storage.OutputFolder, run_ids: Sequence[str] | None, ex
         report.values += len(columns)
         difference = first_row_difference(run_id, stored_runs.loc[run_id], new_runs.loc[run_id], columns)
         if difference is None and run_id in series_by_run:
-            stored = series_by_run[run_id][list(METRIC_NAMES)].reset_index(drop=True)
+            # a folder written before a metric was added lacks it: compare what it holds
+            held = [m for m in METRIC_NAMES if m in series_by_run[run_id].columns]
+            stored = series_by_run[run_id][held].reset_index(drop=True)
             report.values += stored.size
-            difference = first_series_difference(run_id, stored, new_series[run_id][list(METRIC_NAMES)]
-                                                 .reset_index(drop=True))
+            difference = first_series_difference(run_id, stored, new_series[run_id][held].reset_index(drop=True))
         if difference is None:
             difference = _windows_difference(run_id, stored_windows.get(run_id), new_windows.get(run_id))
             report.values += 0 if stored_windows.get(run_id) is None else stored_windows[run_id].size

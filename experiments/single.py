@@ -1,5 +1,6 @@
-"""One scenario run saved as an output folder (``rumahan run``): the pinned ``timeseries.parquet``,
-``summary.json`` and ``manifest.json``, plus ``events.parquet``, ``scenario.toml`` (the scenario
+"""One scenario run saved as an output folder (``rumahan run``): the pinned ``timeseries.parquet``
+(with a batch's id columns ``run_id, scenario, point, replicate``), ``summary.json`` and
+``manifest.json``, plus a one-row ``runs.parquet`` (a batch's runs table), ``events.parquet``, ``scenario.toml`` (the scenario
 with its ``[run]`` seed and weeks: ``rumahan run --scenario DIR/scenario.toml --out OTHER``
 repeats the run exactly) and ``figures/timeseries.png``.
 """
@@ -16,7 +17,7 @@ import pandas as pd
 from rumahan.experiments import storage
 from rumahan.experiments.plan import scenario_record
 from rumahan.experiments.provenance import environment, now
-from rumahan.experiments.records import SERIES_TYPES, events_frame
+from rumahan.experiments.records import SERIES_TYPES, events_frame, jsonable
 from rumahan.experiments.runner import RunResult, run_simulation
 from rumahan.experiments.scenarios import Scenario
 from rumahan.model import params as registry
@@ -95,7 +96,8 @@ def save_run(out: Path, scenario: Scenario, result: RunResult, started: str | No
     scenario = scenario.with_run(seed=result.seed, weeks=result.weeks)
     run_id = f"{scenario.name}-seed{result.seed}"
     series = result.timeseries.reset_index(drop=True)[list(METRIC_NAMES)].astype(SERIES_TYPES)
-    storage.write_table(out / storage.TIMESERIES, series, "timeseries")
+    ids = storage.single_run_ids(run_id, scenario.name, len(series))  # the batch layout: runs can be told apart
+    storage.write_table(out / storage.TIMESERIES, pd.concat([ids, series], axis=1), "timeseries")
     events = events_frame(
         {"run_id": run_id, "scenario": scenario.name, "point": 0, "replicate": 0, **e} for e in result.events
     )
@@ -121,8 +123,10 @@ def save_run(out: Path, scenario: Scenario, result: RunResult, started: str | No
         "schedule": [[w, c] for w, c in result.schedule], "seed": result.seed, "weeks": result.weeks,
         "environment": environment(),
     }
+    stored = json.loads(json.dumps(jsonable({"manifest": manifest, "metrics": summary["metrics"]})))  # as read back
+    runs = storage.single_run_table(stored["manifest"], stored["metrics"])
+    storage.write_table(out / storage.RUNS, runs, "runs")
     storage.write_manifest(out, manifest)
-    ids = pd.DataFrame({"scenario": [scenario.name] * len(series)})
-    fig = timeseries_bands(pd.concat([ids, series], axis=1), KEY_OUTCOMES, events=events)
+    fig = timeseries_bands(pd.concat([ids[["scenario"]], series], axis=1), KEY_OUTCOMES, events=events)
     fig.suptitle(f"{scenario.name}, seed {result.seed}", fontsize=10)
     save_figure(fig, out / storage.FIGURES / "timeseries.png")

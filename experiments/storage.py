@@ -13,7 +13,11 @@ temporary name and renamed, so a crash loses at most the runs in flight; when ev
 finished the parts are consolidated into the tables above and removed.
 
 Every Parquet table Rumahan writes carries ``rumahan.table`` in its schema metadata, so a Parquet
-file from something else is recognised and refused.
+file from something else is recognised and refused. Since format version 2 it also carries
+``rumahan.format_version``, ``rumahan.version`` and ``rumahan.model_fingerprint``, and each outcome
+and parameter column its unit, meaning and direction or role (``experiments.columns``); a single run
+is written in the batch layout too (a one-row ``runs.parquet``; ``run_id, scenario, point,
+replicate`` in its time series). Folders of version 1 are read as before.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from rumahan.experiments import columns
 from rumahan.experiments.records import (
     EVENT_COLUMNS,
     ID_COLUMNS,
@@ -44,11 +49,13 @@ from rumahan.experiments.records import (
     windows_frame,
 )
 from rumahan.model.errors import RumahanInputError
-from rumahan.model.metrics import METRIC_NAMES
+from rumahan.model.metrics import METRIC_NAMES, REQUIRED_METRICS
 from rumahan.model.params import MAX_SEED
 
 FORMAT = "rumahan-output"
-FORMAT_VERSION = 1
+#: 1: the first layout; 2: every Parquet table describes its columns (``experiments.columns``) and a
+#: single run is written in the batch layout (``runs.parquet``, id columns in its time series).
+FORMAT_VERSION = columns.FORMAT_VERSION
 KINDS = ("run", "sweep", "sensitivity", "robustness", "comparison", "ablation", "calibration")
 
 MANIFEST = "manifest.json"
@@ -81,7 +88,7 @@ CALIBRATION_FILES = {"posterior": "posterior.parquet", "prior_predictive": "prio
 GENERATIONS = "generations.csv"
 GENERATION_COLUMNS = ("generation", "epsilon", "simulations", "accepted", "acceptance_rate")
 CALIBRATION_FIGURES = ("fit.png", "posterior.png")
-TABLE_KEY = b"rumahan.table"
+TABLE_KEY = columns.TABLE_KEY
 #: Rows gathered before a row group of the consolidated time series is written (bounds memory).
 ROW_GROUP_ROWS = 200_000
 
@@ -190,8 +197,7 @@ def _as_strings(value: Any) -> Any:
 def _stamped(table: pa.Table, name: str) -> pa.Table:
     meta = dict(table.schema.metadata or {})
     meta.pop(PART_KEY, None)
-    meta[TABLE_KEY] = name.encode()
-    return table.replace_schema_metadata(meta)
+    return columns.describe(table.replace_schema_metadata(meta), name)
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
@@ -515,7 +521,7 @@ def _load_calibration(folder: Path, manifest: dict[str, Any]) -> dict[str, pd.Da
 
 
 def _load_run(folder: Path, manifest: dict[str, Any]):
-    series = read_table(folder / TIMESERIES, "timeseries", required=METRIC_NAMES)
+    series = read_table(folder / TIMESERIES, "timeseries", required=REQUIRED_METRICS)
     summary_path = folder / SUMMARY
     try:
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
@@ -526,14 +532,11 @@ def _load_run(folder: Path, manifest: dict[str, Any]):
         raise OutputError(f"{summary_path} is not a Rumahan summary ({_first_line(exc)})") from None
     if not isinstance(metrics, dict) or not all(v is None or isinstance(v, int | float) for v in metrics.values()):
         raise OutputError(f"{summary_path} is not a Rumahan summary (\"metrics\" must map each metric to a number)")
-    run_id = manifest.get("run_id", "run")
-    scenario = manifest.get("scenario", {}).get("name", "custom")
-    row = {"run_id": run_id, "scenario": scenario, "point": 0, "replicate": 0, "seed": manifest.get("seed", 0)}
-    row.update({f"param.{k}": v for k, v in manifest.get("parameters", {}).items()})
-    row.update({k: (float("nan") if v is None else v) for k, v in metrics.items()})
-    runs = _with_wall_time(runs_frame([row]), [{"run_id": run_id, "wall_time_s": manifest.get("wall_time_s")}])
-    ids = pd.DataFrame({"run_id": run_id, "scenario": scenario, "point": 0, "replicate": 0}, index=series.index)
-    series = pd.concat([ids.astype({"run_id": "string", "scenario": "string"}), series], axis=1)
+    runs = single_run_table(manifest, metrics)  # format 1 has no runs.parquet; format 2's holds this same row
+    row = runs.iloc[0]
+    runs = _with_wall_time(runs, [{"run_id": row["run_id"], "wall_time_s": manifest.get("wall_time_s")}])
+    if "run_id" not in series.columns:  # format 1: the series has no id columns
+        series = pd.concat([single_run_ids(row["run_id"], row["scenario"], len(series)), series], axis=1)
     tables = {}
     if (folder / EVENTS).exists():
         tables["events"] = read_table(folder / EVENTS, "events", required=EVENT_COLUMNS)
@@ -549,14 +552,30 @@ def _load_run(folder: Path, manifest: dict[str, Any]):
     return runs, series, tables
 
 
+def single_run_table(manifest: Mapping[str, Any], metrics: Mapping[str, Any]) -> pd.DataFrame:
+    """The one-row runs table of a single run, from its manifest and its summary's metrics."""
+    run_id = manifest.get("run_id", "run")
+    scenario = manifest.get("scenario", {}).get("name", "custom")
+    row = {"run_id": run_id, "scenario": scenario, "point": 0, "replicate": 0, "seed": manifest.get("seed", 0)}
+    row.update({f"param.{k}": v for k, v in manifest.get("parameters", {}).items()})
+    row.update({k: (float("nan") if v is None else v) for k, v in metrics.items()})
+    return runs_frame([row])
+
+
+def single_run_ids(run_id: str, scenario: str, weeks: int) -> pd.DataFrame:
+    """The id columns of a single run's time series (``SERIES_ID_COLUMNS``), one row per week."""
+    ids = pd.DataFrame({"run_id": [run_id] * weeks, "scenario": [scenario] * weeks, "point": 0, "replicate": 0})
+    return ids.astype({"run_id": "string", "scenario": "string", "point": "int64", "replicate": "int64"})
+
+
 def _load_batch(folder: Path, manifest: dict[str, Any]):
     keeps_series = bool(manifest.get("timeseries", True))
     tables: dict[str, pd.DataFrame] = {}
     if manifest.get("status") == "complete":
-        runs = read_table(folder / RUNS, "runs", required=(*ID_COLUMNS, *OUTCOME_NAMES))
+        runs = read_table(folder / RUNS, "runs", required=(*ID_COLUMNS, *(m for m in OUTCOME_NAMES if m in REQUIRED_METRICS)))
         runs = _with_wall_time(runs, manifest.get("runs", []))
         series = (
-            read_table(folder / TIMESERIES, "timeseries", required=(*SERIES_ID_COLUMNS, *METRIC_NAMES))
+            read_table(folder / TIMESERIES, "timeseries", required=(*SERIES_ID_COLUMNS, *REQUIRED_METRICS))
             if keeps_series else None
         )
     else:  # still running or interrupted: what has finished so far

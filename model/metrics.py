@@ -41,9 +41,11 @@ class Output:
     Attributes:
         name, unit, meaning: as shown on every axis and table.
         better: whether the home workers are better off when it is ``"higher"`` or ``"lower"``
-            (robustness analysis and regret use it).
+            (robustness analysis and regret use it), or ``"none"`` for a metric that only says when.
         bounds: the range the metric cannot leave, e.g. ``(0, 1)`` for a share; confidence
             intervals are truncated to it. ``None``: unbounded.
+        added: the Rumahan version that added it, for a metric added after 0.1.0: output folders
+            written before may lack it and still load (``REQUIRED_METRICS`` leaves it out).
     """
 
     name: str
@@ -51,11 +53,13 @@ class Output:
     meaning: str
     better: str = "higher"
     bounds: tuple[float, float] | None = None
+    added: str | None = None
 
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("week", "week", "weeks since the first week of January 2023"),
-    Output("year", "year", "calendar year"),
+    # week and year say when, not how the workers fare: no direction
+    Output("week", "week", "weeks since the first week of January 2023", better="none"),
+    Output("year", "year", "calendar year", better="none"),
     Output("piece_rate_mean", "Rp/piece", "piece rate paid, weighted by good pieces"),
     Output("earnings_mean", "Rp/week", "net weekly earnings per worker (pay minus costs)"),
     Output("earnings_to_ump", "share", "mean monthly net earnings / that year's Jakarta UMP"),
@@ -89,9 +93,9 @@ OUTPUTS: tuple[Output, ...] = (
     Output("health_burden_share", "share", "share of workers with health below 0.8", better="lower", bounds=(0.0, 1.0)),
     Output("blacklisted_share", "share", "share of workers currently blacklisted", better="lower", bounds=(0.0, 1.0)),
     Output("intermediaries_failed_share", "share", "share of intermediaries out of business, their pools without work "
-           "(intermediary_failure_rate)", better="lower", bounds=(0.0, 1.0)),
+           "(intermediary_failure_rate)", better="lower", bounds=(0.0, 1.0), added="0.2.0"),
     Output("home_work_share", "share", "share of the area's women still taking home work (home_work_exit_rate)",
-           bounds=(0.0, 1.0)),
+           bounds=(0.0, 1.0), added="0.2.0"),
     Output("order_share_mean", "share", "share of base orders still placed locally (falls with exit and retaliation)", bounds=(0.0, 1.0)),
     Output("agreements_active", "agreements", "collective agreements in force"),
     Output("policy_level", "rungs", "policy ladder rungs won: statistics, recognition, enforced floor, C177"),
@@ -115,6 +119,9 @@ OUTPUTS: tuple[Output, ...] = (
 )
 METRIC_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 OUTPUT_BY_NAME: dict[str, Output] = {o.name: o for o in OUTPUTS}
+#: The metrics every output folder holds: those of Rumahan 0.1.0 (a folder written before a metric
+#: was added lacks it and still loads).
+REQUIRED_METRICS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.added is None)
 
 
 def gini(values: NDArray[np.float64]) -> float:

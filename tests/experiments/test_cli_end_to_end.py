@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from rumahan.experiments.compare import comparison_table
+from rumahan.experiments.records import SERIES_ID_COLUMNS
 from rumahan.experiments.runner import run_simulation
 from rumahan.experiments.scenarios import PINNED, load_scenario
 from rumahan.experiments.storage import load_output
@@ -31,7 +32,8 @@ def test_run_writes_the_pinned_files_with_the_model_output(cli, tmp_path):
     scenario = load_scenario("c177")
     direct = run_simulation({"n_workers": 100, "tokenism": 0.5}, seed=4, weeks=60, schedule=list(scenario.schedule))
     series = pd.read_parquet(out / "timeseries.parquet")
-    assert list(series.columns) == list(METRIC_NAMES) and len(series) == 61
+    # format 2: a single run's series has a batch's id columns, then the metrics
+    assert list(series.columns) == [*SERIES_ID_COLUMNS, *METRIC_NAMES] and len(series) == 61
     np.testing.assert_array_equal(series["piece_rate_mean"], direct.timeseries["piece_rate_mean"])
     np.testing.assert_array_equal(series["membership_rate"], direct.timeseries["membership_rate"])
     summary = json.loads((out / "summary.json").read_text())

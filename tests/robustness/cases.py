@@ -360,7 +360,7 @@ OUTPUTS: tuple[Case, ...] = (
     _o("out-manifest-list", "manifest.json holds a JSON list", "is not a Rumahan manifest (no \"format\": \"rumahan-output\")", "sweep", lambda f: _put_json(f / "manifest.json", [1, 2])),
     _o("out-manifest-other-tool", "manifest.json of another tool", "is not a Rumahan manifest", "sweep", lambda f: _put_json(f / "manifest.json", {"name": "something else"})),
     _o("out-manifest-kind", "\"kind\": \"potato\"", "has unknown kind 'potato'", "sweep", _edit_manifest(kind="potato")),
-    _o("out-manifest-newer", "\"format_version\": 99", "has format version 99; this Rumahan reads up to 1", "sweep", _edit_manifest(format_version=99)),
+    _o("out-manifest-newer", "\"format_version\": 99", "has format version 99; this Rumahan reads up to 2", "sweep", _edit_manifest(format_version=99)),
     _o("out-manifest-plan-text", "\"plan\": \"x\" (hand-edited)", "is damaged: \"plan\" is str 'x', expected dict", "sweep", _edit_manifest(plan="x")),
     _o("out-manifest-runs-text", "\"runs\": \"x\"", "is damaged: \"runs\" is str 'x', expected list", "sweep", _edit_manifest(runs="x")),
     _o("out-manifest-runs-numbers", "\"runs\": [1, 2]", "is damaged: \"runs\" must list one object with a run_id per run", "sweep", _edit_manifest(runs=[1, 2])),
