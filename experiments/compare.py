@@ -12,8 +12,14 @@ Statistics, per group (scenario, or scenario and design point) and outcome (fina
 - ``diff`` = mean − baseline mean, with a 95% interval: *paired* by seed when both groups ran the
   same seeds (replicate ``r`` of every scenario shares a seed, see ``experiments.seeds``), so the
   interval is that of the mean paired difference; otherwise Welch's interval;
-- ``effect_size``: Cohen's d, ``diff / sqrt((sd² + sd_baseline²) / 2)`` (NaN when both groups
-  have no spread).
+- ``effect_size``, labelled by ``effect_size_measure``: ``d_z`` for paired groups, the mean paired
+  difference over the sd of the seed-by-seed differences; ``d_av`` otherwise,
+  ``diff / sqrt((sd² + sd_baseline²) / 2)`` (NaN when there is no spread);
+- ``p_value``: paired t-test for paired groups, Welch's t-test otherwise (NaN for the baseline
+  itself and where there is no spread); ``q_value``: Benjamini-Hochberg adjusted p-values over every
+  group × metric test of the table (``scipy.stats.false_discovery_control``); ``significant`` is
+  ``q_value < 0.05``, the ``*`` of the printed report, the CSV note and the dashboard
+  (``significance_note``).
 """
 
 from __future__ import annotations
@@ -39,8 +45,26 @@ from rumahan.model.metrics import OUTPUT_BY_NAME
 CONFIDENCE = 0.95
 TABLE_COLUMNS = (
     "metric", "unit", "mean", "ci_low", "ci_high", "n", "sd", "diff", "diff_ci_low", "diff_ci_high",
-    "effect_size", "paired",
+    "effect_size", "paired", "effect_size_measure", "p_value", "q_value", "significant",
 )
+#: The false discovery rate a ``*`` (``significant``) controls.
+Q_LEVEL = 0.05
+
+
+def significance_note(tests: int) -> str:
+    """The one line that says what a ``*`` means, e.g. ``* q < 0.05, Benjamini-Hochberg over 12 tests``."""
+    return f"* q < {Q_LEVEL:g}, Benjamini-Hochberg over {tests} tests"
+
+
+def bh_q_values(p_values: np.ndarray | pd.Series) -> tuple[np.ndarray, int]:
+    """Benjamini-Hochberg q-values of ``p_values`` (NaN stays NaN and is not counted) and the number
+    of tests adjusted over."""
+    p = np.asarray(p_values, dtype=float)
+    q = np.full(p.shape, np.nan)
+    tested = ~np.isnan(p)
+    if tested.any():
+        q[tested] = stats.false_discovery_control(p[tested], method="bh")
+    return q, int(tested.sum())
 
 
 @dataclass
@@ -203,9 +227,10 @@ def comparison_table(
     table["ci_low"], table["ci_high"] = table["ci_low"].clip(lower=low), table["ci_high"].clip(upper=high)
     table["sd"] = table["sd"].where(table["n"] >= 2)
     table["unit"] = table["metric"].map(lambda m: OUTPUT_BY_NAME[m].unit)
-    for column in ("diff", "diff_ci_low", "diff_ci_high", "effect_size"):
+    for column in ("diff", "diff_ci_low", "diff_ci_high", "effect_size", "p_value", "q_value"):
         table[column] = np.nan
     table["paired"] = False
+    table["effect_size_measure"] = ""
     if baseline is not None:
         table = _against_baseline(table, long, runs, keys, baseline, has_seed)
     # group by group (in the runs' order), metric by metric (in the order asked)
@@ -213,8 +238,12 @@ def comparison_table(
     table = table.merge(groups, on=keys, how="left")
     table["_metric"] = table["metric"].map({m: i for i, m in enumerate(metrics)})
     table = table.sort_values(["_group", "_metric"], kind="stable").reset_index(drop=True)
-    table = table[[*keys, *TABLE_COLUMNS]].astype({"n": "int64", "paired": "bool"})
+    table["q_value"], tests = bh_q_values(table["p_value"])
+    table["significant"] = (table["q_value"] < Q_LEVEL).to_numpy()
+    table = table[[*keys, *TABLE_COLUMNS]].astype({"n": "int64", "paired": "bool", "significant": "bool"})
     table.attrs["baseline"] = baseline
+    table.attrs["tests"] = tests
+    table.attrs["significance_note"] = significance_note(tests)
     return table
 
 
@@ -266,6 +295,7 @@ def _against_baseline(table: pd.DataFrame, long: pd.DataFrame, runs: pd.DataFram
     pooled = np.sqrt((x_var + y_var) / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         effect = np.where(enough & (pooled > 0), diff / pooled, np.nan)
+        p_value = np.where(enough & (se > 0), 2 * stats.t.sf(np.abs(diff / se), df), np.nan)
     paired = np.zeros(len(merged), dtype=bool)
     if has_seed:
         pairs = _paired_groups(runs, keys, baseline)
@@ -276,6 +306,13 @@ def _against_baseline(table: pd.DataFrame, long: pd.DataFrame, runs: pd.DataFram
             merged = merged.merge(d, on=[*keys, "metric"], how="left")
             d_half = t_half_width(merged["d_sd"], merged["d_n"])
             diff = np.where(paired, merged["d_mean"], diff)
+            d_mean, d_sd, d_n = (merged[c].to_numpy(dtype=float) for c in ("d_mean", "d_sd", "d_n"))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                d_ok = (d_n >= 2) & (d_sd > 0)
+                effect = np.where(paired, np.where(d_ok, d_mean / d_sd, np.nan), effect)
+                t_paired = d_mean / (d_sd / np.sqrt(d_n))
+                p_value = np.where(paired, np.where(d_ok, 2 * stats.t.sf(np.abs(t_paired), d_n - 1), np.nan),
+                                   p_value)
             low = np.where(paired, merged["d_mean"] - d_half, low)
             high = np.where(paired, merged["d_mean"] + d_half, high)
     merged["diff"] = np.where(has_base, diff, np.nan)
@@ -283,6 +320,9 @@ def _against_baseline(table: pd.DataFrame, long: pd.DataFrame, runs: pd.DataFram
     merged["diff_ci_high"] = np.where(has_base, high, np.nan)
     merged["effect_size"] = np.where(has_base, effect, np.nan)
     merged["paired"] = paired
+    merged["effect_size_measure"] = np.where(has_base, np.where(paired, "d_z", "d_av"), "")
+    is_base = (merged[keys[0]] == baseline).to_numpy()
+    merged["p_value"] = np.where(has_base & ~is_base, p_value, np.nan)
     return merged
 
 

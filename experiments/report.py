@@ -93,10 +93,13 @@ def write_comparison(
     table = comparison_table(runs, baseline)
     if points > 1:
         table = comparison_table(runs, baseline, group=["scenario", "point"])
+        note = table.attrs.get("significance_note")
         table = table.merge(design, on="point", how="left")
+        table.attrs["significance_note"] = note
         rest = [c for c in table.columns if c not in ("scenario", "point", *varied)]
         table = table[["scenario", "point", *varied, *rest]]
-    storage.write_csv(folder / "comparison.csv", table)
+    # what `*`/`significant` means, in the CSV itself (one value, repeated: readers need no comment syntax)
+    storage.write_csv(folder / "comparison.csv", table.assign(significance_note=table.attrs.get("significance_note")))
     storage.write_table(folder / storage.TABLE_FILES["comparison"], table, "comparison")
     summary = summary_table(runs, baseline, varied, by)
     if by is not None:
@@ -198,7 +201,8 @@ def write_window_comparison(
 def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES) -> str:
     """A plain-text table: one row per group (labelled as ``experiments.summaries.group_labels``
     does, or by ``table.attrs["labels"]``), one column per metric, cells ``mean ±half-CI``, ``*``
-    when the 95% interval of the difference from the baseline excludes 0."""
+    when the difference from the baseline is significant (Benjamini-Hochberg ``q_value < 0.05``,
+    ``experiments.compare``); with a baseline, a last line says so."""
     keys = list(table.columns[: table.columns.get_loc("metric")])
     metrics = [m for m in metrics if m in set(table["metric"])]
     groups = table[keys].drop_duplicates()
@@ -216,7 +220,7 @@ def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES)
         for metric in metrics:
             r = sub.loc[metric]
             half = (r["ci_high"] - r["ci_low"]) / 2 if pd.notna(r["ci_high"]) else np.nan
-            mark = "*" if pd.notna(r["diff_ci_low"]) and (r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0) else " "
+            mark = "*" if _significant(r) else " "
             places = _decimals(r["mean"])  # the half-width to the mean's precision
             line.append(_number(r["mean"], places) + ("" if np.isnan(half) else f" ±{_number(half, places)}") + mark)
         cells.append(line)
@@ -228,7 +232,17 @@ def format_table(table: pd.DataFrame, metrics: Sequence[str] = PRINTED_OUTCOMES)
     ]
     for line in cells:
         lines.append("".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))))
+    if table.attrs.get("tests"):
+        lines.append(table.attrs["significance_note"])
     return "\n".join(lines)
+
+
+def _significant(row: pd.Series) -> bool:
+    """``*``: the row's ``significant`` (q < 0.05); a table of an older version, without it: the
+    95% interval of the difference excludes 0."""
+    if "significant" in row.index and pd.notna(row["significant"]):
+        return bool(row["significant"])
+    return bool(pd.notna(row["diff_ci_low"]) and (row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0))
 
 
 def significant(x: float, digits: int = 3) -> str:

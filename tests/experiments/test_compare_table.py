@@ -42,7 +42,9 @@ def test_differences_are_paired_by_seed(paired_runs):
     assert policy["paired"]
     assert policy["diff"] == pytest.approx(2.0)
     assert (policy["diff_ci_low"], policy["diff_ci_high"]) == pytest.approx((2.0 - half, 2.0 + half))
-    assert policy["effect_size"] == pytest.approx(2.0 / np.sqrt((1.0 + 4.0) / 2))
+    # paired: d_z, the mean paired difference over the sd of the differences; the paired t-test
+    assert policy["effect_size_measure"] == "d_z" and policy["effect_size"] == pytest.approx(2.0 / 1.0)
+    assert policy["p_value"] == pytest.approx(stats.ttest_rel([2.0, 4.0, 6.0], [1.0, 2.0, 3.0]).pvalue)
 
 
 def test_baseline_row_differs_by_zero_and_constant_outcomes_have_no_effect_size(paired_runs):
@@ -61,6 +63,25 @@ def test_unpaired_differences_use_welch():
     expected = stats.ttest_ind(x, y, equal_var=False).confidence_interval(0.95)
     assert not row["paired"]
     assert (row["diff_ci_low"], row["diff_ci_high"]) == pytest.approx((expected.low, expected.high))
+    # unpaired: d_av (the difference over the average of the two variances' root) and Welch's test
+    assert row["effect_size_measure"] == "d_av"
+    assert row["effect_size"] == pytest.approx((x.mean() - y.mean()) / np.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2))
+    assert row["p_value"] == pytest.approx(stats.ttest_ind(x, y, equal_var=False).pvalue)
+
+
+def test_q_values_are_benjamini_hochberg_over_every_test_of_the_table():
+    rng = np.random.default_rng(4)
+    rows = [("base", 0, s, rng.normal(1.0), rng.normal(300.0)) for s in range(6)]
+    for name, shift in (("a", 0.1), ("b", 3.0), ("c", 0.5)):
+        rows += [(name, 0, s + 100, rng.normal(1.0 + shift), rng.normal(300.0 + shift)) for s in range(6)]
+    table = comparison_table(_runs(rows), "base", metrics=["earnings_to_ump", "piece_rate_mean"])
+    tested = table[table["scenario"] != "base"]
+    assert table.loc[table["scenario"] == "base", "p_value"].isna().all()
+    expected = stats.false_discovery_control(tested["p_value"].to_numpy(), method="bh")
+    assert tested["q_value"].to_numpy() == pytest.approx(expected)
+    assert (tested["significant"] == (tested["q_value"] < 0.05)).all()
+    assert table.attrs["tests"] == 6
+    assert table.attrs["significance_note"] == "* q < 0.05, Benjamini-Hochberg over 6 tests"
 
 
 def test_several_group_columns_compare_within_the_same_point():
