@@ -140,8 +140,44 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_json(path: Path, obj: Any) -> None:
-    """Write ``obj`` as indented JSON, atomically."""
-    atomic_write_bytes(path, (json.dumps(jsonable(obj), indent=1, allow_nan=False) + "\n").encode())
+    """Write ``obj`` as indented JSON, atomically (seeds above 2**53 also as strings: ``with_seed_strings``)."""
+    atomic_write_bytes(path, (json.dumps(with_seed_strings(jsonable(obj)), indent=1, allow_nan=False) + "\n").encode())
+
+
+#: The largest integer a JSON reader that parses numbers as doubles (JavaScript, R's jsonlite) keeps exact.
+EXACT_IN_DOUBLES = 2**53
+
+
+def _is_seed_key(key: str) -> bool:
+    return key in ("seed", "seeds") or key.endswith(("_seed", "_seeds"))
+
+
+def _too_big(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_too_big(v) for v in value)
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > EXACT_IN_DOUBLES
+
+
+def with_seed_strings(obj: Any) -> Any:
+    """``obj`` (JSON-ready) where every ``seed``/``seeds`` entry (also ``*_seed``, ``*_seeds``) holding
+    an integer above 2**53 gets a twin ``seed_str``/``seeds_str`` with the same value(s) as decimal
+    strings, so that JavaScript and R readers, which parse numbers as doubles, can keep them exact.
+
+    >>> with_seed_strings({"seed": 2**63 + 5, "seeds": [1, 2**60]})
+    {'seed': 9223372036854775813, 'seed_str': '9223372036854775813', 'seeds': [1, 1152921504606846976], 'seeds_str': ['1', '1152921504606846976']}
+    """
+    if isinstance(obj, list):
+        return [with_seed_strings(v) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        if key.endswith("_str") and key[:-4] in obj and _is_seed_key(key[:-4]):
+            continue  # rewritten from the number beside it
+        out[key] = with_seed_strings(value)
+        if _is_seed_key(key) and _too_big(value):
+            out[f"{key}_str"] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return out
 
 
 def _stamped(table: pa.Table, name: str) -> pa.Table:
