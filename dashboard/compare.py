@@ -146,14 +146,23 @@ def _interval(low: float, high: float) -> str:
 
 
 def significant_difference(table: pd.DataFrame) -> pd.Series:
-    """Rows whose 95% interval of the difference from the baseline excludes 0 (the CLI's ``*``)."""
+    """Rows marked ``*``, as the CLI marks them: Benjamini-Hochberg ``q_value < 0.05``
+    (``experiments.compare``); a table cached before q-values: the 95% interval excludes 0."""
+    if "significant" in table:
+        return table["significant"].astype(bool)
     return (table["diff_ci_low"] > 0) | (table["diff_ci_high"] < 0)
+
+
+def significance_caption(table: pd.DataFrame) -> str:
+    """The one line that says what ``*`` means for ``table``."""
+    return table.attrs.get("significance_note") or "* the 95% interval of the difference excludes 0"
 
 
 def final_year_table(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
     """The comparison table, in words, for the chosen outcomes: one row per scenario (its title
     and code name; the baseline's own rows, all zero differences, left out) and outcome, numbers to
-    3 significant figures, ``*`` on a difference whose 95% interval excludes 0."""
+    3 significant figures, ``*`` on a significant difference (``significant_difference``), the effect
+    size with its measure (``d_z`` paired by seed, else ``d_av``) and the q-value."""
     baseline = table.attrs.get("baseline")
     shown = table[table["metric"].isin(metrics) & (table["scenario"] != baseline)]
     marks = significant_difference(shown).map({True: " *", False: ""})
@@ -165,7 +174,10 @@ def final_year_table(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
         "difference from the baseline (95% interval)": [
             f"{significant(d)}{mark} ({_interval(a, b)})" for d, mark, a, b in
             zip(shown["diff"], marks, shown["diff_ci_low"], shown["diff_ci_high"], strict=True)],
-        "effect size d": [significant(d) for d in shown["effect_size"]],
+        "effect size": [significant(d) + (f" ({m})" if isinstance(m, str) and m else "") for d, m in
+                        zip(shown["effect_size"], shown.get("effect_size_measure", pd.Series([""] * len(shown))),
+                            strict=True)],
+        "q-value": [significant(q) for q in shown.get("q_value", pd.Series([float("nan")] * len(shown)))],
     })
 
 
@@ -215,9 +227,9 @@ def results(settings: CompareSettings, found: Comparison) -> None:
     st.subheader(f"{period[:1].upper()}{period[1:]}, against the baseline: {baseline}")
     st.caption(f"Means over {weeks} of each run, over {settings.replicates} replicates, to 3 significant "
                f"figures. The difference is the scenario's mean minus the baseline's ({baseline}), paired by seed; "
-               "* marks a "
-               "difference whose 95% interval excludes 0 (as in `rumahan compare`). The effect size d (Cohen's) is "
-               "the difference in standard deviations (|d| ≥ 0.8 is usually called large)."
+               f"{significance_caption(table)} (p from a paired t-test when paired by seed, else Welch's; as in `rumahan compare`). The effect size "
+               "is the difference in standard deviations: d_z (of the seed-by-seed differences) when paired by "
+               "seed, else d_av (of the two groups' average sd)."
                + (" With fewer than 10 replicates the intervals are wide." if settings.replicates < 10 else ""))
     st.table(final_year_table(table, metrics).set_index("scenario"))  # wraps: no sideways scrolling
     scenarios = list(settings.scenarios)

@@ -47,10 +47,13 @@ def test_two_scenarios_are_compared_with_replicates(explored) -> None:
     member = shown.set_index("outcome").loc["Network membership (share)"]
     row = table.loc[("no_network", "membership_rate")]
     assert member["mean (95% interval)"] == "0 (0 to 0)"
-    # 3 significant figures, and the CLI's mark: the interval of the difference excludes 0
+    # 3 significant figures, and the CLI's mark: Benjamini-Hochberg q < 0.05, said in the caption
     low, high = row["diff_ci_low"], row["diff_ci_high"]
     assert member["difference from the baseline (95% interval)"] == (
-        f"{significant(row['diff'])}{' *' if high < 0 else ''} ({significant(low)} to {significant(high)})")
+        f"{significant(row['diff'])}{' *' if row['significant'] else ''} ({significant(low)} to {significant(high)})")
+    assert member["q-value"] == significant(row["q_value"])
+    assert member["effect size"].endswith(f"({row['effect_size_measure']})") or not row["effect_size_measure"]
+    assert any(found.table.attrs["significance_note"] in c.value for c in at.caption)
     assert not at.image                                      # interactive charts only
     charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert len(charts) == 4 * 2 + 2    # final-year bars and weekly bands per outcome, the powers, the cube
