@@ -174,7 +174,8 @@ def group_columns(folder: OutputFolder) -> list[str]:
 
 def _summary_rows(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
     """A summary table in words: a row per group, a column per outcome (``mean ±half`` to 3
-    significant figures, ``*`` where the difference from the baseline's group excludes 0)."""
+    significant figures, ``*`` where the difference from the baseline's group is significant: q < 0.05,
+    Benjamini-Hochberg, as in ``experiments.compare``)."""
     keys = table.attrs["keys"]
     groups = table[keys].drop_duplicates()
     out = pd.DataFrame({"group": table.attrs["labels"]})
@@ -182,7 +183,7 @@ def _summary_rows(table: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
         part = table[table["metric"] == metric].set_index(keys).reindex(
             pd.MultiIndex.from_frame(groups) if len(keys) > 1 else groups[keys[0]])
         half = (part["ci_high"] - part["ci_low"]) / 2
-        mark = ((part["diff_ci_low"] > 0) | (part["diff_ci_high"] < 0)).map({True: " *", False: ""})
+        mark = part["significant"].eq(True).map({True: " *", False: ""})
         out[metric_label(metric)] = [f"{significant(m)} ±{significant(h)}{k}" if pd.notna(h) else significant(m)
                                      for m, h, k in zip(part["mean"], half, mark, strict=True)]
     return out
@@ -211,7 +212,8 @@ def comparison_view(folder: OutputFolder, runs: pd.DataFrame) -> None:
         return
     st.table(_summary_rows(table, metrics).set_index("group"))  # wraps: every column shows at 1,280 px
     st.caption("Final-year means ±95% interval half-width, to 3 significant figures"
-               + (f"; * marks a difference from {scenario_title(baseline)} at the same values whose 95% interval excludes 0; grey "
+               + (f"; * marks a difference from {scenario_title(baseline)} at the same values "
+                  f"({table.attrs['significance_note']}); grey "
                   f"in the charts is {scenario_title(baseline)}." if baseline else "."))
     if groups > MAX_GROUPS:
         st.info(f"{groups} groups of runs are too many to draw one bar each; summarise by fewer parameters or "
