@@ -53,7 +53,7 @@ Q_LEVEL = 0.05
 
 def significance_note(tests: int) -> str:
     """The one line that says what a ``*`` means, e.g. ``* q < 0.05, Benjamini-Hochberg over 12 tests``."""
-    return f"* q < {Q_LEVEL:g}, Benjamini-Hochberg over {tests} tests"
+    return f"* q < {Q_LEVEL:g}, Benjamini-Hochberg over {tests} test{'' if tests == 1 else 's'}"
 
 
 def bh_q_values(p_values: np.ndarray | pd.Series) -> tuple[np.ndarray, int]:

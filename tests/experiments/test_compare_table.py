@@ -113,3 +113,12 @@ def test_intervals_of_shares_stay_within_zero_and_one_but_others_are_not_truncat
     money = table[(table.metric == "earnings_mean") & (table.scenario == "a")].iloc[0]
     half = stats.t.ppf(0.975, 1) * np.std([1000.0, 90000.0], ddof=1) / np.sqrt(2)
     assert money.ci_low == pytest.approx(45500.0 - half) and money.ci_low < 0
+
+
+def test_the_printed_table_says_what_a_star_means(paired_runs):
+    from rumahan.experiments.report import format_table
+
+    table = comparison_table(paired_runs, "base", metrics=["earnings_to_ump", "piece_rate_mean"])
+    text = format_table(table, ["earnings_to_ump", "piece_rate_mean"])
+    assert text.splitlines()[-1] == "* q < 0.05, Benjamini-Hochberg over 1 test"
+    assert "*" not in "".join(text.splitlines()[2:-1])  # q = 0.1 for the one test: no mark
