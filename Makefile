@@ -6,11 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help demo test test-fast dashboard bench bench-smoke tutorial odd lint browser clean
+.PHONY: help demo test test-fast test-lowest dashboard bench bench-smoke tutorial odd lint browser clean
 
 help:
 	@echo "make demo       set up .venv and run the scenario comparison (rumahan demo)"
 	@echo "make test       set up .venv (and Chromium for browser tests) and run the whole test suite"
+	@echo "make test-lowest  the fast tests with every direct dependency at its lowest allowed version (.venv-lowest)"
 	@echo "make dashboard  start the Streamlit dashboard"
 	@echo "make bench      run the performance suite and rewrite docs/performance.md"
 	@echo "make tutorial   regenerate docs/tutorial.md's results and figures at full size"
@@ -20,7 +21,7 @@ help:
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[all,test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -31,6 +32,15 @@ test: $(STAMP) browser
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+# The lower bounds in pyproject.toml, checked: uv resolves every direct dependency to its lowest
+# allowed version (--resolution lowest-direct) in .venv-lowest, then the fast tests run there.
+LOWEST := .venv-lowest
+test-lowest:
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet uv
+	$(LOWEST)/bin/python -m uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[all,test]'
+	$(LOWEST)/bin/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 dashboard: $(STAMP)
 	$(BIN)/rumahan dashboard
@@ -59,4 +69,4 @@ browser:
 	else echo "note: chromium is not installed and cannot be installed here; browser tests will be skipped"; fi
 
 clean:
-	rm -rf $(VENV) .venv-py312 build *.egg-info
+	rm -rf $(VENV) .venv-py312 $(LOWEST) build *.egg-info

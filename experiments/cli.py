@@ -835,6 +835,9 @@ def cmd_rerun(args: argparse.Namespace) -> int:
 def cmd_dashboard(args: argparse.Namespace, extra: Sequence[str]) -> int:
     """Become ``python -m streamlit run dashboard/app.py [options]`` (signals and the exit code
     are then Streamlit's own)."""
+    from rumahan.experiments.extras import require_extra
+
+    require_extra("dashboard", "rumahan dashboard")
     if not DASHBOARD_APP.is_file():
         raise CliError(f"the dashboard app {DASHBOARD_APP} is missing")
     command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), *extra]
@@ -1119,6 +1122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from rumahan.experiments.executors import check_scheduler_address
 
             check_scheduler_address(args.scheduler)
+            from rumahan.experiments.extras import require_extra
+
+            require_extra("dask", "--scheduler (a Dask cluster)")
         with warnings.catch_warnings():
             from rumahan.experiments.scenarios import ScheduleWarning
 

@@ -65,11 +65,14 @@ class CalibrationError(RumahanRunError):
 
 
 def require_pyabc() -> Any:
-    """The pyabc module, or a one-line ``RumahanInputError`` saying what to install."""
+    """The pyabc module, or a one-line ``RumahanInputError`` naming the extra to install."""
+    from rumahan.experiments.extras import require_extra
+
+    require_extra("calibrate", "rumahan calibrate")
     try:
         import pyabc
-    except ImportError:
-        raise RumahanInputError(f"rumahan calibrate needs pyabc, which is not installed: {INSTALL_HINT}") from None
+    except ImportError as exc:  # found but broken (e.g. a missing dependency of its own)
+        raise RumahanInputError(f"rumahan calibrate needs pyabc, which does not import ({exc}): {INSTALL_HINT}") from None
     return pyabc
 
 

@@ -82,6 +82,9 @@ def test_sweep_results_match_direct_runs(cli, tmp_path, tiny_spec):
     # the report: per scenario and design point, with the point's parameter values
     table = pd.read_csv(out / "comparison.csv")
     assert len(table) == 2 * 4 * (len(METRIC_NAMES) - 2)
+    tested = table[table["p_value"].notna()]
+    assert len(tested) and (tested["q_value"] >= tested["p_value"] - 1e-15).all()
+    assert (tested["significant"] == (tested["q_value"] < 0.05)).all() and set(table["effect_size_measure"]) == {"d_av"}
     cell = table[(table.scenario == "no_network") & (table.point == 2) & (table.metric == "earnings_to_ump")].iloc[0]
     expected = runs[(runs.scenario == "no_network") & (runs.point == 2)]["earnings_to_ump"].mean()
     assert cell["mean"] == pytest.approx(expected) and (cell["framing_intensity"], cell["tokenism"]) == (0.7, 0.1)

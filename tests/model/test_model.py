@@ -236,3 +236,10 @@ def test_mesa_rng_keyword_is_the_root_seed_and_batch_run_works() -> None:
                                        iterations=1, max_steps=4, number_processes=1, data_collection_period=-1,
                                        display_progress=False))
     assert len(rows) == 2 and set(rows["tokenism"]) == {0.2, 0.8} and (rows["Step"] == 4).all()
+    direct = PuttingOutModel(seed=3, n_workers=100, tokenism=0.8)
+    for _ in range(4):
+        direct.step()
+    row = rows[rows["tokenism"] == 0.8].iloc[0]
+    last = direct.datacollector.get_model_vars_dataframe().iloc[-1]
+    shared = [c for c in last.index if c in row.index]
+    assert shared and all(row[c] == last[c] for c in shared)
