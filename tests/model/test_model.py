@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import inspect
 import os
 import subprocess
 import sys
@@ -232,9 +233,13 @@ def test_mesa_rng_keyword_is_the_root_seed_and_batch_run_works() -> None:
         PuttingOutModel(seed=1, rng=2, n_workers=100)
     with pytest.raises(ValueError, match="numpy Generator"):
         PuttingOutModel(rng=np.random.default_rng(1), n_workers=100)
-    rows = pd.DataFrame(mesa.batch_run(PuttingOutModel, parameters={"n_workers": 100, "tokenism": [0.2, 0.8], "seed": 3},
-                                       iterations=1, max_steps=4, number_processes=1, data_collection_period=-1,
-                                       display_progress=False))
+    # Mesa 3.5 seeds batch runs with rng=[...] (its `iterations` gives rng=None, which overrides a
+    # "seed" parameter); Mesa 3.3 takes the seed as a parameter
+    seeding = ({"rng": [3]} if "rng" in inspect.signature(mesa.batch_run).parameters
+               else {"iterations": 1})
+    parameters = {"n_workers": 100, "tokenism": [0.2, 0.8], **({} if "rng" in seeding else {"seed": 3})}
+    rows = pd.DataFrame(mesa.batch_run(PuttingOutModel, parameters=parameters, max_steps=4, number_processes=1,
+                                       data_collection_period=-1, display_progress=False, **seeding))
     assert len(rows) == 2 and set(rows["tokenism"]) == {0.2, 0.8} and (rows["Step"] == 4).all()
     direct = PuttingOutModel(seed=3, n_workers=100, tokenism=0.8)
     for _ in range(4):
