@@ -268,9 +268,10 @@ def set_rates(workers: WorkerColumns, subcontractors: SubcontractorColumns, pool
         # Deterred subcontractors pay the floor if their price covers it; above their price they
         # cannot comply without a loss, so they keep underpaying and move orders away (exit).
         deterred = is_deterred(expected_fine, subs.risk_perception)
-        subs.complies[:] = (paid >= floor) | (deterred & (meet_floor(paid, policy) <= subs.price))
-        paid[subs.complies] = meet_floor(paid[subs.complies], policy)
-        required = np.where(deterred, meet_floor(paid, policy), paid)
+        lawful = meet_floor(paid, policy)  # once, from the offer: a blended rate is not blended again
+        subs.complies[:] = (paid >= floor) | (deterred & (lawful <= subs.price))
+        required = np.where(deterred, lawful, paid)
+        paid[subs.complies] = lawful[subs.complies]
     else:
         subs.complies[:] = True
         required = paid

@@ -142,3 +142,4 @@ def test_joining_free_riding_takes_the_pool_density_off_the_collective_motive_on
     joined = w.member & ~before
     expected = (0.2 * (1 - 0.8 * density))[~before].mean()
     assert joined[~before].mean() == pytest.approx(expected, abs=4 * np.sqrt(expected / (~before).sum()))
+
