@@ -19,7 +19,9 @@ probability ``recruitment_success * c * (1 - joining_free_riding * d)``. Free ri
 what a pool's members win (an agreement's rate) goes to every worker of that intermediary, so the
 denser the pool, the less joining adds for her; selective incentives are hers only. A member
 leaves with probability ``leave_rate * (1 - c) *
-(1 + dues burden)``, the burden being dues over her net earnings (capped at 1) [brief §4.4, §4.7].
+(1 + dues burden) + member_turnover + unserved_leave_rate * unserved``, the burden being dues over
+her net earnings (capped at 1) [brief §4.4, §4.7] and ``unserved`` the share of members the
+network's organizing hours could not keep in touch with this week (span of care, model/agents/network.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from numpy.typing import NDArray
 
 from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
+from rumahan.model.calendar import price_index
 from rumahan.model.events import Count, WeekLog
 from rumahan.model.policy import Policy
 from rumahan.model.pools import Pools
@@ -77,7 +80,8 @@ def update_consciousness(workers: WorkerColumns, graph: KampungGraph, policy: Po
 
 
 def update_membership(workers: WorkerColumns, counts: MembershipCounts, service_share: float,
-                      params: dict, network_active: bool, rng: np.random.Generator, log: WeekLog) -> None:
+                      unserved_share: float, params: dict, network_active: bool, week: int,
+                      rng: np.random.Generator, log: WeekLog) -> None:
     """Joining and leaving (module docstring); then ``counts`` follow (densities, exposure)."""
     p, w = params, workers
     if network_active:
@@ -94,8 +98,12 @@ def update_membership(workers: WorkerColumns, counts: MembershipCounts, service_
         p_join = p["join_rate"] * c * counts.exposure * incentive
         p_join = 1.0 - (1.0 - np.minimum(p_join, 1.0)) * (1.0 - recruited)
         members = np.flatnonzero(w.member)  # leaving concerns members only
-        burden = np.minimum(1.0, p["dues_weekly"] / np.maximum(w.net[members], p["dues_weekly"] + 1e-9))
+        dues = p["dues_weekly"] * price_index(week, p["price_growth"])
+        burden = np.divide(dues, w.net[members], out=np.ones(members.size), where=w.net[members] > dues) \
+            if dues > 0 else 0.0
         p_leave = p["leave_rate"] * (1.0 - c[members]) * (1.0 + burden) + p["member_turnover"]
+        if unserved_share > 0:
+            p_leave = p_leave + p["unserved_leave_rate"] * unserved_share
         draw = rng.random(w.n)
         joins = ~w.member & (draw < p_join)
         leaves = members[draw[members] < p_leave]

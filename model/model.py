@@ -115,7 +115,7 @@ class PuttingOutModel(mesa.Model):
     #: The week, in order (DESIGN §3; docs/architecture.md says what each reads and writes).
     PHASES: tuple[Phase, ...] = (
         Phase("orders", place_orders, ("subcontractors.shock", "subcontractors.orders", "subcontractors.price",
-                                       "subcontractors.failed", "subcontractors.agreement_until")),
+                                       "subcontractors.relocation_cost", "subcontractors.failed", "subcontractors.agreement_until")),
         Phase("state", State.step, ("state", "network", "principals", "subcontractors.inspected",
                                     "workers.consciousness", "log")),
         Phase("network", AdvocacyNetwork.step, (
@@ -246,7 +246,8 @@ class PuttingOutModel(mesa.Model):
     def _membership(self) -> None:
         w = self.world
         service = self.network.service_share(int(w.workers.member.sum()))
-        update_membership(w.workers, self.membership, service, w.params, self.network.active, w.rng, w.log)
+        update_membership(w.workers, self.membership, service, self.network.unserved_share, w.params,
+                          self.network.active, w.week, w.rng, w.log)
 
     def _switching(self) -> None:
         w = self.world

@@ -234,16 +234,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("reservation_dispersion", 0.15, (0.0, 0.8), "log-sd", "home_worker",
        "spread of reservation values between workers (sd of log)",
        "assumption: households differ in other income [brief §2.8]"),
-    _p("reservation_indexation", 1.0, (0.0, 1.0), "elasticity", "home_worker",
+    _p("reservation_indexation", 0.0, (0.0, 1.0), "elasticity", "home_worker",
        "how far the money value of her hour follows the price level: 1 fully (model 0.1), 0 not at "
        "all (it stays put in rupiah, as the customary pay of the informal work she could do instead)",
        "assumption [brief §4.8, SF2]: her alternatives are few and informal, and piece rates stayed "
-       "flat in rupiah for years", sampled=False, plausible=(0.0, 1.0)),
-    _p("household_need_weight", 0.0, (0.0, 1.0), "share", "home_worker",
+       "flat in rupiah for years", sampled=True, plausible=(0.0, 1.0)),
+    _p("household_need_weight", 0.2, (0.0, 1.0), "share", "home_worker",
        "how far her household's shortfall below its poverty line lowers the value she puts on her "
-       "time: her hour is worth 1 - this x shortfall of itself; 0 in model 0.1",
+       "time: her hour is worth 1 - this x shortfall of itself",
        "[brief §2.8]: home work income is supplementary and survival is a household constraint; "
-       "the weight is an assumption (docs/ODD.md §7.3)", sampled=False, plausible=(0.0, 0.5)),
+       "the weight is an assumption (docs/ODD.md §7.3)", sampled=True, plausible=(0.0, 0.5)),
     _p("household_other_income_median", 3_500_000.0, (0.0, 50_000_000.0), "Rp/month (2023)", "home_worker",
        "median income of her household from other earners in 2023, growing with the UMP; each "
        "household's is this times her hour's value over the median hour's (one position, two signs)",
@@ -324,14 +324,14 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("initial_membership", 0.15, (0.0, 1.0), "share of workers", "network",
        "share of workers who are network members at the start",
        "[brief §2.11, SF9]: 375 organized in Dec 2022; the area's total is unknown, assumption"),
-    _p("join_rate", 0.01, (0.0, 0.2), "1/week", "home_worker",
+    _p("join_rate", 0.03, (0.0, 0.2), "1/week", "home_worker",
        "weekly joining probability of a fully conscious worker whose neighbours are all members",
-       "assumption, calibrated to slow growth [brief SF9]"),
-    _p("home_work_exit_rate", 0.0, (0.0, 1.0), "1/week", "home_worker",
+       "assumption, calibrated with volunteer_hours_per_member to slow growth [brief SF9]", plausible=(0.02, 0.04)),
+    _p("home_work_exit_rate", 0.01, (0.0, 1.0), "1/week", "home_worker",
        "weekly probability that a woman who got none of her usual work stops taking home work; "
-       "scaled by how far this week's pieces fall short of her usual (home_work_memory); 0 in model 0.1",
+       "scaled by how far this week's pieces fall short of her usual (home_work_memory)",
        "assumption [brief §2.8, §4.8]: home work is supplementary and women leave it when it dries "
-       "up; a shock's lasting effect (docs/ODD.md §7.4)", sampled=False, plausible=(0.005, 0.05)),
+       "up; a shock's lasting effect (docs/ODD.md §7.4)", sampled=True, plausible=(0.005, 0.05)),
     _p("home_work_entry_rate", 0.02, (0.0, 1.0), "1/week", "home_worker",
        "weekly probability that a woman who stopped takes home work again (only matters when "
        "home_work_exit_rate > 0)",
@@ -342,23 +342,35 @@ PARAMETERS: tuple[Parameter, ...] = (
        "average that exit from home work compares this week's pieces with)",
        "assumption: about half a year, two seasons of orders [brief §2.2, SF4]", sampled=False,
        plausible=(8.0, 52.0)),
-    _p("member_turnover", 0.0, (0.0, 0.05), "1/week", "home_worker",
+    _p("member_turnover", 0.004, (0.0, 0.05), "1/week", "home_worker",
        "weekly probability that a member leaves for reasons unrelated to her consciousness (moving, "
-       "childbirth, illness, leaving home work); 0 in model 0.1",
+       "childbirth, illness, leaving home work)",
        "assumption [brief §2.11, SF9]: membership stays small; a floor under leaving bounds it "
-       "(docs/ODD.md §7.8)", sampled=False, plausible=(0.001, 0.006)),
-    _p("joining_free_riding", 0.0, (0.0, 1.0), "share", "home_worker",
+       "(docs/ODD.md §7.8)", sampled=True, plausible=(0.002, 0.006)),
+    _p("joining_free_riding", 1.0, (0.0, 1.0), "share", "home_worker",
        "how far a pool's membership density takes away the collective motive to join: a non-member's "
        "joining propensity from the collective good is 1 - this x density (selective incentives "
-       "stay); 0 in model 0.1",
+       "stay)",
        "[brief §4.7]: a rate won by a group goes to everyone its intermediary serves, so free riding "
-       "is predicted; size assumption", sampled=False, plausible=(0.5, 1.0)),
+       "is predicted; size assumption", sampled=True, plausible=(0.5, 1.0)),
     _p("switching_rate", 0.0, (0.0, 1.0), "1/week", "home_worker",
        "weekly probability that a worker whose neighbours' subcontractor pays more moves to it, at a "
        "relative rate gap of 1 or more (scaled by the gap below that); 0 in model 0.1",
        "assumption [brief §8 Q1: competition among intermediaries; §4.6: workers compare rates with "
        "their neighbours]: care work keeps exit costly [brief §4.8], so moves are rare (docs/ODD.md §7.1)",
        sampled=False, plausible=(0.0, 0.05)),
+    _p("member_upkeep_hours", 0.2, (0.0, 5.0), "organizer-hours/week per member", "network",
+       "organizing hours each member needs to stay in touch (group meetings, dues collection, "
+       "follow-up); the staff's share of the network's organizing hours serves members first and recruits "
+       "with the rest",
+       "assumption [brief §2.11, SF9]: a network holds only as many members as its organizers can "
+       "keep in touch with (span of care); 0.2 is about 50 minutes a month "
+       "(docs/ODD.md §7.8)", sampled=True, plausible=(0.15, 0.3)),
+    _p("unserved_leave_rate", 0.05, (0.0, 1.0), "1/week", "home_worker",
+       "weekly probability that a member the network's organizers cannot keep in touch with drifts "
+       "away (times the unserved share of members)",
+       "assumption: a member nobody visits for a few months stops coming [brief §2.11, SF9]",
+       sampled=True, plausible=(0.02, 0.1)),
     _p("leave_rate", 0.006, (0.0, 0.2), "1/week", "home_worker",
        "weekly leaving probability of a member with no consciousness",
        "assumption, calibrated to slow growth [brief SF9]"),
@@ -404,22 +416,22 @@ PARAMETERS: tuple[Parameter, ...] = (
        "annual growth of principals' prices and of the money value of workers' time and costs",
        "assumption: consumer-price inflation of about 3% a year; the brief's rates (Rp300 per pair "
        "in 2020, Rp275-300 in 2023 [brief §2.1]) show at most slow nominal growth"),
-    _p("price_contract_weeks", 1, (1, 520), "weeks", "principal",
+    _p("price_contract_weeks", 52, (1, 520), "weeks", "principal",
        "how long principals hold a nominal piece price: prices catch up with the price level only "
-       "at each renewal (every this many weeks from January 2023); 1: every week, as in model 0.1",
+       "at each renewal (every this many weeks from January 2023); 1: every week (model 0.1)",
        "assumption: buyers price a season's or a year's contract in rupiah [brief §2.1, SF2: rates "
-       "held at Rp275-300 for years]", kind="int", sampled=False, plausible=(26, 104)),
+       "held at Rp275-300 for years]", kind="int", sampled=True, plausible=(26, 104)),
     _p("order_relocation_per_year", 0.0, (0.0, 0.5), "1/year", "principal",
        "share of the area's base orders principals move to cheaper regions each year, whatever "
        "happens in the area (an exogenous trend; orders moved by exit or retaliation come on top); "
        "0 in model 0.1",
        "assumption [brief §4.8, SF11]: moving work is cheap for firms; the trend's size is not "
        "found", sampled=False, plausible=(0.0, 0.05)),
-    _p("intermediary_failure_rate", 0.0, (0.0, 1.0), "1/week", "subcontractor",
+    _p("intermediary_failure_rate", 0.01, (0.0, 1.0), "1/week", "subcontractor",
        "weekly probability that an intermediary goes out of business, times how far its orders fall "
-       "short of their normal seasonal level (a collapse of demand); 0 in model 0.1",
+       "short of their normal seasonal level (a collapse of demand)",
        "assumption [brief §2.2, §2.9]: small intermediaries, often neighbours, live from orders that "
-       "stopped under COVID-19; failure rates not found", sampled=False, plausible=(0.002, 0.02)),
+       "stopped under COVID-19; failure rates not found", sampled=True, plausible=(0.002, 0.02)),
     _p("intermediary_entry_rate", 0.05, (0.0, 1.0), "1/week", "subcontractor",
        "weekly probability that another intermediary takes over the pool of one that failed (only "
        "matters when intermediary_failure_rate > 0)",
@@ -450,21 +462,21 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("demand_shock_depth", 0.0, (0.0, 1.0), "share", "principal",
        "share of orders lost during the scheduled collapse", "[brief §2.2]", role="lever",
        sampled=False),
-    _p("rate_revision_band", 0.0, (0.0, 0.5), "share", "subcontractor",
+    _p("rate_revision_band", 0.1, (0.0, 0.5), "share", "subcontractor",
        "a subcontractor revises its nominal offer only when its target is more than this share away "
-       "from it (custom, the cost of changing a rate); 0: every week, as in model 0.1",
+       "from it (custom, the cost of changing a rate); 0: every week (model 0.1)",
        "[brief SF2, §2.1]: insole rates were Rp300 a pair in 2020 and Rp275-300 in 2023 while the UMP "
-       "rose; band size assumption", sampled=False, plausible=(0.05, 0.3)),
-    _p("replacement_cost_share", 0.0, (0.0, 2.0), "share of price", "subcontractor",
+       "rose; band size assumption", sampled=True, plausible=(0.05, 0.3)),
+    _p("replacement_cost_share", 0.4, (0.0, 2.0), "share of price", "subcontractor",
        "cost per piece of finding, training and waiting for other workers while an organized pool "
-       "refuses work, as a share of the principal's price; 0 in model 0.1",
+       "refuses work, as a share of the principal's price",
        "assumption [brief §4.9: the giver's cost of getting the piece done elsewhere; §4.8]",
-       sampled=False, plausible=(0.05, 0.5)),
-    _p("late_penalty_share", 0.0, (0.0, 1.0), "share of price", "principal",
+       sampled=True, plausible=(0.05, 0.5)),
+    _p("late_penalty_share", 0.3, (0.0, 1.0), "share of price", "principal",
        "what principals charge a subcontractor for a piece delivered late or not at all, as a "
-       "share of the price; it caps what a refusal can cost it; 0 in model 0.1",
+       "share of the price; it caps what a refusal can cost it",
        "assumption [brief SF4]: rush orders with fixed deadlines ('24 hours'); size not found",
-       sampled=False, plausible=(0.0, 0.5)),
+       sampled=True, plausible=(0.0, 0.5)),
     _p("rate_adjustment_speed", 0.1, (0.01, 1.0), "1/week", "subcontractor",
        "share of the gap to its target offer a subcontractor closes each week (rates are sticky)",
        "assumption: rates stayed near Rp300 from 2020 to 2023 [brief §2.1]"),
@@ -526,17 +538,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("network_active", True, _BOOL, "", "network",
        "whether the workers' network exists and acts", "[brief §1]", role="lever", kind="bool",
        sampled=False),
-    _p("network_base_capacity", 40.0, (0.0, 2500.0), "organizer-hours/week per 1,000 workers", "network",
+    _p("network_base_capacity", 120.0, (0.0, 2500.0), "organizer-hours/week per 1,000 workers", "network",
        "organizer hours from allied NGOs and staff, before members' volunteering",
-       "assumption: TURC supports the Jakarta groups [brief §0]", role="lever"),
-    _p("volunteer_free_riding", 0.0, (0.0, 1.0), "0-1", "network",
+       "assumption: TURC supports the Jakarta groups [brief §0]", role="lever", plausible=(80.0, 160.0)),
+    _p("volunteer_free_riding", 1.0, (0.0, 1.0), "0-1", "network",
        "how far each member's volunteering falls as the network grows: hours per member x (1 - this "
-       "x membership share); 0 in model 0.1", "[brief §4.7]: Olson's free riding in large groups; "
-       "size assumption", sampled=False, plausible=(0.3, 1.0)),
-    _p("volunteer_hours_per_member", 0.4, (0.0, 10.0), "hours/week", "network",
+       "x membership share)", "[brief §4.7]: Olson's free riding in large groups; "
+       "size assumption", sampled=True, plausible=(0.3, 1.0)),
+    _p("volunteer_hours_per_member", 0.2, (0.0, 10.0), "hours/week", "network",
        "organizer hours each member volunteers",
-       "assumption, calibrated so membership grows slowly [brief SF9]; 0.25 makes it shrink, 0.5 "
-       "doubles it in ten years"),
+       "assumption, calibrated with join_rate so membership grows slowly [brief SF9] (docs/ODD.md §7.8)", plausible=(0.1, 0.4)),
     _p("effort_consciousness", 0.25, (0.0, 1.0), "weight", "network",
        "weight of consciousness-raising in the capacity allocation (weights are normalized)",
        "[brief §1]: JPRJ cultivates critical consciousness", role="lever"),
@@ -565,9 +576,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("recruitment_success", 0.1, (0.0, 1.0), "probability", "network",
        "chance that a fully conscious worker approached by organizers joins that week",
        "assumption, calibrated to slow membership growth [brief SF9]"),
-    _p("hours_per_negotiation", 20.0, (1.0, 400.0), "hours/week", "network",
+    _p("hours_per_negotiation", 8.0, (1.0, 400.0), "hours/week", "network",
        "organizer hours a week needed to hold one collective negotiation or agreement",
-       "assumption"),
+       "assumption: a meeting or two with the intermediary and the group's preparation", plausible=(4.0, 16.0)),
     _p("min_bargaining_density", 0.3, (0.0, 1.0), "share of pool", "network",
        "membership density a pool needs before the network bargains for it",
        "assumption: union recognition thresholds [brief §4.9]"),
@@ -632,11 +643,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("framing_intensity", 0.7, (0.0, 1.0), "0-1", "state",
        "intensity of reframing home workers as micro-entrepreneurs (invisible power)",
        "[brief §3.4b, §2.14]: Industri Rumahan programme, PP 36/2021 exemption", role="lever"),
-    _p("framing_floor_exemption", 0.0, (0.0, 1.0), "share of work at full framing", "state",
+    _p("framing_floor_exemption", 0.5, (0.0, 1.0), "share of work at full framing", "state",
        "share of home work booked as micro-enterprise production, outside a piece-rate floor, at full "
-       "framing: a floor covers 1 - this x framing_intensity of each subcontractor's work; 0 in model 0.1",
+       "framing: a floor covers 1 - this x framing_intensity of each subcontractor's work",
        "[brief §2.14, SF12]: PP 36/2021 Art. 36 exempts micro and small enterprises from the minimum "
-       "wage; the share is an assumption (docs/ODD.md §7.5)", sampled=False, plausible=(0.0, 0.6)),
+       "wage; the share is an assumption (docs/ODD.md §7.5)", sampled=True, plausible=(0.0, 0.6)),
     _p("tokenism", 0.8, (0.0, 1.0), "share", "state",
        "share of advocacy in invited spaces absorbed without effect (0 = genuine participation)",
        "[brief §3.4a]: hearings and audiences with no policy result", role="lever"),

@@ -90,6 +90,9 @@ def place_orders(subcontractors: SubcontractorColumns, principals: Mapping[str, 
         fail_or_replace_intermediaries(subs, demand, p, week, rng)
     # Before the first offers (week 0) there is no market rate yet, hence no raise to pass on.
     required_raise = np.where(subs.target > 0, floor_gap(subs.target, policy), 0.0)
+    # Moving work elsewhere (transport, finding and training workers) costs what it costs at
+    # today's prices: every rupiah constant follows the price level (nominal homogeneity).
+    np.multiply(subs.base_relocation_cost, price_index(week, p["price_growth"]), out=subs.relocation_cost)
     subs.price[:] = (
         subs.base_price * contract_price_index(week, p["price_growth"], p["price_contract_weeks"])
         + p["principal_pass_through"] * policy.legal_backing * required_raise
@@ -139,7 +142,7 @@ def reservation_rates(workers: WorkerColumns, params: Mapping[str, Any], week: i
         hourly *= 1.0 - p["household_need_weight"] * household_shortfall(w, p, week)
     if during_talks:
         hourly = hourly * (1.0 + p["coop_disagreement_uplift"] * w.coop)
-    return hourly / w.productivity + p["cost_per_piece"] * index + p["defect_rate"] * p["defect_penalty"]
+    return hourly / w.productivity + (p["cost_per_piece"] + p["defect_rate"] * p["defect_penalty"]) * index
 
 
 def household_shortfall(workers: WorkerColumns, params: Mapping[str, Any], week: int) -> NDArray[np.float64]:

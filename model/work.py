@@ -10,6 +10,9 @@ Vectorised over all workers. Rules and sources in docs/ODD.md §7 ("Work"):
 * Savings: ``s' = max(-debt_limit, (1 - drawdown) s + savings_rate * net + coop credit -
   medical - dues)``; health: ``h' = h - strain * hours/40 * (1 - Pos UKK protection) +
   recovery * (1 - h)`` [brief SF13].
+* Every rupiah constant (costs, the defect penalty, medical costs, cooperative credit, dues, the
+  debt limit) is in 2023 prices and follows the price level, so the rules are nominally
+  homogeneous: scaling every rupiah input scales every rupiah output alike.
 * Inspected subcontractors that underpay a binding floor are fined ``fine_multiple`` times the
   wages owed over ``back_pay_weeks`` [brief §6].
 * Women whose work dries up may stop taking home work, and come back slowly
@@ -52,9 +55,9 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
     defects = np.minimum(rng.poisson(pieces * p["defect_rate"]), pieces, out=w.defects)
     good = pieces - defects
     gross = np.multiply(rate, good, out=rate)
-    penalty = np.multiply(defects, p["defect_penalty"], out=accepting_capacity)
-    pay = np.subtract(gross, np.minimum(penalty, gross, out=penalty), out=w.pay)
     index = price_index(week, p["price_growth"])
+    penalty = np.multiply(defects, p["defect_penalty"] * index, out=accepting_capacity)
+    pay = np.subtract(gross, np.minimum(penalty, gross, out=penalty), out=w.pay)
     costs = np.multiply(pieces, p["cost_per_piece"], out=w.costs)
     costs += p["cost_per_week"] * (pieces > 0)
     costs *= index
@@ -77,12 +80,12 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
     savings = w.savings * (1.0 - p["savings_drawdown"])
     net_saved = np.multiply(w.net, p["savings_rate"], out=unprotected)
     savings += net_saved
-    coop_credit = np.multiply(w.coop, p["coop_savings_boost"], out=net_saved)
+    coop_credit = np.multiply(w.coop, p["coop_savings_boost"] * index, out=net_saved)
     savings += coop_credit
     savings -= medical
-    dues = np.multiply(w.member, p["dues_weekly"], out=coop_credit)
+    dues = np.multiply(w.member, p["dues_weekly"] * index, out=coop_credit)
     savings -= dues
-    np.maximum(-p["debt_limit"], savings, out=w.savings)
+    np.maximum(-p["debt_limit"] * index, savings, out=w.savings)
 
     subs.good_pieces[:] = pools.sums @ good
     subs.value[:] = subs.price * subs.good_pieces

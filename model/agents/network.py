@@ -50,6 +50,8 @@ class AdvocacyNetwork(mesa.Agent):
         absorbed: advocacy hours absorbed by tokenistic invited spaces this week.
         participation_rate: share of workers who took part in last week's collective action
             (it multiplies advocacy pressure).
+        unserved_share: share of members the organizing hours could not keep in touch with this
+            week (``member_upkeep_hours``), 0-1.
     """
 
     def __init__(self, model: mesa.Model, params: Mapping[str, Any], n_workers: int) -> None:
@@ -66,6 +68,7 @@ class AdvocacyNetwork(mesa.Agent):
         self.absorbed = 0.0
         self.effective_advocacy = 0.0
         self.participation_rate = 0.0
+        self.unserved_share = 0.0
         self.effort_by_space = dict.fromkeys(SPACES, 0.0)
         self.effort_by_level = dict.fromkeys(LEVELS, 0.0)
 
@@ -85,10 +88,14 @@ class AdvocacyNetwork(mesa.Agent):
         members * (1 - volunteer_free_riding * membership share)) * (1 + alliance_pressure *
         alliance)`` (allies lend staff and reach; members volunteer less as the group grows)."""
         p = self.params
-        volunteering = 1.0 - p["volunteer_free_riding"] * (members / self.n_workers)
-        base = (self.levers["network_base_capacity"] * self.thousands
-                + p["volunteer_hours_per_member"] * members * volunteering)
-        return base * (1.0 + p["alliance_pressure"] * self.alliance)
+        return (self._staff_hours() + self._volunteer_hours(members)) * (1.0 + p["alliance_pressure"] * self.alliance)
+
+    def _staff_hours(self) -> float:
+        return self.levers["network_base_capacity"] * self.thousands
+
+    def _volunteer_hours(self, members: float) -> float:
+        p = self.params
+        return p["volunteer_hours_per_member"] * members * (1.0 - p["volunteer_free_riding"] * (members / self.n_workers))
 
     def step(self, workers: WorkerColumns, member_exposure: NDArray[np.float64], policy: Policy, state: State,
              week: int, rng: np.random.Generator) -> None:
@@ -99,13 +106,15 @@ class AdvocacyNetwork(mesa.Agent):
             self.hours = dict.fromkeys(STRATEGIES, 0.0)
             w.pos_ukk[:] = False
             w.coop[:] = False
+            self.unserved_share = 0.0
             self._record_cube(0.0)
             return
         weights = np.array([self.levers[e] for e in EFFORT_PARAMETERS], dtype=float)
         capacity = self.capacity(float(w.member.sum()))
         self.hours = dict(zip(STRATEGIES, capacity * weights / weights.sum(), strict=True))
         self._raise_consciousness(w, member_exposure, self.hours["consciousness"], rng)
-        self._organize(w, member_exposure, self.hours["organizing"], rng)
+        recruiting = self._keep_in_touch(float(w.member.sum()), self.hours["organizing"])
+        self._organize(w, member_exposure, recruiting, rng)
         self.negotiation_slots = int(self.hours["bargaining"] // self.params["hours_per_negotiation"])
         self._advocate(self.hours["advocacy"], policy, state, week)
         self._run_alternatives(w, self.hours["alternatives"])
@@ -131,6 +140,21 @@ class AdvocacyNetwork(mesa.Agent):
         weight = 0.2 + member_exposure
         reached = self._reach(hours / p["hours_per_outreach"], weight, rng)
         w.consciousness[reached] += p["outreach_gain"] * (1.0 - w.consciousness[reached])
+
+    def _keep_in_touch(self, members: float, hours: float) -> float:
+        """Span of care: the staff's part of the organizing hours (staff over staff plus volunteer
+        hours) serves members first, ``member_upkeep_hours`` each; volunteers campaign and recruit
+        but do not run groups. Sets ``unserved_share``, the share of members nobody keeps in
+        touch with, and returns the hours left for recruiting [brief §2.11, SF9]."""
+        upkeep = self.params["member_upkeep_hours"] * members
+        if upkeep <= 0:
+            self.unserved_share = 0.0
+            return hours
+        staff = self._staff_hours()
+        staff_hours = hours * staff / (staff + self._volunteer_hours(members)) if staff > 0 else 0.0
+        served = min(staff_hours, upkeep)
+        self.unserved_share = 1.0 - served / upkeep
+        return hours - served
 
     def _organize(self, w: WorkerColumns, member_exposure: NDArray[np.float64], hours: float,
                   rng: np.random.Generator) -> None:

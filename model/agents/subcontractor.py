@@ -21,13 +21,15 @@ class SubcontractorColumns:
     """State of all subcontractors, one array per variable (length M).
 
     Fixed at set-up: ``base_price`` (Rp/piece from principals before price growth),
-    ``base_orders`` (pieces/week), ``relocation_cost`` (Rp/piece), ``retaliation`` (0-1
+    ``base_orders`` (pieces/week), ``base_relocation_cost`` (Rp/piece at 2023 prices),
+    ``retaliation`` (0-1
     propensity), ``risk_perception`` (how heavily it weighs expected fines), ``pool_size``
     (workers in its pool; changes only when workers switch, ``switching_rate``, model 0.2).
 
     Changing weekly: ``shock`` (log order shock), ``order_share`` (share of its base orders
     still placed locally: falls with exit and retaliation), ``orders`` (pieces this week),
-    ``price`` (Rp/piece this week), ``target`` (margin-maximizing offer), ``offer`` (posted,
+    ``price`` (Rp/piece this week), ``relocation_cost`` (Rp/piece this week: the base times the
+    price level), ``target`` (margin-maximizing offer), ``offer`` (posted,
     sticky), ``agreement_rate`` and ``agreement_until`` (collective agreement, week it ends),
     ``negotiation_blocked_until`` (after it retaliated against a demand),
     ``beta`` (pool's bargaining power), ``paid_rate``, ``complies`` (with the floor),
@@ -39,6 +41,7 @@ class SubcontractorColumns:
 
     base_price: NDArray[np.float64]
     base_orders: NDArray[np.float64]
+    base_relocation_cost: NDArray[np.float64]
     relocation_cost: NDArray[np.float64]
     retaliation: NDArray[np.float64]
     risk_perception: NDArray[np.float64]
@@ -93,7 +96,8 @@ def draw_subcontractors(
     return SubcontractorColumns(
         base_price=base_price,
         base_orders=params["order_capacity_ratio"] * full_capacity_by_pool,
-        relocation_cost=relocation_cost,
+        base_relocation_cost=relocation_cost,
+        relocation_cost=relocation_cost.copy(),
         retaliation=retaliation,
         risk_perception=np.exp(params["risk_perception_dispersion"] * rng.standard_normal(m)),
         pool_size=pool_size,

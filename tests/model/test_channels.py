@@ -46,5 +46,17 @@ def test_switching_a_channel_off_removes_what_it_moves(channel: str) -> None:
     metric = MOVES[channel]
     assert on[metric].abs().sum() > 0, f"{metric} never moved with {channel} on: the test world is too quiet"
     assert not on[metric].equals(off[metric]), f"{channel} off left {metric} unchanged"
-    if channel != "channel_entitlement":  # entitlement moves rates only through reservation values
-        assert off[metric].abs().sum() < on[metric].abs().sum() or metric == "order_share_mean"
+    if channel not in ("channel_entitlement", "channel_retaliation", "channel_exit"):
+        # entitlement moves rates only through reservation values; without retaliation more
+        # demands end in exits and blacklistings (the other hidden-power acts, test below)
+        assert off[metric].abs().sum() < on[metric].abs().sum()
+
+
+def test_without_the_retaliation_channel_no_subcontractor_retaliates() -> None:
+    def retaliations(**switches: bool) -> int:
+        model = PuttingOutModel(seed=21, schedule=SCHEDULE, **WORLD, **switches)
+        model.run_weeks(60)
+        return sum(e["kind"] == "retaliation" for e in model.events)
+
+    assert retaliations() > 0
+    assert retaliations(channel_retaliation=False) == 0
