@@ -109,4 +109,7 @@ def test_format_1_folders_load_compare_and_rerun(kind, tmp_path):
     table = comparison_table(loaded.runs, None, metrics=["earnings_to_ump", "membership_rate"])
     assert len(table) and table["mean"].notna().all()
     report = rerun(folder)
-    assert report.differences == [] and report.values > 0
+    # written by model 0.1: model 0.2 moved every output (CHANGELOG), so the rerun finds differences
+    # and says why; the reading, comparing and rerunning themselves still work on format 1
+    assert report.values > 0 and report.differences
+    assert any("model code changed" in note for note in report.notes)
