@@ -746,6 +746,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("channel_exit", True, (False, True), "switch", "channels",
        "subcontractors move orders away from a required rate above their alternative cost; off: "
        "they do not", "analysis switch [brief §4.8]", kind="bool", sampled=False),
+    _p("channel_switching", True, (False, True), "switch", "channels",
+       "workers move to a better-paying subcontractor they hear of (switching_rate; 0 by default, so "
+       "at the defaults the channel carries nothing); off: nobody moves",
+       "analysis switch [brief §8 Q1: competition among intermediaries]", kind="bool", sampled=False),
 
     # --- Calendar -------------------------------------------------------------------------------
     _p("ump_growth", 0.05, (0.0, 0.15), "1/year", "calendar",

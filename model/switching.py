@@ -76,7 +76,7 @@ def switch_intermediaries(workers: WorkerColumns, subcontractors: SubcontractorC
     ``workers.pool`` (a new array) and ``subcontractors.pool_size``, counts the moves
     (``Count.SWITCHES``) and returns a new ``Pools``; otherwise it returns ``pools`` itself.
     """
-    rate_per_week = params["switching_rate"]
+    rate_per_week = params["switching_rate"] * params["channel_switching"]
     if rate_per_week <= 0.0:
         return pools
     w, subs = workers, subcontractors

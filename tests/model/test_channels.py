@@ -11,7 +11,7 @@ from rumahan.model.params import CHANNELS
 
 #: An organized area with a floor, inspections, framing and tokenism, where every channel acts.
 WORLD = dict(n_workers=400, n_subcontractors=8, initial_membership=0.7, effort_bargaining=0.5,
-             retaliation_propensity=0.9, framing_intensity=0.6, tokenism=0.8)
+             retaliation_propensity=0.9, framing_intensity=0.6, tokenism=0.8, switching_rate=0.1)
 SCHEDULE = [(8, {"recognition": True, "floor_share": 0.2, "inspection_probability": 0.3})]
 #: What each channel moves (metric), in the run with every channel on.
 MOVES = {
@@ -23,6 +23,7 @@ MOVES = {
     "channel_framing": "invisible_power_loss",
     "channel_tokenism": "advocacy_absorbed",
     "channel_exit": "order_share_mean",
+    "channel_switching": "rate_cv_subcontractors",
 }
 
 
@@ -46,7 +47,7 @@ def test_switching_a_channel_off_removes_what_it_moves(channel: str) -> None:
     metric = MOVES[channel]
     assert on[metric].abs().sum() > 0, f"{metric} never moved with {channel} on: the test world is too quiet"
     assert not on[metric].equals(off[metric]), f"{channel} off left {metric} unchanged"
-    if channel not in ("channel_entitlement", "channel_retaliation", "channel_exit"):
+    if channel not in ("channel_entitlement", "channel_retaliation", "channel_exit", "channel_switching"):
         # entitlement moves rates only through reservation values; without retaliation more
         # demands end in exits and blacklistings (the other hidden-power acts, test below)
         assert off[metric].abs().sum() < on[metric].abs().sum()

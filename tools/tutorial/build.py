@@ -32,13 +32,21 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from rumahan.experiments import storage
 from rumahan.experiments.provenance import REPO_ROOT
-from tools.tutorial import q1_network, q2_state, q3_recommendations, q4_mix, q5_sensitivity
+from tools.tutorial import (
+    ablations,
+    q1_network,
+    q2_state,
+    q3_recommendations,
+    q4_mix,
+    q5_sensitivity,
+    state_uncertainty,
+)
 from tools.tutorial.claims import Claim, Findings, check_claims, claims_section
 from tools.tutorial.steps import STEPS, TutorialError, load, run_command, shell_command, step_argv
 
@@ -50,7 +58,7 @@ FIGURE_DIR = "tutorial"  # figures go to <docs>/tutorial/, next to <docs>/tutori
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 #: The questions, in the page's order: each module's ``analyse(out, figures)`` returns its typed
 #: results (and draws its figure), its ``placeholders(results)`` the template values it fills.
-QUESTIONS = (q1_network, q2_state, q3_recommendations, q4_mix, q5_sensitivity)
+QUESTIONS = (q1_network, q2_state, q3_recommendations, q4_mix, q5_sensitivity, ablations, state_uncertainty)
 
 
 # --- the study ----------------------------------------------------------------------------------------
@@ -159,11 +167,15 @@ def analyse(out: Path, figures: Path) -> Findings:
     return Findings(*(question.analyse(out, figures) for question in QUESTIONS))
 
 
+def astuple_shallow(findings: Findings) -> tuple:
+    """The questions' results in ``QUESTIONS`` order (``Findings``' fields are in that order)."""
+    return tuple(getattr(findings, f.name) for f in fields(findings))
+
+
 def placeholders(findings: Findings) -> dict[str, str]:
     """The values of every question's placeholders (``TutorialError`` if two questions fill the same name)."""
     values: dict[str, str] = {}
-    for question, results in zip(QUESTIONS, (findings.q1, findings.q2, findings.q3, findings.q4, findings.q5),
-                                 strict=True):
+    for question, results in zip(QUESTIONS, astuple_shallow(findings), strict=True):
         filled = question.placeholders(results)
         if set(filled) & set(values):
             raise TutorialError(f"placeholders filled twice: {', '.join(sorted(set(filled) & set(values)))}")

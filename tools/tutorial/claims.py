@@ -7,11 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tools.tutorial import q3_recommendations
+from tools.tutorial.ablations import Ablations
 from tools.tutorial.q1_network import Q1
 from tools.tutorial.q2_state import Q2
 from tools.tutorial.q3_recommendations import Q3
 from tools.tutorial.q4_mix import Q4
 from tools.tutorial.q5_sensitivity import Q5
+from tools.tutorial.state_uncertainty import StateUncertainty
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Findings:
     q3: Q3
     q4: Q4
     q5: Q5
+    ablations: Ablations
+    state: StateUncertainty
 
 
 @dataclass(frozen=True)
