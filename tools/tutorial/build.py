@@ -45,6 +45,7 @@ from tools.tutorial import (
     q3_recommendations,
     q4_mix,
     q5_sensitivity,
+    q6_calibration,
     state_uncertainty,
 )
 from tools.tutorial.claims import Claim, Findings, check_claims, claims_section
@@ -58,7 +59,8 @@ FIGURE_DIR = "tutorial"  # figures go to <docs>/tutorial/, next to <docs>/tutori
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 #: The questions, in the page's order: each module's ``analyse(out, figures)`` returns its typed
 #: results (and draws its figure), its ``placeholders(results)`` the template values it fills.
-QUESTIONS = (q1_network, q2_state, q3_recommendations, q4_mix, q5_sensitivity, ablations, state_uncertainty)
+QUESTIONS = (q1_network, q2_state, q3_recommendations, q4_mix, q5_sensitivity, ablations, state_uncertainty,
+             q6_calibration)
 
 
 # --- the study ----------------------------------------------------------------------------------------

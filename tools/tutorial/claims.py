@@ -13,6 +13,7 @@ from tools.tutorial.q2_state import Q2
 from tools.tutorial.q3_recommendations import Q3
 from tools.tutorial.q4_mix import Q4
 from tools.tutorial.q5_sensitivity import Q5
+from tools.tutorial.q6_calibration import Q6
 from tools.tutorial.state_uncertainty import StateUncertainty
 
 
@@ -27,6 +28,7 @@ class Findings:
     q5: Q5
     ablations: Ablations
     state: StateUncertainty
+    q6: Q6
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,10 @@ from rumahan.experiments.compare import comparison_table
 from rumahan.experiments.provenance import REPO_ROOT
 from rumahan.model.errors import RumahanRunError
 
+#: Parameters Q6 calibrates: those the facts bear on most directly (the rate level and its stasis,
+#: SF2; the health burden, SF13; membership's level and growth through the span of care, SF9).
+Q6_PARAMETERS = ("reservation_hourly_median", "rate_revision_band", "health_strain", "network_base_capacity",
+                 "member_upkeep_hours")
 #: Outcomes the sensitivity analysis (Q5) reads.
 Q5_OUTCOMES = ("earnings_to_ump", "membership_rate")
 
@@ -88,6 +92,15 @@ STEPS: tuple[Step, ...] = (
          ("sensitivity", "--method", "sobol", "--samples", "128", "{top_parameters}",
           "--outcomes", *Q5_OUTCOMES, "--set", "n_workers=1000", "--out", "{out}/q5_sobol", "--jobs", "2"),
          (*QUICK[:2], ("--samples", "8"))),
+    Step("q6_calibration", "Q6",
+         ("calibrate", "--parameters", *Q6_PARAMETERS, "--set", "n_workers=1000", "--weeks", "520",
+          "--population", "60", "--generations", "5", "--seed", "6", "--out", "{out}/q6_calibration", "--jobs", "2"),
+         # the targets reach week 156 (SF2's stasis), so the reduced size keeps 160 weeks
+         (("--set", "n_workers=200"), ("--weeks", "160"), ("--population", "6"), ("--generations", "2"))),
+    Step("q6_posterior", "Q6",
+         ("compare", "{out}/q6_posterior", "--scenarios", "status_quo", "no_network", "recommendations",
+          "--posterior", "{out}/q6_calibration", "--draws", "20", "--replicates", "3", "--jobs", "2"),
+         (*QUICK, ("--draws", "3"))),
 )
 STEP_BY_KEY = {s.key: s for s in STEPS}
 
