@@ -53,3 +53,16 @@ def test_a_nominal_input_left_unscaled_is_caught(monkeypatch: pytest.MonkeyPatch
     """The check can fail: dues left at their old value no longer scale with the rest."""
     plain, doubled = _run(1.0, monkeypatch=monkeypatch), _run(2.0, leave_out="dues_weekly", monkeypatch=monkeypatch)
     assert _differences(plain, doubled, 2.0)
+
+
+def test_rupiah_constants_follow_the_price_level() -> None:
+    """Over time every rupiah constant keeps its real value (model 0.2): in the third year, at 5 %
+    a year, the cost of moving work elsewhere is its 2023 draw times the price level of the week,
+    and the debt limit binds at the limit times the price level."""
+    model = PuttingOutModel(seed=4, n_workers=300, price_growth=0.05, debt_limit=20_000.0)
+    model.run_weeks(2 * 52)
+    subs = model.subcontractors
+    index = calendar.price_index(model.world.week, 0.05)
+    assert index == pytest.approx(1.05**2)
+    np.testing.assert_allclose(subs.relocation_cost, subs.base_relocation_cost * index, rtol=1e-15)
+    assert model.workers.savings.min() == pytest.approx(-20_000.0 * index, rel=1e-12)

@@ -16,6 +16,7 @@ import pytest
 
 from rumahan.model import PuttingOutModel
 from rumahan.model.agents import AdvocacyNetwork, HomeWorker, State, Subcontractor
+from rumahan.model.calendar import price_index
 from rumahan.model.metrics import METRIC_NAMES, OUTPUTS
 
 
@@ -91,7 +92,8 @@ def test_rates_stay_within_zero_and_the_price(run_model):
     for _ in range(80):
         model.step()
         assert (subs.paid_rate >= 0).all() and (subs.paid_rate <= subs.price + 1e-9).all()
-        assert (model.workers.savings >= -model.params["debt_limit"]).all()
+        limit = model.params["debt_limit"] * price_index(model.world.week, model.params["price_growth"])
+        assert (model.workers.savings >= -limit).all()
         participants = model.workers.participating
         assert not (participants & ~model.workers.member).any(), "only members take part"
 

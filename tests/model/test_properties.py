@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rumahan.model import PuttingOutModel
+from rumahan.model.calendar import price_index
 from rumahan.model.params import PARAMETERS
 
 from ..registry_strategies import in_bounds, make_runnable
@@ -28,7 +29,7 @@ def test_random_parameters_keep_the_invariants(params, seed):
     w, subs = model.workers, model.subcontractors
     for _ in range(30):
         model.step()
-        assert (w.savings >= -params["debt_limit"] - 1e-6).all()
+        assert (w.savings >= -params["debt_limit"] * price_index(model.world.week, params["price_growth"]) - 1e-6).all()
         assert ((w.consciousness >= 0) & (w.consciousness <= 1)).all()
         assert ((w.health >= 0) & (w.health <= 1)).all()
         assert not (w.participating & ~w.member).any()

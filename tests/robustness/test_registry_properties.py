@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from rumahan.dashboard.run_config import format_value
 from rumahan.experiments.scenarios import Scenario, scenario_from_dict
 from rumahan.model import params as registry
+from rumahan.model.calendar import price_index
 from rumahan.model.metrics import OUTPUTS
 from rumahan.model.params import EFFORT_PARAMETERS, PARAMETERS, STRENGTH_WEIGHTS, ParameterError
 
@@ -161,7 +162,8 @@ def check_model(model, params: dict) -> None:
     w, subs = model.workers, model.subcontractors
     for _ in range(WEEKS):
         model.step()
-        assert (w.savings >= -model.params["debt_limit"] - 1e-6).all()
+        limit = model.params["debt_limit"] * price_index(model.world.week, model.params["price_growth"])
+        assert (w.savings >= -limit - 1e-6).all()
         assert not (w.participating & ~w.member).any()
         assert ((w.consciousness >= 0) & (w.consciousness <= 1)).all()
         assert ((w.health >= 0) & (w.health <= 1)).all()

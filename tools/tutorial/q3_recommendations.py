@@ -220,7 +220,8 @@ def placeholders(q: Q3) -> dict[str, str]:
                                       else f"more than {pct(curve.points[-1].inspection_probability, 2)}")
         values[f"q3.at2.coverage.{name}"] = fmt(curve.at(0.02)["coverage_rate"], "coverage_rate")
     for scenario, metric in (("national_regulation", "piece_rate_mean"), ("recommendations", "piece_rate_mean"),
-                             ("recommendations", "earnings_to_ump"), ("recommendations", "below_poverty_share")):
+                             ("recommendations", "earnings_to_ump"), ("recommendations", "below_poverty_share"),
+                             ("statistics", "order_share_mean")):
         values[f"q3.diff.{scenario}.{metric}"] = fmt_ci(q.effect(scenario, metric), metric, signed=True)
     for scenario, metric in (("national_regulation", "coverage_rate"), ("national_regulation", "order_share_mean"),
                              ("recommendations", "coverage_rate"), ("recommendations", "order_share_mean")):
