@@ -102,6 +102,7 @@ def cascade_csr(
     degree = weighted_degree[candidates]
     theta = thresholds[candidates]
     has_ties = degree > 0
+    everyone_tied = bool(has_ties.all())  # then shares need no guard against a zero degree
     exposure = np.zeros(k + 1)
     waiting = np.ones(k + 1, dtype=bool)
     waiting[k] = False
@@ -116,8 +117,11 @@ def cascade_csr(
                 hit = np.zeros(k + 1, dtype=bool)
                 hit[seen_by] = True
                 test = np.flatnonzero(hit & waiting)
-        share = np.zeros(test.size)  # exposure as a share of the weighted degree; 0 if isolated
-        np.divide(exposure[test], degree[test], out=share, where=has_ties[test])
+        if everyone_tied:  # exposure as a share of the weighted degree
+            share = exposure[test] / degree[test]
+        else:  # ... and 0 for an isolated candidate
+            share = np.zeros(test.size)
+            np.divide(exposure[test], degree[test], out=share, where=has_ties[test])
         joining = test[share >= theta[test]]
         if joining.size == 0:
             return participating

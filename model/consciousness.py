@@ -33,6 +33,7 @@ from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
 from rumahan.model.calendar import price_index
 from rumahan.model.events import Count, WeekLog
+from rumahan.model.numerics import clip
 from rumahan.model.policy import Policy
 from rumahan.model.pools import Pools
 from rumahan.model.social_graph import KampungGraph
@@ -75,7 +76,7 @@ def update_consciousness(workers: WorkerColumns, graph: KampungGraph, policy: Po
         demobilization *= c
         dc -= demobilization
     dc += c
-    np.clip(dc, 0.0, 1.0, out=c)
+    clip(dc, 0.0, 1.0, out=c)
     return float(framing_loss.sum())
 
 
@@ -146,10 +147,22 @@ class MembershipCounts:
             m, pool = self.pools.m, self.pools.pool
             self.by_pool += np.bincount(pool[joined], minlength=m)
             self.by_pool -= np.bincount(pool[left], minlength=m)
-            np.add.at(self.neighbours, self.graph.ties_of(joined), 1.0)
-            np.add.at(self.neighbours, self.graph.ties_of(left), -1.0)
+            self._add_to_neighbours(joined, 1.0)
+            self._add_to_neighbours(left, -1.0)
             self.member[changed] = member[changed]
         self._refresh()
+
+    def _add_to_neighbours(self, rows: NDArray[np.int64], one: float) -> None:
+        """Add ``one`` (+1 or -1) to the count of every neighbour of each worker in ``rows``, once
+        per tie. Counts are whole numbers, so adding how many ties each worker has to them
+        (``np.bincount``, cheaper once the ties are more than a small share of the workers) is
+        exactly adding 1 that many times (``np.add.at``)."""
+        ties = self.graph.ties_of(rows)
+        n = self.neighbours.size
+        if ties.size * 16 >= n:
+            self.neighbours += one * np.bincount(ties, minlength=n)
+        elif ties.size:
+            np.add.at(self.neighbours, ties, one)
 
     def repool(self, pools: Pools) -> None:
         """Follow new pools (after workers switched): recount members per pool and densities.

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from rumahan.model import params as registry
 from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.state import State
+from rumahan.model.numerics import clip
 from rumahan.model.policy import Policy
 from rumahan.model.power_cube import LEVELS, SPACES
 
@@ -203,7 +204,7 @@ class AdvocacyNetwork(mesa.Agent):
         p = self.params
         gain = min(1.0, p["alliance_gain"] * hours / self.thousands)
         self.alliance += gain * (1.0 - self.alliance) - p["alliance_decay"] * self.alliance
-        self.alliance = float(np.clip(self.alliance, 0.0, 1.0))
+        self.alliance = float(clip(self.alliance, 0.0, 1.0))
 
     def service_share(self, members: int) -> float:
         """Chance that one of ``members`` members gets a Pos UKK or cooperative place: the
