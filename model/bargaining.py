@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 
 
 def _finite(name: str, x: NDArray) -> None:
-    if not np.all(np.isfinite(x)):
+    if not np.isfinite(x).all():
         raise ValueError(f"{name} must be finite; got {x[~np.isfinite(x)].ravel()[:3].tolist()}")
 
 
@@ -104,7 +104,7 @@ def patience_share(worker_rate: ArrayLike, firm_rate: ArrayLike) -> NDArray[np.f
     """
     rw = np.asarray(worker_rate, dtype=float)
     rf = np.asarray(firm_rate, dtype=float)
-    if np.any(rw <= 0) or np.any(rf <= 0):
+    if (rw <= 0).any() or (rf <= 0).any():
         raise ValueError("impatience rates must be positive")
     return rf / (rw + rf)
 
@@ -289,7 +289,7 @@ def pool_rate_order(
     else:
         sort = order = np.argsort(key, kind="stable")
     key = key[sort]
-    if not np.all(key[1:] > key[:-1]) and not _sorted_by_pool_and_rate(order, reservation_rates, pool):
+    if not (key[1:] > key[:-1]).all() and not _sorted_by_pool_and_rate(order, reservation_rates, pool):
         order = np.lexsort((reservation_rates, pool))
     return order
 

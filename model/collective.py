@@ -116,7 +116,8 @@ def cascade_csr(
             if test is None:
                 hit = np.zeros(k + 1, dtype=bool)
                 hit[seen_by] = True
-                test = np.flatnonzero(hit & waiting)
+                hit &= waiting
+                test = hit.nonzero()[0]
         if everyone_tied:  # exposure as a share of the weighted degree
             share = exposure[test] / degree[test]
         else:  # ... and 0 for an isolated candidate
@@ -149,10 +150,11 @@ def _edge_positions(indptr: NDArray, rows: NDArray[np.int64]) -> NDArray[np.int6
     """Positions in a CSR matrix's ``indices``/``data`` of all entries of ``rows``, row by row."""
     starts = indptr[rows].astype(np.int64)
     lengths = indptr[rows + 1] - starts
-    total = int(lengths.sum())
+    ends = np.cumsum(lengths)  # where each row's entries end in the result
+    total = int(ends[-1]) if ends.size else 0
     if total == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.arange(total) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return np.arange(total) + np.repeat(starts - ends + lengths, lengths)
 
 
 def cascade_rounds(

@@ -265,7 +265,7 @@ def set_rates(workers: WorkerColumns, subcontractors: SubcontractorColumns, pool
 
     paid = subs.offer.copy()
     agreed = subs.has_agreement(week)
-    paid[agreed] = np.maximum(paid[agreed], subs.agreement_rate[agreed])
+    np.maximum(paid, subs.agreement_rate, out=paid, where=agreed)  # paid[agreed] = max(paid, agreed rate)
     if floor > 0:
         expected_fine = expected_fine_per_rupiah(
             policy.inspection_probability, policy.detection, policy.fine_multiple, policy.back_pay_weeks
