@@ -272,7 +272,7 @@ class PuttingOutModel(mesa.Model):
 
     def _membership(self) -> None:
         w = self.world
-        service = self.network.service_share(int(w.workers.member.sum()))
+        service = self.network.service_share(int(np.count_nonzero(w.workers.member)))
         update_membership(w.workers, self.membership, service, self.network.unserved_share, w.params,
                           self.network.active, w.week, w.rng, w.log)
 

@@ -128,6 +128,11 @@ def _fine_violators(subs: SubcontractorColumns, policy: Policy, log: WeekLog) ->
     """Inspected subcontractors that underpay a binding floor pay ``fine_multiple`` times the
     wages owed over ``back_pay_weeks`` [brief §6]: the shortfall on the work the floor covers
     (``floor_gap``; framing exempts the rest [brief §2.14])."""
+    if not subs.inspected.any():  # nobody inspected (always, without a floor): nobody caught
+        subs.fines[:] = 0.0 * policy.fine_multiple * policy.back_pay_weeks
+        log.count(Count.INSPECTIONS, 0)
+        log.count(Count.FINES, 0)
+        return
     caught = subs.inspected & ~subs.complies & (subs.paid_rate < policy.floor)
     owed = np.where(caught, floor_gap(subs.paid_rate, policy) * subs.good_pieces, 0.0)
     subs.fines[:] = policy.fine_multiple * policy.back_pay_weeks * owed

@@ -111,10 +111,10 @@ class AdvocacyNetwork(mesa.Agent):
             self._record_cube(0.0)
             return
         weights = np.array([self.levers[e] for e in EFFORT_PARAMETERS], dtype=float)
-        capacity = self.capacity(float(w.member.sum()))
+        capacity = self.capacity(float(np.count_nonzero(w.member)))
         self.hours = dict(zip(STRATEGIES, capacity * weights / weights.sum(), strict=True))
         self._raise_consciousness(w, member_exposure, self.hours["consciousness"], rng)
-        recruiting = self._keep_in_touch(float(w.member.sum()), self.hours["organizing"])
+        recruiting = self._keep_in_touch(float(np.count_nonzero(w.member)), self.hours["organizing"])
         self._organize(w, member_exposure, recruiting, rng)
         self.negotiation_slots = int(self.hours["bargaining"] // self.params["hours_per_negotiation"])
         self._advocate(self.hours["advocacy"], policy, state, week)
@@ -196,7 +196,7 @@ class AdvocacyNetwork(mesa.Agent):
         pos_hours = hours * self.levers["pos_ukk_share"]
         self.pos_ukk_posts = int(pos_hours // p["hours_per_pos_ukk"])
         self.coop_places = int((hours - pos_hours) / p["hours_per_coop_member"])
-        members = max(int(w.member.sum()), 1)
+        members = max(int(np.count_nonzero(w.member)), 1)
         w.pos_ukk[:] = w.member & (w.service_draw < self.pos_ukk_posts * p["members_per_pos_ukk"] / members)
         w.coop[:] = w.member & (w.coop_draw < self.coop_places / members)
 
