@@ -181,7 +181,7 @@ def monopsony_rates_by_pool(
     _finite("prices", prices)
     _finite("reservation_rates", reservation_rates)
     _finite("capacities", capacities)
-    rates = prices.astype(float).copy()  # pools with no acceptable worker keep the price
+    rates = prices.astype(float)  # a copy: pools with no acceptable worker keep the price
     if reservation_rates.size == 0:
         return rates
     if order is None:
