@@ -7,12 +7,14 @@ their tests check them against closed forms and brute force.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 
 def _finite(name: str, x: NDArray) -> None:
-    if not np.all(np.isfinite(x)):
+    if not np.isfinite(x).all():
         raise ValueError(f"{name} must be finite; got {x[~np.isfinite(x)].ravel()[:3].tolist()}")
 
 
@@ -102,7 +104,7 @@ def patience_share(worker_rate: ArrayLike, firm_rate: ArrayLike) -> NDArray[np.f
     """
     rw = np.asarray(worker_rate, dtype=float)
     rf = np.asarray(firm_rate, dtype=float)
-    if np.any(rw <= 0) or np.any(rf <= 0):
+    if (rw <= 0).any() or (rf <= 0).any():
         raise ValueError("impatience rates must be positive")
     return rf / (rw + rf)
 
@@ -156,6 +158,7 @@ def monopsony_rates_by_pool(
     orders: NDArray[np.float64],
     pool: NDArray[np.int64],
     order: NDArray[np.int64] | None = None,
+    runs: PoolRuns | None = None,
 ) -> NDArray[np.float64]:
     """``monopsony_piece_rate`` for many pools at once (one per subcontractor).
 
@@ -169,6 +172,8 @@ def monopsony_rates_by_pool(
             i.e. ``np.lexsort((reservation_rates, pool))``; computed when not given. Callers that
             run every week pass ``pool_rate_order(reservation_rates, pool, last_weeks_order)``,
             which re-sorts last week's nearly sorted order in a fraction of a full sort.
+        runs: optional ``pool_runs(pool)``: where each pool's workers start and end in that
+            order, which depends on ``pool`` alone; callers whose pools rarely change keep it.
 
     Returns:
         Rates per pool (length M), Rp/piece.
@@ -176,15 +181,16 @@ def monopsony_rates_by_pool(
     _finite("prices", prices)
     _finite("reservation_rates", reservation_rates)
     _finite("capacities", capacities)
-    rates = prices.astype(float).copy()  # pools with no acceptable worker keep the price
+    rates = prices.astype(float)  # a copy: pools with no acceptable worker keep the price
     if reservation_rates.size == 0:
         return rates
     if order is None:
         order = pool_rate_order(reservation_rates, pool)
-    g = pool[order]
+    if runs is None:
+        runs = _runs_of_sorted(pool[order])
+    g, same_group, group_first, group_size, present = runs
     r = reservation_rates[order]
     cum = np.cumsum(capacities[order])
-    same_group = g[1:] == g[:-1]
     # Supply at rate r counts every worker whose reservation rate is <= r, ties included:
     # take the cumulative capacity at the end of each run of equal (pool, rate). Without ties
     # every worker is a run of her own and that is ``cum`` itself.
@@ -198,11 +204,8 @@ def monopsony_rates_by_pool(
         cum_at_run_end = cum[run_end][run_id]
     else:
         cum_at_run_end = cum
-    # Pools are contiguous runs of the sorted workers: per-pool values are spread over their
-    # workers with np.repeat (cheaper than indexing by pool).
-    group_first = np.flatnonzero(np.append(True, ~same_group))
-    group_size = np.diff(np.append(group_first, g.size))
-    present = g[group_first]
+    # Pools are contiguous runs of the sorted workers (``runs``): per-pool values are spread over
+    # their workers with np.repeat (cheaper than indexing by pool).
     before_group = np.where(group_first > 0, cum[group_first - 1], 0.0)
     supply = cum_at_run_end - np.repeat(before_group, group_size)
     price = np.repeat(prices[present], group_size)
@@ -216,6 +219,36 @@ def monopsony_rates_by_pool(
         first = np.append(True, chosen_pool[1:] != chosen_pool[:-1])
         rates[chosen_pool[first]] = r[candidates[first]]
     return rates
+
+
+class PoolRuns(NamedTuple):
+    """Workers sorted by pool, as runs of equal pool: what ``monopsony_rates_by_pool`` reads of
+    ``pool[order]``, the same for every order that sorts by pool first (``pool_runs``).
+
+    Attributes:
+        sorted_pool: the pool of each position, ``np.sort(pool)``.
+        same_group: whether each position is in the same pool as the one before (length N - 1).
+        first: the first position of each pool present; size: its number of workers;
+        present: the pools present, in increasing order.
+    """
+
+    sorted_pool: NDArray[np.int64]
+    same_group: NDArray[np.bool_]
+    first: NDArray[np.intp]
+    size: NDArray[np.intp]
+    present: NDArray[np.int64]
+
+
+def pool_runs(pool: NDArray[np.int64]) -> PoolRuns:
+    """The runs of ``pool`` sorted (``PoolRuns``), for ``monopsony_rates_by_pool(..., runs=)``."""
+    return _runs_of_sorted(np.sort(pool, kind="stable"))
+
+
+def _runs_of_sorted(g: NDArray[np.int64]) -> PoolRuns:
+    same_group = g[1:] == g[:-1]
+    group_first = np.flatnonzero(np.append(True, ~same_group))
+    group_size = np.diff(np.append(group_first, g.size))
+    return PoolRuns(g, same_group, group_first, group_size, g[group_first])
 
 
 def pool_rate_order(
@@ -256,7 +289,7 @@ def pool_rate_order(
     else:
         sort = order = np.argsort(key, kind="stable")
     key = key[sort]
-    if not np.all(key[1:] > key[:-1]) and not _sorted_by_pool_and_rate(order, reservation_rates, pool):
+    if not (key[1:] > key[:-1]).all() and not _sorted_by_pool_and_rate(order, reservation_rates, pool):
         order = np.lexsort((reservation_rates, pool))
     return order
 

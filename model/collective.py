@@ -102,6 +102,12 @@ def cascade_csr(
     degree = weighted_degree[candidates]
     theta = thresholds[candidates]
     has_ties = degree > 0
+    everyone_tied = bool(has_ties.all())  # then shares need no guard against a zero degree
+    # where each candidate's row of the graph starts, and its length (only candidates join after
+    # the first round: looked up once here rather than in ``indptr`` every round)
+    first_edge = transpose.indptr[candidates].astype(np.int64)
+    row_length = transpose.indptr[candidates + 1] - first_edge
+    newly_rows: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
     exposure = np.zeros(k + 1)
     waiting = np.ones(k + 1, dtype=bool)
     waiting[k] = False
@@ -109,20 +115,25 @@ def cascade_csr(
     test: NDArray[np.intp] | None = np.arange(k)  # the first round tests every candidate
     while True:
         if newly.size:
-            neighbours, weights = _rows(transpose, newly)
+            neighbours, weights = _rows(transpose, newly, newly_rows)
             seen_by = slot[neighbours]
             exposure += np.bincount(seen_by, weights=weights, minlength=k + 1)
             if test is None:
                 hit = np.zeros(k + 1, dtype=bool)
                 hit[seen_by] = True
-                test = np.flatnonzero(hit & waiting)
-        share = np.zeros(test.size)  # exposure as a share of the weighted degree; 0 if isolated
-        np.divide(exposure[test], degree[test], out=share, where=has_ties[test])
+                hit &= waiting
+                test = hit.nonzero()[0]
+        if everyone_tied:  # exposure as a share of the weighted degree
+            share = exposure[test] / degree[test]
+        else:  # ... and 0 for an isolated candidate
+            share = np.zeros(test.size)
+            np.divide(exposure[test], degree[test], out=share, where=has_ties[test])
         joining = test[share >= theta[test]]
         if joining.size == 0:
             return participating
         waiting[joining] = False
         newly = candidates[joining]
+        newly_rows = first_edge[joining], row_length[joining]
         participating[newly] = True
         test = None
 
@@ -132,23 +143,32 @@ def cascade_csr(
 _SCIPY_ROWS = 1000
 
 
-def _rows(matrix: sp.csr_array, rows: NDArray[np.int64]) -> tuple[NDArray, NDArray]:
-    """Column indices and values of the entries of ``rows`` of a CSR matrix, row after row."""
+def _rows(matrix: sp.csr_array, rows: NDArray[np.int64],
+          extents: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None) -> tuple[NDArray, NDArray]:
+    """Column indices and values of the entries of ``rows`` of a CSR matrix, row after row;
+    ``extents``, if given, are the rows' first positions and lengths (``indptr[rows]`` and
+    ``indptr[rows + 1] - indptr[rows]``)."""
     if rows.size >= _SCIPY_ROWS:
         sub = matrix[rows]
         return sub.indices, sub.data
-    at = _edge_positions(matrix.indptr, rows)
+    at = _edge_positions(matrix.indptr, rows, extents)
     return matrix.indices[at], matrix.data[at]
 
 
-def _edge_positions(indptr: NDArray, rows: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Positions in a CSR matrix's ``indices``/``data`` of all entries of ``rows``, row by row."""
-    starts = indptr[rows].astype(np.int64)
-    lengths = indptr[rows + 1] - starts
-    total = int(lengths.sum())
+def _edge_positions(indptr: NDArray, rows: NDArray[np.int64],
+                    extents: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None) -> NDArray[np.int64]:
+    """Positions in a CSR matrix's ``indices``/``data`` of all entries of ``rows``, row by row
+    (``extents``: as in ``_rows``)."""
+    if extents is None:
+        starts = indptr[rows].astype(np.int64)
+        lengths = indptr[rows + 1] - starts
+    else:
+        starts, lengths = extents
+    ends = np.cumsum(lengths)  # where each row's entries end in the result
+    total = int(ends[-1]) if ends.size else 0
     if total == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.arange(total) + np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return np.arange(total) + np.repeat(starts - ends + lengths, lengths)
 
 
 def cascade_rounds(

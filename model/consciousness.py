@@ -33,6 +33,7 @@ from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
 from rumahan.model.calendar import price_index
 from rumahan.model.events import Count, WeekLog
+from rumahan.model.numerics import clip
 from rumahan.model.policy import Policy
 from rumahan.model.pools import Pools
 from rumahan.model.social_graph import KampungGraph
@@ -75,7 +76,7 @@ def update_consciousness(workers: WorkerColumns, graph: KampungGraph, policy: Po
         demobilization *= c
         dc -= demobilization
     dc += c
-    np.clip(dc, 0.0, 1.0, out=c)
+    clip(dc, 0.0, 1.0, out=c)
     return float(framing_loss.sum())
 
 
@@ -142,14 +143,29 @@ class MembershipCounts:
         """Follow membership as it is now (whoever changed it)."""
         changed = np.flatnonzero(member != self.member)
         if changed.size:
-            joined, left = changed[member[changed]], changed[~member[changed]]
-            m, pool = self.pools.m, self.pools.pool
-            self.by_pool += np.bincount(pool[joined], minlength=m)
-            self.by_pool -= np.bincount(pool[left], minlength=m)
-            np.add.at(self.neighbours, self.graph.ties_of(joined), 1.0)
-            np.add.at(self.neighbours, self.graph.ties_of(left), -1.0)
-            self.member[changed] = member[changed]
+            now = member[changed]
+            sign = np.where(now, 1.0, -1.0)  # +1 for a worker who joined, -1 for one who left
+            self.by_pool += np.bincount(self.pools.pool[changed], weights=sign, minlength=self.pools.m)
+            self._add_to_neighbours(changed, sign)
+            self.member[changed] = now
         self._refresh()
+
+    def _add_to_neighbours(self, rows: NDArray[np.int64], sign: NDArray[np.float64]) -> None:
+        """Add ``sign`` (+1 or -1 for each worker in ``rows``) to the count of each of her
+        neighbours, once per tie. Counts are whole numbers (and so are their sums), so adding the
+        signs per neighbour in one ``np.bincount`` (cheaper once the ties are more than a small
+        share of the workers) or one by one (``np.add.at``) gives exactly the same counts as
+        adding 1 for every joiner's tie and subtracting 1 for every leaver's."""
+        ties = self.graph.ties_of(rows)
+        if ties.size == 0:
+            return
+        indptr = self.graph.adjacency.indptr
+        per_tie = np.repeat(sign, indptr[rows + 1] - indptr[rows])  # ties_of lists them row by row
+        n = self.neighbours.size
+        if ties.size * 16 >= n:
+            self.neighbours += np.bincount(ties, weights=per_tie, minlength=n)
+        else:
+            np.add.at(self.neighbours, ties, per_tie)
 
     def repool(self, pools: Pools) -> None:
         """Follow new pools (after workers switched): recount members per pool and densities.

@@ -18,7 +18,7 @@ from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
 from rumahan.model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly, year_of_week
 from rumahan.model.events import Count, WeekLog
-from rumahan.model.numerics import dot
+from rumahan.model.numerics import clip, dot
 from rumahan.model.policy import Policy
 from rumahan.model.social_graph import KampungGraph
 
@@ -145,6 +145,27 @@ def _true_share(mask: NDArray[np.bool_]) -> float:
     return float(np.count_nonzero(mask) / mask.size)
 
 
+def _mean(values: NDArray[np.float64]) -> float:
+    """Mean of a float array: the same number as ``float(values.mean())`` (numpy's sum divided by
+    the count), without ``mean``'s Python layers."""
+    return float(values.sum() / values.size)
+
+
+def _cv(values: NDArray[np.float64]) -> float:
+    """Coefficient of variation ``values.std() / values.mean()`` of a float array, 0 for fewer than
+    two values or a mean <= 0. numpy's ``std`` and ``mean`` written out operation by operation
+    (sum / count, deviations from that mean squared, their sum / count, square root): the same
+    number, without their Python layers (tests/benchmarks/test_fast_paths.py compares them)."""
+    if values.size < 2:
+        return 0.0
+    mean = values.sum() / values.size
+    if not mean > 0:
+        return 0.0
+    deviations = np.subtract(values, mean)
+    np.square(deviations, out=deviations)
+    return float(np.sqrt(deviations.sum() / values.size) / mean)
+
+
 def compute_metrics(workers: WorkerColumns, subcontractors: SubcontractorColumns, graph: KampungGraph,
                     member_exposure: NDArray[np.float64], policy: Policy, state: State, network: AdvocacyNetwork,
                     log: WeekLog, framing_loss: float, gini_sample: NDArray[np.int64] | None,
@@ -168,12 +189,12 @@ def compute_metrics(workers: WorkerColumns, subcontractors: SubcontractorColumns
         rate_mean = _share(float(dot(subs.paid_rate, subs.pool_size)), float(subs.pool_size.sum()))
     working = subs.orders > 0
     rates = subs.paid_rate[working]
-    rate_cv = float(rates.std() / rates.mean()) if rates.size > 1 and rates.mean() > 0 else 0.0
+    rate_cv = _cv(rates)
     covered_workers = float(subs.pool_size[subs.covered].sum())
     labour_share = min(1.0, _share(gross, value))  # gross <= value; min() absorbs rounding
     surplus = subs.price - subs.target
     won = np.divide(subs.paid_rate - subs.target, surplus, out=np.zeros(subs.m), where=surplus > 0)
-    power_to = min(1.0, _share(float(dot(np.clip(won, 0.0, 1.0), subs.good_pieces)), float(subs.good_pieces.sum())))
+    power_to = min(1.0, _share(float(dot(clip(won, 0.0, 1.0), subs.good_pieces)), float(subs.good_pieces.sum())))
     coverage = covered_workers / n
     member_ties = float(dot(w.member, member_exposure * graph.degree))
     sample = w.net if gini_sample is None else w.net[gini_sample]
@@ -182,12 +203,12 @@ def compute_metrics(workers: WorkerColumns, subcontractors: SubcontractorColumns
         "week": week,
         "year": year_of_week(week),
         "piece_rate_mean": rate_mean,
-        "earnings_mean": float(w.net.mean()),
-        "earnings_to_ump": float(monthly_net.mean() / ump),
+        "earnings_mean": _mean(w.net),
+        "earnings_to_ump": float(monthly_net.sum() / n / ump),
         "labour_share": labour_share,
         "membership_rate": _true_share(w.member),
         "participation_rate": _true_share(w.participating),
-        "consciousness_mean": float(w.consciousness.mean()),
+        "consciousness_mean": _mean(w.consciousness),
         "coverage_rate": coverage,
         "bargaining_power_mean": _share(float(dot(subs.beta, subs.pool_size)), float(subs.pool_size.sum())),
         "recognized": int(bool(policy.recognition)),
@@ -208,14 +229,14 @@ def compute_metrics(workers: WorkerColumns, subcontractors: SubcontractorColumns
         "ump_monthly": ump,
         "floor_rate": policy.floor,
         "net_to_gross": _share(gross - costs, gross),
-        "savings_mean": float(w.savings.mean()),
-        "health_mean": float(w.health.mean()),
+        "savings_mean": _mean(w.savings),
+        "health_mean": _mean(w.health),
         "health_burden_share": _true_share(w.health < HEALTH_BURDEN),
         "blacklisted_share": _true_share(w.blacklisted_until > week),
         "intermediaries_failed_share": _true_share(subs.failed),
         "home_work_share": _true_share(w.in_home_work),
-        "order_share_mean": float(subs.order_share.mean()),
-        "agreements_active": int(subs.has_agreement(week).sum()),
+        "order_share_mean": _mean(subs.order_share),
+        "agreements_active": int(np.count_nonzero(subs.has_agreement(week))),
         "policy_level": policy.policy_level,
         "statistics_inclusion": int(bool(policy.statistics_inclusion)),
         "c177_ratified": int(bool(policy.c177_ratified)),

@@ -10,10 +10,14 @@ model/switching.py): then a new ``Pools`` is built, only in the weeks when someo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+
+from rumahan.model.bargaining import PoolRuns, pool_runs
+from rumahan.model.numerics import matvec
 
 
 @dataclass(frozen=True)
@@ -36,3 +40,13 @@ class Pools:
     def __post_init__(self) -> None:
         n = self.pool.size
         object.__setattr__(self, "sums", sp.csr_array((np.ones(n), (self.pool, np.arange(n))), shape=(self.m, n)))
+
+    @cached_property
+    def runs(self) -> PoolRuns:
+        """Workers sorted by pool, as runs (``bargaining.pool_runs``), for the monopsony offers."""
+        return pool_runs(self.pool)
+
+    def sum(self, x: NDArray[np.float64] | NDArray[np.bool_]) -> NDArray[np.float64]:
+        """``x`` (length N, float or boolean) summed per pool: ``sums @ x`` to the bit, through
+        ``numerics.matvec`` (scipy's product without its Python layers)."""
+        return matvec(self.sums, x)

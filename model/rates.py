@@ -40,6 +40,7 @@ from rumahan.model.consciousness import win
 from rumahan.model.enforcement import deterred as is_deterred
 from rumahan.model.enforcement import expected_fine_per_rupiah
 from rumahan.model.events import Count, Event, WeekLog
+from rumahan.model.numerics import clip
 from rumahan.model.policy import Policy
 from rumahan.model.pools import Pools
 
@@ -157,7 +158,7 @@ def household_shortfall(workers: WorkerColumns, params: Mapping[str, Any], week:
     other = (p["household_other_income_median"] * wage_index
              * workers.reservation_hourly / p["reservation_hourly_median"])
     line = poverty_line_monthly(week, p["poverty_line_growth"]) * HOUSEHOLD_SIZE
-    return np.clip(1.0 - other / line, 0.0, 1.0)
+    return clip(1.0 - other / line, 0.0, 1.0)
 
 
 def weekly_capacity(workers: WorkerColumns, params: Mapping[str, Any], week: int) -> NDArray[np.float64]:
@@ -181,8 +182,8 @@ def bargaining_power(workers: WorkerColumns, subcontractors: SubcontractorColumn
     """
     p, subs, w = params, subcontractors, workers
     weekly_need = poverty_line_monthly(week, p["poverty_line_growth"]) / WEEKS_PER_MONTH
-    members = pools.sums @ w.member
-    savings = pools.sums @ (w.member * np.maximum(w.savings, 0.0))
+    members = pools.sum(w.member)
+    savings = pools.sum(w.member * np.maximum(w.savings, 0.0))
     savings_weeks = np.divide(savings, members * weekly_need, out=np.zeros(subs.m), where=members > 0)
     patience = patience_share(p["worker_impatience"] / (1.0 + savings_weeks), p["firm_impatience"])
     weights = np.array([p[name] for name in registry.STRENGTH_WEIGHTS])
@@ -193,7 +194,7 @@ def bargaining_power(workers: WorkerColumns, subcontractors: SubcontractorColumn
         + weights[3] * alliance
     ) / weights.sum()
     beta0 = p["beta_unorganized"]
-    return np.clip(beta0 + strength * (np.maximum(patience, beta0) - beta0), 0.0, 1.0)
+    return clip(beta0 + strength * (np.maximum(patience, beta0) - beta0), 0.0, 1.0)
 
 
 def floor_gap(rate: NDArray[np.float64], policy: Policy) -> NDArray[np.float64]:
@@ -249,7 +250,8 @@ def set_rates(workers: WorkerColumns, subcontractors: SubcontractorColumns, pool
     """
     p, subs, w = params, subcontractors, workers
     order = pool_rate_order(w.reservation, w.pool, rate_order)
-    subs.target[:] = monopsony_rates_by_pool(subs.price, w.reservation, w.capacity, subs.orders, w.pool, order)
+    subs.target[:] = monopsony_rates_by_pool(subs.price, w.reservation, w.capacity, subs.orders, w.pool, order,
+                                             pools.runs)
     if week == 0:  # the first offers are the targets; from then on offers are sticky
         subs.offer[:] = subs.target
     else:
@@ -263,7 +265,7 @@ def set_rates(workers: WorkerColumns, subcontractors: SubcontractorColumns, pool
 
     paid = subs.offer.copy()
     agreed = subs.has_agreement(week)
-    paid[agreed] = np.maximum(paid[agreed], subs.agreement_rate[agreed])
+    np.maximum(paid, subs.agreement_rate, out=paid, where=agreed)  # paid[agreed] = max(paid, agreed rate)
     if floor > 0:
         expected_fine = expected_fine_per_rupiah(
             policy.inspection_probability, policy.detection, policy.fine_multiple, policy.back_pay_weeks
@@ -323,8 +325,8 @@ def _negotiate(w: WorkerColumns, subs: SubcontractorColumns, pools: Pools, polic
         return
     reservation = reservation_rates(w, p, week, during_talks=True)
     weight = w.member * w.capacity
-    total = (pools.sums @ weight)[chosen]
-    mean_reservation = (pools.sums @ (weight * reservation))[chosen]
+    total = pools.sum(weight)[chosen]
+    mean_reservation = pools.sum(weight * reservation)[chosen]
     mean_reservation = np.divide(mean_reservation, total, out=np.zeros(chosen.size), where=total > 0)
     d_w = np.maximum(mean_reservation, subs.offer[chosen])
     rate = nash_piece_rate(d_w, refusal_cost(subs, policy, p)[chosen], subs.beta[chosen])

@@ -15,6 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from rumahan.model.numerics import matvec
+
 
 @dataclass(frozen=True)
 class KampungGraph:
@@ -37,7 +39,7 @@ class KampungGraph:
 
     def neighbour_mean(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
         """Mean of ``values`` over each worker's neighbours; her own value if she has none."""
-        total = self.adjacency @ values
+        total = matvec(self.adjacency, values)
         if self.everyone_has_ties:
             return np.divide(total, self.degree, out=total if total.dtype == np.float64 else None)
         out = values.astype(float, copy=True)

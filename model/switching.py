@@ -93,7 +93,7 @@ def switch_intermediaries(workers: WorkerColumns, subcontractors: SubcontractorC
     movers = candidates[rng.random(candidates.size) < rate_per_week * gap]
     if movers.size == 0:
         return pools
-    need = np.maximum(subs.orders - pools.sums @ w.pieces, 0.0)
+    need = np.maximum(subs.orders - pools.sum(w.pieces), 0.0)
     destination = target[movers]
     by_destination = np.argsort(destination, kind="stable")  # row order within each destination
     movers, destination = movers[by_destination], destination[by_destination]

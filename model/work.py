@@ -30,6 +30,7 @@ from rumahan.model.agents.home_worker import FULL_TIME_HOURS, WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
 from rumahan.model.calendar import price_index
 from rumahan.model.events import Count, WeekLog
+from rumahan.model.numerics import clip
 from rumahan.model.policy import Policy
 from rumahan.model.pools import Pools
 from rumahan.model.rates import floor_gap
@@ -48,7 +49,7 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
     # allocate a dozen N-length arrays.
     rate = subs.paid_rate[w.pool]
     accepting_capacity = np.where(w.reservation <= rate, w.capacity, 0.0)
-    pool_capacity = pools.sums @ accepting_capacity
+    pool_capacity = pools.sum(accepting_capacity)
     fill = np.divide(subs.orders, pool_capacity, out=np.zeros(subs.m), where=pool_capacity > 0)
     np.minimum(fill, 1.0, out=fill)
     pieces = np.multiply(accepting_capacity, fill[w.pool], out=w.pieces)
@@ -73,7 +74,7 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
     recovery *= p["health_recovery"]
     health = np.subtract(w.health, strain, out=strain)
     health += recovery
-    np.clip(health, 0.0, 1.0, out=w.health)
+    clip(health, 0.0, 1.0, out=w.health)
     medical = np.subtract(1.0, w.health, out=recovery)
     medical *= index * p["medical_cost"]
     medical *= unprotected
@@ -87,9 +88,9 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
     savings -= dues
     np.maximum(-p["debt_limit"] * index, savings, out=w.savings)
 
-    subs.good_pieces[:] = pools.sums @ good
+    subs.good_pieces[:] = pools.sum(good)
     subs.value[:] = subs.price * subs.good_pieces
-    subs.pay[:] = pools.sums @ pay
+    subs.pay[:] = pools.sum(pay)
     _fine_violators(subs, policy, log)
     if p["home_work_exit_rate"] > 0 or not w.in_home_work.all():
         leave_or_return_to_home_work(w, p, rng)
@@ -107,11 +108,14 @@ def leave_or_return_to_home_work(workers: WorkerColumns, params: Mapping[str, An
     w, p = workers, params
     working = w.in_home_work
     fresh = working & (w.usual_pieces == 0.0)
-    w.usual_pieces[fresh] = w.pieces[fresh]
+    np.copyto(w.usual_pieces, w.pieces, where=fresh)
     shortfall = np.divide(w.pieces, w.usual_pieces, out=np.ones(w.n), where=w.usual_pieces > 0)
     np.subtract(1.0, shortfall, out=shortfall)
     np.maximum(shortfall, 0.0, out=shortfall)
-    w.usual_pieces[working] += (w.pieces[working] - w.usual_pieces[working]) / p["home_work_memory"]
+    # usual += (pieces - usual) / memory, for those working (in place, without gathering them)
+    step = np.subtract(w.pieces, w.usual_pieces)
+    step /= p["home_work_memory"]
+    np.add(w.usual_pieces, step, out=w.usual_pieces, where=working)
     draw = rng.random(w.n)
     leaves = working & (draw < p["home_work_exit_rate"] * shortfall)
     returns = ~working & (draw < p["home_work_entry_rate"])
@@ -124,6 +128,11 @@ def _fine_violators(subs: SubcontractorColumns, policy: Policy, log: WeekLog) ->
     """Inspected subcontractors that underpay a binding floor pay ``fine_multiple`` times the
     wages owed over ``back_pay_weeks`` [brief §6]: the shortfall on the work the floor covers
     (``floor_gap``; framing exempts the rest [brief §2.14])."""
+    if not subs.inspected.any():  # nobody inspected (always, without a floor): nobody caught
+        subs.fines[:] = 0.0 * policy.fine_multiple * policy.back_pay_weeks
+        log.count(Count.INSPECTIONS, 0)
+        log.count(Count.FINES, 0)
+        return
     caught = subs.inspected & ~subs.complies & (subs.paid_rate < policy.floor)
     owed = np.where(caught, floor_gap(subs.paid_rate, policy) * subs.good_pieces, 0.0)
     subs.fines[:] = policy.fine_multiple * policy.back_pay_weeks * owed

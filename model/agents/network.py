@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from rumahan.model import params as registry
 from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.state import State
+from rumahan.model.numerics import clip
 from rumahan.model.policy import Policy
 from rumahan.model.power_cube import LEVELS, SPACES
 
@@ -110,10 +111,10 @@ class AdvocacyNetwork(mesa.Agent):
             self._record_cube(0.0)
             return
         weights = np.array([self.levers[e] for e in EFFORT_PARAMETERS], dtype=float)
-        capacity = self.capacity(float(w.member.sum()))
+        capacity = self.capacity(float(np.count_nonzero(w.member)))
         self.hours = dict(zip(STRATEGIES, capacity * weights / weights.sum(), strict=True))
         self._raise_consciousness(w, member_exposure, self.hours["consciousness"], rng)
-        recruiting = self._keep_in_touch(float(w.member.sum()), self.hours["organizing"])
+        recruiting = self._keep_in_touch(float(np.count_nonzero(w.member)), self.hours["organizing"])
         self._organize(w, member_exposure, recruiting, rng)
         self.negotiation_slots = int(self.hours["bargaining"] // self.params["hours_per_negotiation"])
         self._advocate(self.hours["advocacy"], policy, state, week)
@@ -195,7 +196,7 @@ class AdvocacyNetwork(mesa.Agent):
         pos_hours = hours * self.levers["pos_ukk_share"]
         self.pos_ukk_posts = int(pos_hours // p["hours_per_pos_ukk"])
         self.coop_places = int((hours - pos_hours) / p["hours_per_coop_member"])
-        members = max(int(w.member.sum()), 1)
+        members = max(int(np.count_nonzero(w.member)), 1)
         w.pos_ukk[:] = w.member & (w.service_draw < self.pos_ukk_posts * p["members_per_pos_ukk"] / members)
         w.coop[:] = w.member & (w.coop_draw < self.coop_places / members)
 
@@ -203,7 +204,7 @@ class AdvocacyNetwork(mesa.Agent):
         p = self.params
         gain = min(1.0, p["alliance_gain"] * hours / self.thousands)
         self.alliance += gain * (1.0 - self.alliance) - p["alliance_decay"] * self.alliance
-        self.alliance = float(np.clip(self.alliance, 0.0, 1.0))
+        self.alliance = float(clip(self.alliance, 0.0, 1.0))
 
     def service_share(self, members: int) -> float:
         """Chance that one of ``members`` members gets a Pos UKK or cooperative place: the

@@ -50,10 +50,23 @@ class State(mesa.Agent):
             HISTORICAL_REVIEW_DECISION_WEEK if params["historical_review_rejected"] else -1
         )
         self.review_is_historical = bool(params["historical_review_rejected"])
+        self._last_policy: tuple[int, tuple[tuple[str, Any], ...], Policy] | None = None
 
     def policy(self, week: int) -> Policy:
-        """The policy in force now, with this ``week``'s floor."""
-        return Policy.of(self.levers, self.params, week)
+        """The policy in force now, with this ``week``'s floor.
+
+        A step asks for it several times a week; while the week and every lever (the very same
+        objects, compared by identity) are those of the last call, that call's snapshot (frozen)
+        is returned again instead of being rebuilt."""
+        levers = tuple(self.levers.items())
+        last = self._last_policy
+        if (last is not None and last[0] == week and len(last[1]) == len(levers)
+                and all(a[0] is b[0] and a[1] is b[1] for a, b in zip(last[1], levers, strict=True))):
+            return last[2]
+        policy = Policy.of(self.levers, self.params, week)
+        # the lever objects stay referenced here, so another object cannot take one's identity
+        self._last_policy = (week, levers, policy)
+        return policy
 
     # --- the weekly step -----------------------------------------------------------------------
     def step(self, week: int, workers: WorkerColumns, subcontractors: SubcontractorColumns,

@@ -4,8 +4,11 @@ Performance work on the model (docs/performance.md) must not change a single out
 same parameters and seed. Each fast path is checked here against the plain computation it stands
 for, on random and adversarial inputs: the (pool, rate) sort against ``np.lexsort``, the monopsony
 with and without a given order, the cascade against the whole-graph ``np.bincount`` version it
-replaced, the kept membership counts against a full recount, and the unguarded neighbour shares
-against the guarded division.
+replaced, the kept membership counts against a full recount, the unguarded neighbour shares
+against the guarded division; and those of issue 15 (faster weekly bookkeeping): scipy's product
+and numpy's clip called without their Python layers, the metrics' mean and coefficient of variation
+written out, the monopsony with pool runs kept between weeks, and the state's policy snapshot
+reused within a week.
 """
 
 from __future__ import annotations
@@ -198,3 +201,64 @@ def test_pool_sums_are_bincount() -> None:
     moved[:50] = m - 1  # any assignment of workers to pools
     for x in values:
         assert _same(Pools(moved, m).sums @ x, np.bincount(moved, weights=x, minlength=m))
+    for x in values:  # the direct kernel call gives what `@` gives
+        assert _same(model.world.pools.sum(x), model.world.pools.sums @ x)
+        assert _same(Pools(moved, m).sum(x), Pools(moved, m).sums @ x)
+
+
+def test_matvec_and_clip_are_scipy_and_numpy_to_the_bit() -> None:
+    from rumahan.model.numerics import clip, matvec
+
+    rng = np.random.default_rng(9)
+    graph = build_kampung_graph(700, 10, 3, 1, 0.05, rng)
+    for x in (rng.standard_normal(700) * 1e5, rng.random(700) < 0.4, np.zeros(700) * -1.0,
+              rng.integers(0, 5, 700), np.array([1e308, -1e308, np.nan] * 233 + [np.inf])):
+        assert _same(matvec(graph.adjacency, x), graph.adjacency @ x)
+    x = np.concatenate([rng.standard_normal(500) * 2, [np.nan, -0.0, 0.0, 1.0, -np.inf, np.inf]])
+    assert _same(clip(x, 0.0, 1.0), np.clip(x, 0.0, 1.0))
+    out = np.empty_like(x)
+    assert clip(x, 0.0, 1.0, out=out) is out and _same(out, np.clip(x, 0.0, 1.0))
+    for value in (-0.5, -0.0, 0.3, 7.0, float("nan")):
+        assert repr(float(clip(value, 0.0, 1.0))) == repr(float(np.clip(value, 0.0, 1.0)))
+
+
+def test_metric_reductions_are_numpys_mean_and_std() -> None:
+    from rumahan.model.metrics import _cv, _mean
+
+    rng = np.random.default_rng(10)
+    for size in [*range(0, 70), 127, 128, 129, 1000, 2000, 4099]:
+        for shift in (0.0, -0.5, 1e6):
+            x = rng.random(size) * 10.0 ** rng.uniform(-3, 6) + shift
+            if size:
+                assert repr(_mean(x)) == repr(float(x.mean()))
+            plain = float(x.std() / x.mean()) if x.size > 1 and x.mean() > 0 else 0.0
+            assert repr(_cv(x)) == repr(plain)
+
+
+def test_monopsony_with_kept_pool_runs() -> None:
+    from rumahan.model.bargaining import pool_runs
+
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n, m = int(rng.integers(1, 120)), int(rng.integers(1, 8))
+        pool = rng.integers(0, m, n)
+        rates = np.round(rng.random(n) * 20, int(rng.integers(0, 3)))
+        capacity = rng.random(n) * 30
+        prices, orders = rng.random(m) * 25, rng.random(m) * 300
+        order = pool_rate_order(rates, pool)
+        plain = monopsony_rates_by_pool(prices, rates, capacity, orders, pool, order)
+        assert _same(monopsony_rates_by_pool(prices, rates, capacity, orders, pool, order, pool_runs(pool)), plain)
+
+
+def test_the_policy_snapshot_is_rebuilt_whenever_a_lever_or_the_week_changes() -> None:
+    from rumahan.model.policy import Policy
+
+    model = PuttingOutModel(seed=12, n_workers=200)
+    state = model.state
+    first = state.policy(30)
+    assert state.policy(30) is first and first == Policy.of(state.levers, model.params, 30)
+    assert state.policy(31) == Policy.of(state.levers, model.params, 31)
+    for lever, value in (("recognition", True), ("floor_share", 0.4), ("floor_share", 0.4), ("framing_intensity", -0.0)):
+        state.levers[lever] = value  # written directly, as a test or a user might
+        assert state.policy(31) == Policy.of(state.levers, model.params, 31)
+        assert repr(state.policy(31)) == repr(Policy.of(state.levers, model.params, 31))
