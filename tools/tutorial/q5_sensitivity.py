@@ -204,7 +204,7 @@ def placeholders(q: Q5) -> dict[str, str]:
         sobol_header += [f"`{outcome}` S1", f"`{outcome}` ST"]
     sobol_rows = [[f"`{p}` ({ranged(p)})", *(sobol(p, o, kind) for o in OUTCOMES for kind in ("S1", "ST"))]
                   for p in q.top]
-    e2u, members = "earnings_to_ump", "membership_rate"
+    members = "membership_rate"
     values = {
         "q5.morris_count": str(q.screened),
         "q5.morris_runs": f"{q.morris_design.runs:,}",
@@ -218,17 +218,10 @@ def placeholders(q: Q5) -> dict[str, str]:
         "q5.spread": pct(registry.PLAUSIBLE_SPREAD),
         "q5.top": code_list(q.top),
         "q5.sobol_count": str(len(q.top)),
-        "q5.first.earnings_to_ump": f"`{q.ranked[e2u][0].parameter}`",
         "q5.top5.membership_rate": code_list(q.order(members)[:5]),
         "q5.rank.framing_erosion.membership_rate": ordinal(q.order(members).index("framing_erosion") + 1),
-        "q5.mu.reservation_hourly_median.earnings_to_ump": fmt(q.morris("reservation_hourly_median", e2u).mu, e2u),
-        "q5.S1_sum.membership_rate": index(q.s1_sum[members]),
-        "q5.S1.reservation_hourly_median.earnings_to_ump": sobol("reservation_hourly_median", e2u, "S1"),
         "q5.morris_p05.membership_rate": fmt(q.morris_design.p05[members], members),
         "q5.morris_p95.membership_rate": fmt(q.morris_design.p95[members], members),
-        "q5.sobol_p95.earnings_to_ump": fmt(q.sobol_design.p95[e2u], e2u),
-        "q5.sobol_members_median.all": fmt(q.members_median_all, members),
-        "q5.sobol_members_median.highest": fmt(q.members_median_highest, members),
     }
     for name, design in (("morris", q.morris_design), ("sobol", q.sobol_design)):
         values[f"q5.{name}_no_work"] = pct(design.no_work, 1)
@@ -237,23 +230,20 @@ def placeholders(q: Q5) -> dict[str, str]:
     for key in ("weeks", "replicates"):
         values[f"q5.morris_{key}"] = str(getattr(q.morris_design, key))
     values["q5.morris_workers"] = f"{q.morris_design.workers:,}"
-    for i in range(2, 6):
-        values[f"q5.ranked.earnings_to_ump.{i}"] = f"`{q.ranked[e2u][i - 1].parameter}`"
-    for parameter in ("reservation_hourly_median", "hours_available_mean", "principal_price"):
-        values[f"q5.mu_star.{parameter}.earnings_to_ump"] = mu_star(parameter, e2u)
-    for parameter, outcome in (("volunteer_hours_per_member", members), ("leave_rate", members),
-                               ("hours_per_recruitment", members), ("reservation_hourly_median", members),
-                               ("reservation_hourly_median", e2u), ("leave_rate", e2u)):
-        values[f"q5.ST.{parameter}.{outcome}"] = sobol(parameter, outcome, "ST")
-    for parameter in ("leave_rate", "reservation_hourly_median"):
-        values[f"q5.ST_capped.{parameter}.earnings_to_ump"] = sobol(parameter, e2u, "ST", capped=True)
-    for metric in (e2u, "piece_rate_mean", "pieces_produced"):
-        for which in THIRDS:
-            values[f"q5.third.reservation_hourly_median.{metric}.{which}"] = third(
-                "reservation_hourly_median", metric, which)
-    for which in ("low", "top"):
-        values[f"q5.third.volunteer_hours_per_member.membership_rate.{which}"] = third(
-            "volunteer_hours_per_member", members, which)
+    for outcome in OUTCOMES:
+        # the screening's ranking, by rank (1 = largest mu*)
+        for i in range(1, 6):
+            ranked = q.ranked[outcome][i - 1]
+            values[f"q5.ranked.{outcome}.{i}"] = f"`{ranked.parameter}`"
+            values[f"q5.mu_star.{outcome}.{i}"] = mu_star(ranked.parameter, outcome)
+        # the Sobol step: its parameter with the largest total index, and the outcome by thirds of its range
+        first = max(q.top, key=lambda p: q.sobol[p, outcome].ST)
+        values[f"q5.sobol_first.{outcome}"] = f"`{first}`"
+        values[f"q5.sobol_first.{outcome}.S1"] = sobol(first, outcome, "S1")
+        values[f"q5.sobol_first.{outcome}.ST"] = sobol(first, outcome, "ST")
+        values[f"q5.S1_sum.{outcome}"] = index(q.s1_sum[outcome])
+        for which in ("low", "top"):
+            values[f"q5.third.sobol_first.{outcome}.{which}"] = third(first, outcome, which)
     return values
 
 

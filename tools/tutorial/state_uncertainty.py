@@ -91,11 +91,20 @@ def placeholders(s: StateUncertainty) -> dict[str, str]:
                      *[f"{pct(r.wins[a])}; {fmt_ci(r.rate_effect[a], 'piece_rate_mean', signed=True)}" for a in ANSWERS],
                      pct(r.wins["status_quo"])])
     consistent = s.consistent()
-    return {
+    values = {
         "state.table": markdown_table(header, rows),
         "state.replicates": str(s.replicates),
         "state.consistent_max": f"{max(consistent):.2g}" if consistent else "none",
+        "state.consistent_max_times": f"{max(consistent) / s.default:.0f}" if consistent else "none",
     }
+    default = min(s.values, key=lambda v: abs(v - s.default))
+    for key, value in (("default", default), ("top", max(consistent) if consistent else default)):
+        r = s.values[value]
+        for scenario in ("status_quo", *ANSWERS):
+            values[f"state.{key}.wins.{scenario}"] = pct(r.wins[scenario])
+        for answer in ANSWERS:
+            values[f"state.{key}.rate.{answer}"] = fmt_ci(r.rate_effect[answer], "piece_rate_mean", signed=True)
+    return values
 
 
 def _draw(s: StateUncertainty) -> None:
