@@ -22,7 +22,8 @@ from tools.tutorial import build, q3_recommendations, q5_sensitivity, steps
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "docs" / "tutorial.md"
-KINDS = {"compare": "comparison", "sweep": "sweep", "robustness": "robustness", "sensitivity": "sensitivity"}
+KINDS = {"compare": "comparison", "sweep": "sweep", "robustness": "robustness", "sensitivity": "sensitivity",
+         "ablate": "ablation", "calibrate": "calibration"}
 FIGURE = re.compile(r"!\[[^\]]*\]\(([^)]+\.png)\)")
 
 
@@ -157,7 +158,7 @@ def test_committed_tutorial_is_filled_and_its_statements_hold():
 # --- the pieces -------------------------------------------------------------------------------------------
 def test_quick_commands_are_the_full_ones_with_smaller_sizes():
     context = {"top_parameters": ["--parameters", "a"]}
-    size_flags = {"--set", "--weeks", "--replicates", "--samples"}
+    size_flags = {"--set", "--weeks", "--replicates", "--samples", "--population", "--generations", "--draws"}
     for step in steps.STEPS:
         full = steps.step_argv(step, "OUT", quick=False, context=context)
         small = steps.step_argv(step, "OUT", quick=True, context=context)

@@ -230,12 +230,11 @@ def placeholders(q: Q5) -> dict[str, str]:
     for key in ("weeks", "replicates"):
         values[f"q5.morris_{key}"] = str(getattr(q.morris_design, key))
     values["q5.morris_workers"] = f"{q.morris_design.workers:,}"
+    for i in range(1, 6):  # the screening's ranking for earnings, by rank (1 = largest mu*)
+        ranked = q.ranked["earnings_to_ump"][i - 1]
+        values[f"q5.ranked.earnings_to_ump.{i}"] = f"`{ranked.parameter}`"
+        values[f"q5.mu_star.earnings_to_ump.{i}"] = mu_star(ranked.parameter, "earnings_to_ump")
     for outcome in OUTCOMES:
-        # the screening's ranking, by rank (1 = largest mu*)
-        for i in range(1, 6):
-            ranked = q.ranked[outcome][i - 1]
-            values[f"q5.ranked.{outcome}.{i}"] = f"`{ranked.parameter}`"
-            values[f"q5.mu_star.{outcome}.{i}"] = mu_star(ranked.parameter, outcome)
         # the Sobol step: its parameter with the largest total index, and the outcome by thirds of its range
         first = max(q.top, key=lambda p: q.sobol[p, outcome].ST)
         values[f"q5.sobol_first.{outcome}"] = f"`{first}`"

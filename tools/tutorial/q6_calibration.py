@@ -5,10 +5,12 @@ then Q1's and Q3's comparisons run over draws from its posterior (``rumahan comp
 from __future__ import annotations
 
 import math
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from rumahan.experiments.calibration.posterior import load_posterior, posterior_summary
@@ -23,6 +25,7 @@ EFFECTS = (
     ("recommendations", "status_quo", 1, "Q3: the recommendations (recommendations − status_quo)"),
 )
 OUTCOMES = ("piece_rate_mean", "earnings_to_ump", "coverage_rate")
+STAFF, UPKEEP = "network_base_capacity", "member_upkeep_hours"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Q6:
     generations: pd.DataFrame  # epsilon, acceptance, simulations per generation
     population: int
     simulations: int
+    span_correlation: float  # weighted correlation of staff hours and upkeep in the posterior
+    span_ratio_width: float  # posterior sd of staff hours / upkeep over its sd under the priors
     effects: Mapping[tuple[str, str], Effect]  # (scenario, outcome)
 
     def effect(self, scenario: str, outcome: str) -> Effect:
@@ -54,7 +59,9 @@ class Q6:
 def analyse(out: Path, figures: Path) -> Q6:
     """The calibration's posterior against its priors, and Q1's and Q3's effects at the point
     calibration (the Q1 and Q3 folders) and over the posterior (the Q6 comparison)."""
-    del figures  # the calibration draws its own fit.png and posterior.png
+    figures.mkdir(parents=True, exist_ok=True)  # the calibration drew its own fit and posterior figures
+    for name in ("fit", "posterior"):
+        shutil.copyfile(out / "q6_calibration" / f"{name}.png", figures / f"q6_{name}.png")
     posterior = load_posterior(out / "q6_calibration")
     calibration = load(out / "q6_calibration")
     generations = calibration.tables["generations"]
@@ -73,8 +80,28 @@ def analyse(out: Path, figures: Path) -> Q6:
             effects[(scenario, outcome)] = Effect(
                 Interval(sign * diff.mean, *sorted((sign * diff.low, sign * diff.high))),
                 sign * float(p["effect_mean"]), low, high, float(p["same_sign_share"]), int(p["draws"]))
+    correlation, ratio_width = _span_of_care(posterior.particles, posterior.setup["priors"])
     return Q6(widths, generations, int(posterior.setup.get("population", len(posterior.particles))),
-              int(generations["simulations"].sum()), effects)
+              int(generations["simulations"].sum()), correlation, ratio_width, effects)
+
+
+def _span_of_care(particles: pd.DataFrame, priors: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+    """How the facts constrain the span of care: the posterior's weighted correlation of staff
+    hours and upkeep per member, and the sd of their ratio (the long-run membership, ODD §7.8)
+    under the posterior over its sd under the independent uniform priors (by a fixed sample)."""
+    staff, upkeep = STAFF, UPKEEP
+    w = particles["weight"].to_numpy(float)
+    w = w / w.sum()
+    a, b = particles[staff].to_numpy(float), particles[upkeep].to_numpy(float)
+
+    def sd(x: np.ndarray, weights: np.ndarray) -> float:
+        return float(np.sqrt(np.sum(weights * (x - np.sum(weights * x)) ** 2)))
+
+    cov = np.sum(w * (a - np.sum(w * a)) * (b - np.sum(w * b)))
+    correlation = float(cov / (sd(a, w) * sd(b, w)))
+    rng = np.random.default_rng(0)
+    prior_ratio = rng.uniform(*priors[staff], 100_000) / rng.uniform(*priors[upkeep], 100_000)
+    return correlation, sd(a / b, w) / float(prior_ratio.std())
 
 
 def placeholders(q: Q6) -> dict[str, str]:
@@ -106,4 +133,6 @@ def placeholders(q: Q6) -> dict[str, str]:
         "q6.narrowest_width": f"{narrowest.width:.2f}",
         "q6.widest": f"`{widest.parameter}`",
         "q6.widest_width": f"{widest.width:.2f}",
+        "q6.span_correlation": f"{q.span_correlation:.2f}",
+        "q6.span_ratio_width": f"{q.span_ratio_width:.2f}",
     }

@@ -26,6 +26,8 @@ KEY = "q3_state"
 PARAMETER = "param.state_responsiveness"
 ANSWERS = ("genuine_participation", "c177", "statistics")
 WINS = (Event.POLICY_CONCEDED.value, Event.POLICY_COURT.value)
+COLOURS = {"status_quo": "tab:blue", "genuine_participation": "tab:orange", "c177": "tab:green",
+           "statistics": "tab:red"}
 
 
 @dataclass(frozen=True)
@@ -97,13 +99,14 @@ def placeholders(s: StateUncertainty) -> dict[str, str]:
         "state.consistent_max": f"{max(consistent):.2g}" if consistent else "none",
         "state.consistent_max_times": f"{max(consistent) / s.default:.0f}" if consistent else "none",
     }
-    default = min(s.values, key=lambda v: abs(v - s.default))
-    for key, value in (("default", default), ("top", max(consistent) if consistent else default)):
-        r = s.values[value]
-        for scenario in ("status_quo", *ANSWERS):
-            values[f"state.{key}.wins.{scenario}"] = pct(r.wins[scenario])
-        for answer in ANSWERS:
-            values[f"state.{key}.rate.{answer}"] = fmt_ci(r.rate_effect[answer], "piece_rate_mean", signed=True)
+    default = s.values[min(s.values, key=lambda v: abs(v - s.default))]
+    top = s.values[max(consistent)] if consistent else default
+    for scenario in ("status_quo", *ANSWERS):
+        values[f"state.default.wins.{scenario}"] = pct(default.wins[scenario])
+    values["state.default.rate.c177"] = fmt_ci(default.rate_effect["c177"], "piece_rate_mean", signed=True)
+    values["state.top.wins.status_quo"] = pct(top.wins["status_quo"])
+    for answer in ANSWERS:
+        values[f"state.top.rate.{answer}"] = fmt_ci(top.rate_effect[answer], "piece_rate_mean", signed=True)
     return values
 
 
@@ -111,7 +114,7 @@ def _draw(s: StateUncertainty) -> None:
     fig, axes = new_figure(12, 4.0, 1, 2)
     x = list(s.values)
     for scenario in ("status_quo", *ANSWERS):
-        axes[0].plot(x, [s.values[v].wins[scenario] for v in x], marker="o", label=scenario)
+        axes[0].plot(x, [s.values[v].wins[scenario] for v in x], marker="o", label=scenario, color=COLOURS[scenario])
     axes[0].plot(x, [s.values[v].conceded_in_2023 for v in x], "k--", label="status quo: conceded in 2023")
     axes[0].set_ylabel(f"share of {s.replicates} runs")
     axes[0].set_title("Runs that win a rung of the policy ladder by 2032", fontsize=10)
@@ -119,16 +122,17 @@ def _draw(s: StateUncertainty) -> None:
         effects = [s.values[v].rate_effect[answer] for v in x]
         axes[1].errorbar(x, [e.mean for e in effects], yerr=[[e.mean - e.low for e in effects],
                                                               [e.high - e.mean for e in effects]],
-                         marker="o", capsize=3, label=answer)
+                         marker="o", capsize=3, label=answer, color=COLOURS[answer])
     axes[1].axhline(0, color="grey", lw=0.8)
-    axes[1].set_ylabel("final-year piece rate minus the status quo's (Rp), 95% CI")
-    axes[1].set_title("What each answer adds to the piece rate", fontsize=10)
+    axes[1].set_ylabel("rate minus the status quo's (Rp/piece)")
+    axes[1].set_title("What each answer adds to the final-year piece rate (95% CI)", fontsize=10)
     for ax in axes:
         ax.set_xscale("log")
         ax.set_xlabel("state_responsiveness (log scale)")
         ax.axvline(s.default, color="grey", ls=":", lw=1)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle("Q3. The state's answers over the range of its responsiveness (dotted: the default)", fontsize=11)
+    fig.suptitle("Q3. The state's answers over the range of its responsiveness (dotted: the default)", fontsize=11,
+                 y=1.02)
     save_figure(fig, s.figure)
 
