@@ -49,6 +49,12 @@ SCENARIO_KEY, WEEKS_KEY, SEED_KEY = "run.scenario", "run.weeks", "run.seed"
 RUN_BUTTON, SEEDS_KEY, SEEDS_BUTTON = "explore.run", "explore.noise_seeds", "explore.noise_run"
 #: Where the last seed comparison is kept: (changed configuration, seeds, table).
 NOISE = "explore.noise"
+#: A draw from a calibration's posterior (``posterior_world``).
+DEFAULT_POSTERIOR = "results/tutorial/q6_calibration"
+POSTERIOR_FOLDER_KEY = "explore.posterior_folder"
+POSTERIOR_BUTTON = "explore.posterior_draw"
+POSTERIOR_COUNT = "explore.posterior_draws"
+POSTERIOR_DRAWN = "explore.posterior_drawn"
 #: Seeds the noise check runs by default: at 2,000 workers x 520 weeks, 10 runs of about a second.
 NOISE_SEEDS = 5
 
@@ -94,6 +100,7 @@ def _scenario_changed() -> None:
 
 
 def _fill_widgets(config: RunConfig) -> None:
+    st.session_state.setdefault(POSTERIOR_FOLDER_KEY, DEFAULT_POSTERIOR)
     for key, value in ((SCENARIO_KEY, config.scenario), (WEEKS_KEY, config.weeks), (SEED_KEY, config.seed)):
         st.session_state.setdefault(key, value)
     fill_missing({p.name: config.value_of(p.name) for p in registry.PARAMETERS})
@@ -115,6 +122,41 @@ def scenario_picker(config: RunConfig) -> None:
         )
         st.caption(f"Policy changes during the run: {changes}. A scheduled change replaces your value "
                    "of that lever from its week on.")
+
+
+def posterior_world(config: RunConfig) -> None:
+    """"A world consistent with the facts, drawn at random": one parameter set drawn (by weight)
+    from a finished calibration's posterior (`rumahan calibrate`), set on top of the scenario and
+    run. Each press draws anew (draw k uses root seed k, so a draw can be repeated)."""
+    with st.expander("A world consistent with the facts, drawn at random", icon=":material/casino:"):
+        st.markdown("Draw one parameter set from a calibration's posterior (the parameter sets that reproduce "
+                    "the brief's facts; `rumahan calibrate`, tutorial Q6) and run it in this scenario.")
+        st.text_input("Calibration folder", key=POSTERIOR_FOLDER_KEY,
+                      help="The output folder of `rumahan calibrate`; `make tutorial` makes "
+                           f"{DEFAULT_POSTERIOR}.")
+        if not st.button("Draw a world and run it", key=POSTERIOR_BUTTON):
+            drawn = st.session_state.get(POSTERIOR_DRAWN)
+            if drawn:
+                st.caption(drawn)
+            return
+        from rumahan.experiments.calibration.posterior import PosteriorError, draw_design, load_posterior
+
+        draw = int(st.session_state.get(POSTERIOR_COUNT, 0)) + 1
+        try:
+            posterior = load_posterior(st.session_state[POSTERIOR_FOLDER_KEY].strip())
+            row = draw_design(posterior, 1, seed=draw).iloc[0]
+            values = {name: row[name].item() for name in posterior.parameters}
+            new = RunConfig.build(config.scenario, {**dict(config.changes), **values}, config.seed, config.weeks,
+                                  config.schedule)
+        except (PosteriorError, ConfigError) as exc:
+            st.error(str(exc))
+            return
+        st.session_state[POSTERIOR_COUNT] = draw
+        st.session_state[POSTERIOR_DRAWN] = (
+            f"Draw {draw}: particle {int(row['posterior_draw'])} of {posterior.folder}: "
+            + ", ".join(f"{name} = {significant(value)}" for name, value in values.items()) + ".")
+        session.set_config(new, reset_widgets=True)
+        st.rerun()
 
 
 def setup_form(config: RunConfig) -> RunConfig | None:
@@ -379,6 +421,7 @@ def render() -> None:
     config = session.config()
     _fill_widgets(config)
     scenario_picker(config)
+    posterior_world(config)
     submitted = setup_form(config)
     if submitted is not None:
         session.set_config(submitted)

@@ -688,10 +688,11 @@ PARAMETERS: tuple[Parameter, ...] = (
        "legal backing that recognition as workers gives workers' claims",
        "assumption: recognition makes home workers subjects of labour law, the core of the 2022 "
        "petition [brief §2.12, §2.14]; legal backing = this x recognition + legal_weight_c177 x C177 "
-       "(at most 1)", sampled=False),
+       "(at most 1); not sampled by default designs, which vary the status quo, where no recognition is in "
+       "force: give it with --parameters to vary it under a policy scenario", sampled=False, plausible=(0.3, 0.9)),
     _p("legal_weight_c177", 0.4, (0.0, 1.0), "0-1", "state",
        "legal backing that a ratified ILO C177 adds (equal treatment, the right to organize)",
-       "assumption [brief §2.12]: C177 art. 4; see legal_weight_recognition", sampled=False),
+       "assumption [brief §2.12]: C177 art. 4; see legal_weight_recognition", sampled=False, plausible=(0.2, 0.6)),
     _p("visibility_protection", 0.5, (0.0, 1.0), "share", "state",
        "share of retaliation and blacklisting that counting home workers and registering "
        "intermediaries deters", "[brief §6]: statistics reduce hidden power; size assumption"),

@@ -161,3 +161,32 @@ def test_results_are_marked_out_of_date_until_run_is_pressed(explored) -> None:
     assert at.session_state["run"].config == SMALL_CONFIG       # nothing ran
     at.button(key="explore.run").click().run()
     assert at.header[0].value == "Results" and not at.warning
+
+
+def test_a_world_drawn_from_a_calibration_runs_with_the_drawn_values(explored, calibration_folder) -> None:
+    """Issue 14: "a world consistent with the facts, drawn at random": the drawn parameter set is
+    the posterior's draw 1 (root seed 1), set on top of the page's configuration and run."""
+    from rumahan.experiments.calibration.posterior import draw_design, load_posterior
+
+    at = explored
+    at.text_input(key="explore.posterior_folder").set_value(str(calibration_folder))
+    at.button(key="explore.posterior_draw").click().run()
+    assert not at.exception and not at.error
+    expected = draw_design(load_posterior(calibration_folder), 1, seed=1)["health_strain"].iloc[0]
+    finished = at.session_state["run"]
+    assert finished.config.value_of("health_strain") == expected
+    assert finished.config.value_of("n_workers") == 200 and finished.config.seed == 1  # the rest is kept
+    direct = run_simulation({"n_workers": 200, "health_strain": expected}, seed=1, weeks=52)
+    pd.testing.assert_frame_equal(finished.result.timeseries, direct.timeseries)
+    assert any(c.value.startswith("Draw 1: particle") for c in at.caption)
+    at.button(key="explore.posterior_draw").click().run()  # each press draws anew
+    assert at.session_state["explore.posterior_draws"] == 2
+
+
+def test_a_folder_that_is_not_a_calibration_is_refused_in_one_line(explored, tmp_path) -> None:
+    at = explored
+    at.text_input(key="explore.posterior_folder").set_value(str(tmp_path / "nowhere"))
+    at.button(key="explore.posterior_draw").click().run()
+    assert not at.exception
+    assert "is not a folder" in at.error[0].value and "\n" not in at.error[0].value
+    assert at.session_state["run"].config.value_of("health_strain") == 0.006  # nothing changed

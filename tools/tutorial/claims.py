@@ -160,7 +160,8 @@ CLAIMS: tuple[Claim, ...] = (
           lambda f: f.q6.widths.sort_values("width").iloc[0]["parameter"] == "reservation_hourly_median"
           and f.q6.widths.set_index("parameter").loc["reservation_hourly_median", "width"] < 1 / 3
           and f.q6.span_correlation > 0
-          and all(f.q6.effect(s, o).same_sign == 1.0 and f.q6.effect(s, o).posterior_mean * f.q6.effect(s, o).point.mean > 0
+          and all(f.q6.effect(s, o).same_sign == 1.0
+                  and f.q6.effect(s, o).posterior_mean * f.q6.effect(s, o).point.mean > 0
                   for s in ("no_network", "recommendations") for o in ("piece_rate_mean", "earnings_to_ump"))),
     # Q4
     Claim("Q4: mix_grassroots is best for membership in every state and has the lowest maximum regret for it; "

@@ -22,8 +22,12 @@ from tools.tutorial.text import fmt, fmt_ci, label, markdown_table
 #: the question's words).
 EFFECTS = (
     ("no_network", "status_quo", -1, "Q1: the network (status_quo − no_network)"),
+    ("end_reframing", "status_quo", -1, "Q2: framing (status_quo − end_reframing)"),
+    ("genuine_participation", "status_quo", -1, "Q2: tokenism (status_quo − genuine_participation)"),
     ("recommendations", "status_quo", 1, "Q3: the recommendations (recommendations − status_quo)"),
 )
+#: Where each effect's answer at the defaults comes from: (the step's folder, its scenarios' run).
+POINT = {"no_network": "q1_network", "recommendations": "q3_recommendations"}
 OUTCOMES = ("piece_rate_mean", "earnings_to_ump", "coverage_rate")
 STAFF, UPKEEP = "network_base_capacity", "member_upkeep_hours"
 
@@ -34,7 +38,7 @@ class Effect:
     and over the posterior (mean across draws, 5-95% across draws, share of draws with the sign of
     the mean)."""
 
-    point: Interval
+    point: Interval | None  # None: no comparison of the same design at the defaults (Q2's is a grid)
     posterior_mean: float
     posterior_p05: float
     posterior_p95: float
@@ -67,19 +71,19 @@ def analyse(out: Path, figures: Path) -> Q6:
     generations = calibration.tables["generations"]
     widths = posterior_summary(posterior.particles, posterior.setup["priors"])
     over = load(out / "q6_posterior").tables["posterior_effects"].set_index(["scenario", "outcome"])
-    _, q1 = load_comparison(out / "q1_network", "status_quo", OUTCOMES)
-    _, q3 = load_comparison(out / "q3_recommendations", "status_quo", OUTCOMES)
-    point = {"no_network": q1, "recommendations": q3}
+    point = {scenario: load_comparison(out / step, "status_quo", OUTCOMES)[1].set_index(["scenario", "metric"])
+             for scenario, step in POINT.items()}
     effects = {}
     for scenario, _, sign, _ in EFFECTS:
         for outcome in OUTCOMES:
-            row = point[scenario].set_index(["scenario", "metric"]).loc[(scenario, outcome)]
-            diff = Interval.of(row, "diff")
+            at_defaults = None
+            if scenario in point:
+                diff = Interval.of(point[scenario].loc[(scenario, outcome)], "diff")
+                at_defaults = Interval(sign * diff.mean, *sorted((sign * diff.low, sign * diff.high)))
             p = over.loc[(scenario, outcome)]
             low, high = sorted((sign * float(p["effect_p05"]), sign * float(p["effect_p95"])))
-            effects[(scenario, outcome)] = Effect(
-                Interval(sign * diff.mean, *sorted((sign * diff.low, sign * diff.high))),
-                sign * float(p["effect_mean"]), low, high, float(p["same_sign_share"]), int(p["draws"]))
+            effects[(scenario, outcome)] = Effect(at_defaults, sign * float(p["effect_mean"]), low, high,
+                                                  float(p["same_sign_share"]), int(p["draws"]))
     correlation, ratio_width = _span_of_care(posterior.particles, posterior.setup["priors"])
     return Q6(widths, generations, int(posterior.setup.get("population", len(posterior.particles))),
               int(generations["simulations"].sum()), correlation, ratio_width, effects)
@@ -112,7 +116,8 @@ def placeholders(q: Q6) -> dict[str, str]:
     for scenario, _, _, words in EFFECTS:
         for outcome in OUTCOMES:
             e = q.effect(scenario, outcome)
-            effect_rows.append([words, label(outcome), fmt_ci(e.point, outcome, signed=True),
+            effect_rows.append([words, label(outcome), "— (Q2's grid)" if e.point is None else
+                                fmt_ci(e.point, outcome, signed=True),
                                 f"{fmt(e.posterior_mean, outcome, signed=True)} ({fmt(e.posterior_p05, outcome, signed=True)} "
                                 f"to {fmt(e.posterior_p95, outcome, signed=True)})",
                                 "-" if math.isnan(e.same_sign) else f"{round(e.same_sign * e.draws)} of {e.draws}"])

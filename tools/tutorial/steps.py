@@ -98,8 +98,8 @@ STEPS: tuple[Step, ...] = (
          # the targets reach week 156 (SF2's stasis), so the reduced size keeps 160 weeks
          (("--set", "n_workers=200"), ("--weeks", "160"), ("--population", "6"), ("--generations", "2"))),
     Step("q6_posterior", "Q6",
-         ("compare", "{out}/q6_posterior", "--scenarios", "status_quo", "no_network", "recommendations",
-          "--posterior", "{out}/q6_calibration", "--draws", "20", "--replicates", "3", "--jobs", "2"),
+         ("compare", "{out}/q6_posterior", "--scenarios", "status_quo", "no_network", "end_reframing",
+          "genuine_participation", "recommendations", "--posterior", "{out}/q6_calibration", "--draws", "20", "--replicates", "3", "--jobs", "2"),
          (*QUICK, ("--draws", "3"))),
 )
 STEP_BY_KEY = {s.key: s for s in STEPS}
