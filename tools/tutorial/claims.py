@@ -163,6 +163,11 @@ CLAIMS: tuple[Claim, ...] = (
           and all(f.q6.effect(s, o).same_sign == 1.0
                   and f.q6.effect(s, o).posterior_mean * f.q6.effect(s, o).point.mean > 0
                   for s in ("no_network", "recommendations") for o in ("piece_rate_mean", "earnings_to_ump"))),
+    Claim("Q6: over the posterior, framing lowers the piece rate in every draw, and tokenism's effect on the "
+          "piece rate does not keep one sign in every draw.",
+          lambda f: f.q6.effect("end_reframing", "piece_rate_mean").same_sign == 1.0
+          and f.q6.effect("end_reframing", "piece_rate_mean").posterior_mean < 0
+          and f.q6.effect("genuine_participation", "piece_rate_mean").same_sign < 1.0),
     # Q4
     Claim("Q4: mix_grassroots is best for membership in every state and has the lowest maximum regret for it; "
           "the status quo mix is best for poverty and for earnings in the most states.",
