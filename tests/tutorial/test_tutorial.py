@@ -69,7 +69,7 @@ def test_every_placeholder_is_filled_and_every_figure_exists(quick):
     _, docs, text = quick
     assert "{{" not in text and "}}" not in text
     figures = FIGURE.findall(text)
-    assert len(figures) == len(build.QUESTIONS)
+    assert len(figures) >= len(build.QUESTIONS)  # every question draws at least one (Q6 two)
     for figure in figures:
         assert (docs / figure).is_file() and (docs / figure).stat().st_size > 10_000, figure
     # the commands shown are the ones that ran, at the reduced size

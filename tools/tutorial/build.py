@@ -216,7 +216,7 @@ def build_tutorial(out: Path, docs: Path, quick: bool = False, template: Path = 
     path = docs / "tutorial.md"
     docs.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    log(f"wrote {path} and {len(QUESTIONS)} figures in {docs / FIGURE_DIR} "
+    log(f"wrote {path} and its figures in {docs / FIGURE_DIR} "
         f"({time.perf_counter() - started:.0f} s in all)")
     failed = [c.text for c, ok in checked if not ok]
     if failed:

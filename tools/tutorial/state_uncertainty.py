@@ -89,7 +89,7 @@ def placeholders(s: StateUncertainty) -> dict[str, str]:
     rows = []
     for value, r in s.values.items():
         mark = " (default)" if np.isclose(value, s.default) else ""
-        rows.append([f"{value:.2g}{mark}", pct(r.conceded_in_2023) + ("" if r.consistent else " ✗"),
+        rows.append([f"{value:.2g}{mark}", pct(r.conceded_in_2023) + ("" if r.consistent else " (inconsistent)"),
                      *[f"{pct(r.wins[a])}; {fmt_ci(r.rate_effect[a], 'piece_rate_mean', signed=True)}" for a in ANSWERS],
                      pct(r.wins["status_quo"])])
     consistent = s.consistent()
