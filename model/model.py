@@ -105,8 +105,9 @@ class MetricsCollector(mesa.DataCollector):
     ``collect`` appends this week's metrics to Mesa's ``model_vars`` lists directly instead of
     calling each reporter and deep-copying its value: the metrics are numbers (a deep copy of a
     number is the same number), so the lists, and the data frame built from them, are exactly what
-    Mesa's loop would give, for a fraction of its cost. Should a Mesa version keep ``model_vars``
-    otherwise, Mesa's own ``collect`` runs.
+    Mesa's loop would give, for a fraction of its cost; like Mesa 3.5's own, it also records the
+    collection time in ``_collection_steps`` where that list exists (``mesa.batch_run`` reads it).
+    Should a Mesa version keep ``model_vars`` otherwise, Mesa's own ``collect`` runs.
     """
 
     def __init__(self) -> None:
@@ -120,6 +121,9 @@ class MetricsCollector(mesa.DataCollector):
         if self._columns is None:
             super().collect(model)
             return
+        steps = getattr(self, "_collection_steps", None)  # Mesa 3.5 records when it collected
+        if steps is not None:
+            steps.append(model.time)
         metrics = model.metrics
         for name, column in self._columns:
             column.append(metrics[name])
