@@ -111,10 +111,11 @@ class AdvocacyNetwork(mesa.Agent):
             self._record_cube(0.0)
             return
         weights = np.array([self.levers[e] for e in EFFORT_PARAMETERS], dtype=float)
-        capacity = self.capacity(float(np.count_nonzero(w.member)))
+        members = float(np.count_nonzero(w.member))
+        capacity = self.capacity(members)
         self.hours = dict(zip(STRATEGIES, capacity * weights / weights.sum(), strict=True))
         self._raise_consciousness(w, member_exposure, self.hours["consciousness"], rng)
-        recruiting = self._keep_in_touch(float(np.count_nonzero(w.member)), self.hours["organizing"])
+        recruiting = self._keep_in_touch(members, self.hours["organizing"])
         self._organize(w, member_exposure, recruiting, rng)
         self.negotiation_slots = int(self.hours["bargaining"] // self.params["hours_per_negotiation"])
         self._advocate(self.hours["advocacy"], policy, state, week)
