@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from rumahan.model import compiled
 from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
 from rumahan.model.calendar import WEEKS_PER_MONTH, poverty_line_monthly, ump_monthly
@@ -50,12 +51,17 @@ def collective_action(workers: WorkerColumns, subcontractors: SubcontractorColum
     exposure_to_retaliation = subs.retaliation * (1.0 - policy.legal_backing) * policy.hidden_power_factor
     # Only active members may join, so their thresholds are the only ones the cascade reads; the
     # others are left at +inf (never reached).
-    may_act = np.flatnonzero(active)
-    hardship = clip(1.0 - w.net[may_act] * WEEKS_PER_MONTH / ump, 0.0, 1.0)
-    grievance = w.consciousness[may_act] * hardship
-    risk = exposure_to_retaliation[w.pool[may_act]] / (1.0 + np.maximum(w.savings[may_act], 0.0) / weekly_need)
-    threshold = np.full(w.n, np.inf)
-    threshold[may_act] = w.threshold[may_act] - p["grievance_weight"] * grievance + p["risk_weight"] * risk
+    if compiled.enabled():  # the same arithmetic in one compiled pass, to the bit
+        threshold = compiled.member_thresholds(active, w.threshold, w.consciousness, w.net, w.savings, w.pool,
+                                               exposure_to_retaliation, WEEKS_PER_MONTH, ump, weekly_need,
+                                               p["grievance_weight"], p["risk_weight"])
+    else:
+        may_act = np.flatnonzero(active)
+        hardship = clip(1.0 - w.net[may_act] * WEEKS_PER_MONTH / ump, 0.0, 1.0)
+        grievance = w.consciousness[may_act] * hardship
+        risk = exposure_to_retaliation[w.pool[may_act]] / (1.0 + np.maximum(w.savings[may_act], 0.0) / weekly_need)
+        threshold = np.full(w.n, np.inf)
+        threshold[may_act] = w.threshold[may_act] - p["grievance_weight"] * grievance + p["risk_weight"] * risk
     w.participating[:] = cascade_csr(graph.adjacency, graph.degree, threshold, organizers, active)
     acting_pool = w.pool[w.participating]
     subs.participation[:] = np.bincount(acting_pool, minlength=subs.m) / np.maximum(subs.pool_size, 1.0)

@@ -12,6 +12,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from rumahan.model import compiled
+
 
 def _finite(name: str, x: NDArray) -> None:
     if not np.isfinite(x).all():
@@ -189,6 +191,10 @@ def monopsony_rates_by_pool(
     if runs is None:
         runs = _runs_of_sorted(pool[order])
     g, same_group, group_first, group_size, present = runs
+    if compiled.enabled():  # the same arithmetic in one compiled pass, to the bit
+        compiled.monopsony_rates_sorted(prices, reservation_rates, capacities, orders, order, group_first,
+                                        group_size, present, rates)
+        return rates
     r = reservation_rates[order]
     cum = np.cumsum(capacities[order])
     # Supply at rate r counts every worker whose reservation rate is <= r, ties included:
@@ -273,6 +279,11 @@ def pool_rate_order(
     n = reservation_rates.size
     if n < 2:
         return np.arange(n, dtype=np.intp)
+    if hint is not None and hint.shape == (n,) and compiled.enabled():
+        # insertion sort from the hint, while that costs less than a few passes over the workers
+        order = compiled.resort_by_pool_and_rate(reservation_rates, pool, hint, 8 * n)
+        if order.size == n:
+            return order
     with np.errstate(all="ignore"):
         low = float(reservation_rates.min())
         span = float(reservation_rates.max()) - low

@@ -12,6 +12,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from rumahan.model import compiled
+
 
 def threshold_cascade(
     adjacency: ArrayLike | sp.sparray | sp.spmatrix,
@@ -88,8 +90,12 @@ def cascade_csr(
     not rounds x edges. Only candidates (active non-seeds) are tracked, in a compact array of
     their own, and after the first round only the candidates a newly joined node sees are tested:
     the others' shares did not change, so they still fall short. Each candidate's exposure is the
-    same sum, added in the same order, as over the whole graph.
+    same sum, added in the same order, as over the whole graph. ``compiled.cascade`` runs the
+    same rounds in one compiled loop, to the bit.
     """
+    if compiled.enabled():
+        return compiled.cascade(transpose.indptr, transpose.indices, transpose.data, weighted_degree, thresholds,
+                                seeds, active)
     participating = seeds.copy()
     candidates = np.flatnonzero(active & ~participating)
     k = candidates.size

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from rumahan.model import compiled
 from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
 from rumahan.model.calendar import price_index
@@ -58,6 +59,14 @@ def update_consciousness(workers: WorkerColumns, graph: KampungGraph, policy: Po
                          network_active: bool, invited_space_share: float) -> float:
     """Move consciousness one week; return the consciousness framing removed (summed)."""
     p, w = params, workers
+    if compiled.enabled():  # the same arithmetic in one compiled pass, to the bit
+        a = graph.adjacency
+        framing = compiled.move_consciousness(
+            a.indptr, a.indices, a.data, graph.degree, w.consciousness, w.participating, w.member,
+            p["social_influence"], p["experience_gain"], p["consciousness_decay"],
+            p["framing_erosion"] * policy.framing_intensity,
+            p["tokenism_demobilization"] * policy.tokenism * invited_space_share, network_active)
+        return float(framing.sum())
     c = w.consciousness
     framing_loss = p["framing_erosion"] * policy.framing_intensity * c
     # dc, term by term in the order written in the module docstring, in place
@@ -85,7 +94,17 @@ def update_membership(workers: WorkerColumns, counts: MembershipCounts, service_
                       rng: np.random.Generator, log: WeekLog) -> None:
     """Joining and leaving (module docstring); then ``counts`` follow (densities, exposure)."""
     p, w = params, workers
-    if network_active:
+    if network_active and compiled.enabled():  # the same arithmetic in one compiled pass, to the bit
+        draw = rng.random(w.n)
+        joined, left = compiled.join_or_leave(
+            w.member, w.participating, w.contacted, w.consciousness, counts.exposure,
+            counts.subcontractors.density, w.pool, w.net, draw, p["join_rate"], p["recruitment_success"],
+            p["joining_free_riding"], p["selective_incentive_weight"] * service_share,
+            p["dues_weekly"] * price_index(week, p["price_growth"]), p["leave_rate"], p["member_turnover"],
+            p["unserved_leave_rate"] * unserved_share if unserved_share > 0 else 0.0)
+        log.count(Count.JOINED, joined)
+        log.count(Count.LEFT, left)
+    elif network_active:
         c = w.consciousness
         selective = p["selective_incentive_weight"] * service_share
         recruited = p["recruitment_success"] * w.contacted * c

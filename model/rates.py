@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from rumahan.model import compiled
 from rumahan.model import params as registry
 from rumahan.model.agents.home_worker import WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
@@ -138,6 +139,12 @@ def reservation_rates(workers: WorkerColumns, params: Mapping[str, Any], week: i
     indexation = p["reservation_indexation"]
     time_index = index if indexation == 1.0 else index**indexation
     entitlement = p["entitlement_weight"] * p["channel_entitlement"]
+    if compiled.enabled() and not during_talks:  # the same arithmetic in one compiled pass, to the bit
+        return compiled.reservation_rates(
+            w.reservation_hourly, w.consciousness, w.productivity, time_index, entitlement,
+            p["household_need_weight"], p["household_other_income_median"] * _wage_index(p, week),
+            p["reservation_hourly_median"], _household_line(p, week),
+            (p["cost_per_piece"] + p["defect_rate"] * p["defect_penalty"]) * index)
     hourly = w.reservation_hourly * time_index * (1.0 + entitlement * w.consciousness)
     if p["household_need_weight"] > 0:
         hourly *= 1.0 - p["household_need_weight"] * household_shortfall(w, p, week)
@@ -154,17 +161,28 @@ def household_shortfall(workers: WorkerColumns, params: Mapping[str, Any], week:
     growing with the UMP (an earner's wage); the line is the per-capita poverty line times
     ``HOUSEHOLD_SIZE`` [brief §2.7, §2.8]."""
     p = params
-    wage_index = ump_monthly(week, p["ump_growth"]) / ump_monthly(0, p["ump_growth"])
-    other = (p["household_other_income_median"] * wage_index
+    other = (p["household_other_income_median"] * _wage_index(p, week)
              * workers.reservation_hourly / p["reservation_hourly_median"])
-    line = poverty_line_monthly(week, p["poverty_line_growth"]) * HOUSEHOLD_SIZE
-    return clip(1.0 - other / line, 0.0, 1.0)
+    return clip(1.0 - other / _household_line(p, week), 0.0, 1.0)
+
+
+def _wage_index(params: Mapping[str, Any], week: int) -> float:
+    """The UMP relative to week 0's: how other earners' wages grow."""
+    return ump_monthly(week, params["ump_growth"]) / ump_monthly(0, params["ump_growth"])
+
+
+def _household_line(params: Mapping[str, Any], week: int) -> float:
+    """The poor-household line, Rp/month: the per-capita poverty line times ``HOUSEHOLD_SIZE``."""
+    return poverty_line_monthly(week, params["poverty_line_growth"]) * HOUSEHOLD_SIZE
 
 
 def weekly_capacity(workers: WorkerColumns, params: Mapping[str, Any], week: int) -> NDArray[np.float64]:
     """Pieces each worker (with helpers) can make this week: full capacity scaled by health and
     by the hours last week's collective action took; zero while blacklisted or out of home work."""
     w = workers
+    if compiled.enabled():  # the same arithmetic in one compiled pass, to the bit
+        return compiled.weekly_capacity(w.hours, w.productivity, w.helper_factor, w.health, w.participating,
+                                        w.blacklisted_until, w.in_home_work, params["action_hours"], week)
     action_share = np.minimum(1.0, params["action_hours"] / w.hours) * w.participating
     available = (w.blacklisted_until <= week) & w.in_home_work
     return w.full_capacity() * w.health * (1.0 - action_share) * available

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from rumahan.model import compiled
 from rumahan.model.agents.home_worker import FULL_TIME_HOURS, WorkerColumns
 from rumahan.model.agents.subcontractor import SubcontractorColumns
 from rumahan.model.calendar import price_index
@@ -43,6 +44,20 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
     Reads each worker's ``reservation`` and ``capacity`` for this week (set with the rates).
     """
     p, w, subs = params, workers, subcontractors
+    index = price_index(week, p["price_growth"])
+    if compiled.enabled():
+        _produce_and_settle_compiled(w, subs, p, index, rng)
+    else:
+        _produce_and_settle(w, subs, pools, p, index, rng)
+    _fine_violators(subs, policy, log)
+    if p["home_work_exit_rate"] > 0 or not w.in_home_work.all():
+        leave_or_return_to_home_work(w, p, rng)
+
+
+def _produce_and_settle(w: WorkerColumns, subs: SubcontractorColumns, pools: Pools, p: Mapping[str, Any],
+                        index: float, rng: np.random.Generator) -> None:
+    """The rules of the module docstring in numpy: the readable reference that
+    ``compiled.allocate_pieces`` and ``compiled.settle_week`` follow to the bit."""
     # The arithmetic below is the module docstring's, operation for operation; results go
     # straight into the worker columns, and each temporary array, once its quantity is no longer
     # needed, is reused (``out=``) under the name of the next one, so that a week does not
@@ -56,7 +71,6 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
     defects = np.minimum(rng.poisson(pieces * p["defect_rate"]), pieces, out=w.defects)
     good = pieces - defects
     gross = np.multiply(rate, good, out=rate)
-    index = price_index(week, p["price_growth"])
     penalty = np.multiply(defects, p["defect_penalty"] * index, out=accepting_capacity)
     pay = np.subtract(gross, np.minimum(penalty, gross, out=penalty), out=w.pay)
     costs = np.multiply(pieces, p["cost_per_piece"], out=w.costs)
@@ -91,9 +105,26 @@ def do_work(workers: WorkerColumns, subcontractors: SubcontractorColumns, pools:
     subs.good_pieces[:] = pools.sum(good)
     subs.value[:] = subs.price * subs.good_pieces
     subs.pay[:] = pools.sum(pay)
-    _fine_violators(subs, policy, log)
-    if p["home_work_exit_rate"] > 0 or not w.in_home_work.all():
-        leave_or_return_to_home_work(w, p, rng)
+
+
+def _produce_and_settle_compiled(w: WorkerColumns, subs: SubcontractorColumns, p: Mapping[str, Any],
+                                 index: float, rng: np.random.Generator) -> None:
+    """``_produce_and_settle`` as two compiled passes over the workers (model/compiled.py), with
+    the same defect draws between them."""
+    compiled.allocate_pieces(subs.paid_rate, subs.orders, w.pool, w.reservation, w.capacity, w.pieces)
+    defect_draws = rng.poisson(w.pieces * p["defect_rate"])
+    constants = np.array([
+        index, p["defect_penalty"] * index, p["cost_per_piece"], p["cost_per_week"],
+        p["pos_ukk_health_protection"], p["health_strain"], FULL_TIME_HOURS, p["health_recovery"],
+        index * p["medical_cost"], 1.0 - p["savings_drawdown"], p["savings_rate"],
+        p["coop_savings_boost"] * index, p["dues_weekly"] * index, -p["debt_limit"] * index,
+    ], dtype=float)
+    subs.good_pieces[:] = 0.0
+    subs.pay[:] = 0.0
+    compiled.settle_week(subs.paid_rate, w.pool, w.pieces, defect_draws, w.productivity, w.helper_factor,
+                         w.pos_ukk, w.coop, w.member, constants, w.defects, w.pay, w.costs, w.net, w.health,
+                         w.savings, subs.good_pieces, subs.pay)
+    subs.value[:] = subs.price * subs.good_pieces
 
 
 def leave_or_return_to_home_work(workers: WorkerColumns, params: Mapping[str, Any], rng: np.random.Generator) -> None:
@@ -106,6 +137,11 @@ def leave_or_return_to_home_work(workers: WorkerColumns, params: Mapping[str, An
     thinned by a shock refill only slowly: a lasting effect. One uniform draw per worker, only
     while the mechanism acts (``home_work_exit_rate`` > 0 or someone is out)."""
     w, p = workers, params
+    if compiled.enabled():
+        draw = rng.random(w.n)
+        compiled.leave_or_return(w.pieces, draw, p["home_work_exit_rate"], p["home_work_entry_rate"],
+                                 p["home_work_memory"], w.in_home_work, w.usual_pieces)
+        return
     working = w.in_home_work
     fresh = working & (w.usual_pieces == 0.0)
     np.copyto(w.usual_pieces, w.pieces, where=fresh)
