@@ -36,9 +36,10 @@ DOCS = REPO_ROOT / "docs" / "performance.md"
 
 #: Settings of a full run and of the smoke run.
 FULL: dict[str, Any] = {
-    "sizes": [1_000, 10_000, 100_000, 1_000_000],
+    "sizes": [1_000, 2_000, 10_000, 100_000, 1_000_000],
     "size_args": {
         1_000: ["--setup-reps", "5", "--blocks", "7", "--block-weeks", "40", "--profile-weeks", "100"],
+        2_000: ["--setup-reps", "5", "--blocks", "7", "--block-weeks", "40", "--profile-weeks", "100"],
         10_000: ["--setup-reps", "5", "--blocks", "7", "--block-weeks", "20", "--profile-weeks", "60"],
         100_000: ["--setup-reps", "3", "--blocks", "7", "--block-weeks", "8", "--profile-weeks", "24"],
         1_000_000: ["--setup-reps", "3", "--blocks", "5", "--block-weeks", "3", "--profile-weeks", "8"],
@@ -49,7 +50,11 @@ FULL: dict[str, Any] = {
                     "configs": ("loop", "pool x1", "pool x2", "dask x1", "dask x2")},
     "sweep_default": {"runs": 20, "n_workers": 2_000, "weeks": 520, "reps": 3,
                       "configs": ("loop", "pool x1", "pool x2", "dask x1", "dask x2")},
+    # a calibration run (issue 15): runs per hour through the local pool
+    "sweep_calibration": {"runs": 200, "n_workers": 1_000, "weeks": 208, "reps": 3, "configs": ("loop", "pool x2")},
 }
+#: The sweeps a run measures, by their key in the settings and the results.
+SWEEPS = ("sweep_small", "sweep_default", "sweep_calibration")
 SMOKE: dict[str, Any] = {
     "sizes": [500, 3_000],
     "size_args": {
@@ -60,6 +65,7 @@ SMOKE: dict[str, Any] = {
     "dashboard": {"n": 500, "weeks": 20, "reps": 1},
     "sweep_small": {"runs": 4, "n_workers": 100, "weeks": 5, "reps": 1, "configs": ("loop", "pool x2", "dask x1")},
     "sweep_default": None,
+    "sweep_calibration": {"runs": 4, "n_workers": 100, "weeks": 8, "reps": 1, "configs": ("pool x2",)},
 }
 
 
@@ -135,7 +141,7 @@ def run(settings: dict[str, Any], command: str, smoke: bool, skip: set[str]) -> 
     if "sweep" not in skip:
         from benchmarks.sweep import measure_sweep
 
-        for key in ("sweep_small", "sweep_default"):
+        for key in SWEEPS:
             spec = settings.get(key)
             if not spec:
                 continue
@@ -161,7 +167,7 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
         "full_run": {k: v for k, v in (results.get("full_run") or {}).items() if k != "all"},
         "dashboard_run_s": (results.get("dashboard_run") or {}).get("median_s"),
         "sweeps": {key: {k: v for k, v in results[key].items() if k != "batch_s"}
-                   for key in ("sweep_small", "sweep_default") if results.get(key)},
+                   for key in SWEEPS if results.get(key)},
     }
 
 

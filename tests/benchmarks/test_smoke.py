@@ -56,6 +56,8 @@ def test_full_run_dashboard_and_sweep_ran(smoke_results: dict) -> None:
     assert set(sweep["runs_per_s"]) == {"loop", "pool x2", "dask x1"}
     assert all(rate > 0 for rate in sweep["runs_per_s"].values())
     assert sweep["speedup_2_jobs"] > 0 and "dask_overhead" in sweep
+    calibration = smoke_results["sweep_calibration"]
+    assert set(calibration["runs_per_s"]) == {"pool x2"} and calibration["runs_per_s"]["pool x2"] > 0
 
 
 def test_targets_are_reported_and_the_report_renders(smoke_results: dict, tmp_path: Path) -> None:
