@@ -93,20 +93,23 @@ def test_the_comparison_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _first_difference(reference, fast) == "workers.savings in week 1"
 
 
-def _random_graph(n: int, rng: np.random.Generator, weighted: bool) -> sp.csr_array:
+def _random_graph(n: int, rng: np.random.Generator, ties: str) -> sp.csr_array:
     upper = sp.random_array((n, n), density=6 / n, rng=rng, format="csr")
-    a = upper + upper.T
-    if not weighted:
+    a = sp.csr_array(upper + upper.T)
+    if ties == "unit":
         a.data[:] = 1.0
-    return sp.csr_array(a)
+    elif ties == "whole":
+        a.data[:] = rng.integers(1, 4, a.data.size)
+    return a
 
 
-@pytest.mark.parametrize("weighted", [False, True])
-def test_the_compiled_cascade_is_the_reference(weighted: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("ties", ["unit", "whole", "fractional"])
+def test_the_compiled_cascade_is_the_reference(ties: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole-number ties take the queue, fractional ones the synchronous rounds: both agree."""
     rng = np.random.default_rng(3)
     for _ in range(30):
         n = int(rng.integers(2, 300))
-        a = _random_graph(n, rng, weighted)
+        a = _random_graph(n, rng, ties)
         degree = np.asarray(a.sum(axis=1), dtype=float)
         theta = rng.uniform(-0.1, 0.7, n)
         seeds = rng.random(n) < 0.05
