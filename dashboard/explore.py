@@ -55,7 +55,7 @@ POSTERIOR_FOLDER_KEY = "explore.posterior_folder"
 POSTERIOR_BUTTON = "explore.posterior_draw"
 POSTERIOR_COUNT = "explore.posterior_draws"
 POSTERIOR_DRAWN = "explore.posterior_drawn"
-#: Seeds the noise check runs by default: at 2,000 workers x 520 weeks, 10 runs of about a second.
+#: Seeds the noise check runs by default: at 2,000 workers x 520 weeks, 10 runs of about a third of a second each.
 NOISE_SEEDS = 5
 
 #: The time-series panels: title, outcomes, what to look for.
