@@ -10,7 +10,9 @@ subprocess prints is its result as JSON.
   agents), ``--setup-reps`` times (median; later builds follow a ``release()`` and garbage
   collection of the previous model);
 - peak memory: the process's peak resident set (``ru_maxrss``) after the first set-up and
-  ``--warmup`` weeks, minus its resident set just before the set-up, per worker;
+  ``--warmup`` weeks, minus its resident set just before the set-up, per worker; the compiled
+  rules (``model/compiled.py``, about 30 MB of code and numba's runtime, once per process, whatever
+  N) are loaded before that first reading, so that they do not count as memory per worker;
 - steady throughput: after the warm-up, ``--blocks`` blocks of ``--block-weeks`` weeks each of the
   model (the whole ``step``, data collection included) alternating with as many weeks of the
   numpy reference kernel (``benchmarks.kernel``) on the same graph, so that both see the same
@@ -39,7 +41,7 @@ from typing import Any
 
 from benchmarks.kernel import KernelState, kernel_agrees_with_model, kernel_week
 from benchmarks.phases import DATA_COLLECTION, PHASE_LABELS, PHASES, profile_weeks
-from rumahan.model import PuttingOutModel
+from rumahan.model import PuttingOutModel, compiled
 
 
 def peak_rss_bytes() -> int:
@@ -79,6 +81,7 @@ def measure_size(
     profile_weeks_: int = 20,
 ) -> dict[str, Any]:
     """Measure one population size in this process (see the module docstring)."""
+    compiled.warm_up(n_workers=20)  # a fixed cost of the process, not of its workers (20: leaves little heap behind)
     gc.collect()
     rss_before = current_rss_bytes()
     start = time.perf_counter()
