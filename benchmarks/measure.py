@@ -11,7 +11,7 @@ subprocess prints is its result as JSON.
   collection of the previous model);
 - peak memory: the process's peak resident set (``ru_maxrss``) after the first set-up and
   ``--warmup`` weeks, minus its resident set just before the set-up, per worker; the compiled
-  rules (``model/compiled.py``, about 30 MB of code and numba's runtime, once per process, whatever
+  rules (``model/compiled.py``, about 45 MB of code and numba's runtime, once per process, whatever
   N) are loaded before that first reading, so that they do not count as memory per worker;
 - steady throughput: after the warm-up, ``--blocks`` blocks of ``--block-weeks`` weeks each of the
   model (the whole ``step``, data collection included) alternating with as many weeks of the
