@@ -90,8 +90,9 @@ def cascade_csr(
     not rounds x edges. Only candidates (active non-seeds) are tracked, in a compact array of
     their own, and after the first round only the candidates a newly joined node sees are tested:
     the others' shares did not change, so they still fall short. Each candidate's exposure is the
-    same sum, added in the same order, as over the whole graph. ``compiled.cascade`` runs the
-    same rounds in one compiled loop, to the bit.
+    same sum, added in the same order, as over the whole graph. ``compiled.cascade`` gives the
+    same participants from one compiled loop (a queue where tie weights are whole numbers, these
+    rounds otherwise).
     """
     if compiled.enabled():
         return compiled.cascade(transpose.indptr, transpose.indices, transpose.data, weighted_degree, thresholds,

@@ -281,12 +281,15 @@ def resort_by_pool_and_rate(reservation: NDArray[np.float64], pool: NDArray[np.i
     """``np.lexsort((reservation, pool))`` (workers by pool, then reservation rate, then index),
     by insertion sort from ``hint`` (last week's order, nearly sorted): the order is unique, so any
     exact sort gives it. Returns an empty array when more than ``budget`` moves would be needed
-    (the caller then sorts afresh): insertion sort is quadratic on a shuffled order."""
+    (the caller then sorts afresh): insertion sort is quadratic on a shuffled order; and for a NaN
+    rate, which this comparison cannot place as ``np.lexsort`` does."""
     order = hint.copy()
     moves = 0
-    for t in range(1, order.size):
+    for t in range(order.size):
         i = order[t]
         g, r = pool[i], reservation[i]
+        if r != r:
+            return np.empty(0, dtype=order.dtype)
         s = t
         while s > 0:
             j = order[s - 1]

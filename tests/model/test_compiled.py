@@ -132,6 +132,9 @@ def test_the_compiled_resort_is_lexsort_and_gives_up_on_a_shuffle() -> None:
     shuffled = rng.permutation(n)
     assert compiled.resort_by_pool_and_rate(rate, pool, shuffled, 8 * n).size == 0
     assert np.array_equal(pool_rate_order(rate, pool, shuffled), np.lexsort((rate, pool)))
+    rate[7] = np.nan  # lexsort puts it last in its pool; the compiled re-sort leaves it to numpy
+    assert compiled.resort_by_pool_and_rate(rate, pool, last_week, 8 * n).size == 0
+    assert np.array_equal(pool_rate_order(rate, pool, last_week), np.lexsort((rate, pool)))
 
 
 def test_the_compiled_monopsony_rates_are_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
