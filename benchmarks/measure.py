@@ -41,7 +41,8 @@ from typing import Any
 
 from benchmarks.kernel import KernelState, kernel_agrees_with_model, kernel_week
 from benchmarks.phases import DATA_COLLECTION, PHASE_LABELS, PHASES, profile_weeks
-from rumahan.model import PuttingOutModel, compiled
+from rumahan.model import PuttingOutModel
+from rumahan.model.model import warm_up_compiled_rules
 
 
 def peak_rss_bytes() -> int:
@@ -81,7 +82,7 @@ def measure_size(
     profile_weeks_: int = 20,
 ) -> dict[str, Any]:
     """Measure one population size in this process (see the module docstring)."""
-    compiled.warm_up(n_workers=20)  # a fixed cost of the process, not of its workers (20: leaves little heap behind)
+    warm_up_compiled_rules(n_workers=20)  # a fixed cost of the process, not of its workers (20: leaves little heap behind)
     gc.collect()
     rss_before = current_rss_bytes()
     start = time.perf_counter()

@@ -470,22 +470,3 @@ def join_or_leave(member: NDArray[np.bool_], participating: NDArray[np.bool_], c
             joined += 1
     return joined, left
 
-
-def warm_up(n_workers: int = 200) -> float:
-    """Compile every rule above, or load it from numba's cache, by running a model of
-    ``n_workers`` for a few weeks; returns the seconds it took. ``make`` calls it once after
-    installing, so that the first run a user makes (the dashboard's, say) does not pause to
-    compile (about 6 s)."""
-    import time
-
-    from rumahan.model import PuttingOutModel
-
-    start = time.perf_counter()
-    model = PuttingOutModel(seed=1, n_workers=n_workers, home_work_exit_rate=0.05)
-    model.run_weeks(8)
-    model.release()
-    return time.perf_counter() - start
-
-
-if __name__ == "__main__":  # python -m rumahan.model.compiled
-    print(f"compiled rules ready ({'compiled' if enabled() else 'numpy only'}) in {warm_up():.1f} s")

@@ -20,6 +20,7 @@ the initial draws and the weekly draws, so the same parameters and seed give bit
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -392,3 +393,15 @@ def check_schedule(schedule: Schedule | None) -> dict[int, list[tuple[str, Any]]
                 )
             out.setdefault(int(week), []).append((name, entry.check(value)))
     return out
+
+
+def warm_up_compiled_rules(n_workers: int = 200) -> float:
+    """Compile every rule of ``model/compiled.py``, or load it from numba's cache, by running a
+    model of ``n_workers`` for a few weeks; returns the seconds it took. ``make`` calls it once
+    after installing, so that the first run a user makes (the dashboard's, say) does not pause to
+    compile (about 6 s)."""
+    start = time.perf_counter()
+    model = PuttingOutModel(seed=1, n_workers=n_workers, home_work_exit_rate=0.05)
+    model.run_weeks(8)
+    model.release()
+    return time.perf_counter() - start
