@@ -94,9 +94,11 @@ def cascade_csr(
     same participants from one compiled loop (a queue where tie weights are whole numbers, these
     rounds otherwise).
     """
-    if compiled.enabled():
-        return compiled.cascade(transpose.indptr, transpose.indices, transpose.data, weighted_degree, thresholds,
-                                seeds, active)
+    if compiled.enabled():  # whole-number tie weights (the model's graph): a compiled queue
+        joined = compiled.cascade(transpose.indptr, transpose.indices, transpose.data, weighted_degree,
+                                  thresholds, seeds, active)
+        if joined.size == thresholds.size:
+            return joined
     participating = seeds.copy()
     candidates = np.flatnonzero(active & ~participating)
     k = candidates.size

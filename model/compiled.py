@@ -2,7 +2,8 @@
 
 At the default size (2,000 workers) a week is a few hundred numpy calls of a few microseconds
 each: the calls, not the arithmetic, are the bill (docs/performance.md). The functions here do the
-same arithmetic as the numpy reference in ``work.py``, ``action.py`` and ``collective.py`` in one
+same arithmetic as the numpy reference (in ``rates.py``, ``bargaining.py``, ``work.py``,
+``action.py``, ``collective.py`` and ``consciousness.py``; each function names its own) in one
 pass over the workers, operation for operation and in the same order, so that every result is the
 same to the bit; the random draws stay in numpy, outside these loops, so the random stream is the
 same too. The numpy code stays the readable statement of each rule and the reference:
@@ -182,7 +183,7 @@ def cascade(indptr: NDArray[np.int32], indices: NDArray[np.int32], weights: NDAr
     model's kampung graph: 1.0 a tie) every exposure is a whole number, exact in any order, so
     a queue that follows each joiner's ties once gives exactly the synchronous rounds' result,
     with far less bookkeeping. At the first tie whose weight is not a whole number the queue
-    gives up and the rounds (``_cascade_rounds``) run instead."""
+    gives up and returns an empty array: the caller then runs the numpy rounds."""
     n = thresholds.size
     participating = seeds.copy()
     waiting = active & ~participating
@@ -208,7 +209,7 @@ def cascade(indptr: NDArray[np.int32], indices: NDArray[np.int32], weights: NDAr
                 continue
             weight = weights[e]
             if weight != np.floor(weight):
-                return _cascade_rounds(indptr, indices, weights, degree, thresholds, seeds, active)
+                return np.empty(0, dtype=np.bool_)
             exposure[k] += weight
             share = exposure[k] / degree[k] if degree[k] > 0 else 0.0
             if share >= thresholds[k]:
@@ -217,61 +218,6 @@ def cascade(indptr: NDArray[np.int32], indices: NDArray[np.int32], weights: NDAr
                 queue[size] = k
                 size += 1
     return participating
-
-
-@_jit
-def _cascade_rounds(indptr: NDArray[np.int32], indices: NDArray[np.int32], weights: NDArray[np.float64],
-                    degree: NDArray[np.float64], thresholds: NDArray[np.float64], seeds: NDArray[np.bool_],
-                    active: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """``collective.cascade_csr``'s synchronous rounds, each adding the newly joined nodes' ties
-    (in the order they joined, row by row) to their neighbours' exposure and testing the
-    neighbours still waiting: the same sums in the same order, for any tie weights."""
-    n = thresholds.size
-    participating = seeds.copy()
-    waiting = active & ~participating
-    exposure = np.zeros(n)
-    added = np.zeros(n)
-    touched = np.zeros(n, dtype=np.bool_)
-    newly = np.flatnonzero(participating)
-    first_round = True
-    while True:
-        hits = np.empty(0, dtype=np.int64)
-        if newly.size:
-            count = 0
-            for j in newly:
-                count += indptr[j + 1] - indptr[j]
-            hits = np.empty(count, dtype=np.int64)
-            count = 0
-            for j in newly:
-                for e in range(indptr[j], indptr[j + 1]):
-                    k = indices[e]
-                    if waiting[k]:
-                        added[k] += weights[e]
-                        if not touched[k]:
-                            touched[k] = True
-                            hits[count] = k
-                            count += 1
-            hits = hits[:count]
-            for k in hits:
-                exposure[k] += added[k]
-                added[k] = 0.0
-                touched[k] = False
-        tests = np.flatnonzero(waiting) if first_round else np.sort(hits)
-        first_round = False
-        joining = np.zeros(tests.size, dtype=np.bool_)
-        joined = 0
-        for t in range(tests.size):
-            k = tests[t]
-            share = exposure[k] / degree[k] if degree[k] > 0 else 0.0
-            if share >= thresholds[k]:
-                joining[t] = True
-                joined += 1
-        if joined == 0:
-            return participating
-        newly = tests[joining]
-        for k in newly:
-            waiting[k] = False
-            participating[k] = True
 
 
 # --- phase 4, rates -------------------------------------------------------------------------------
@@ -441,16 +387,16 @@ def join_or_leave(member: NDArray[np.bool_], participating: NDArray[np.bool_], c
                   unserved_leave: float) -> tuple[int, int]:
     """``consciousness.update_membership`` after its one uniform draw per worker: non-members join
     and members leave (``selective`` is ``selective_incentive_weight * service share``, ``dues``
-    this week's dues in rupiah, ``unserved_leave`` ``unserved_leave_rate * unserved share`` or 0).
+    this week's dues in rupiah, ``unserved_leave`` ``unserved_leave_rate * unserved share``; the
+    reference adds it only when the share is positive, and adding 0.0 to a probability >= 0 is
+    the same number).
     Returns how many joined and how many left."""
     joined = left = 0
     for i in range(member.size):
         c = consciousness[i]
         if member[i]:
             burden = (dues / net[i] if net[i] > dues else 1.0) if dues > 0 else 0.0
-            p_leave = leave_rate * (1.0 - c) * (1.0 + burden) + turnover
-            if unserved_leave > 0:
-                p_leave = p_leave + unserved_leave
+            p_leave = leave_rate * (1.0 - c) * (1.0 + burden) + turnover + unserved_leave
             if draw[i] < p_leave:
                 member[i] = False
                 participating[i] = False

@@ -101,7 +101,7 @@ def update_membership(workers: WorkerColumns, counts: MembershipCounts, service_
             counts.subcontractors.density, w.pool, w.net, draw, p["join_rate"], p["recruitment_success"],
             p["joining_free_riding"], p["selective_incentive_weight"] * service_share,
             p["dues_weekly"] * price_index(week, p["price_growth"]), p["leave_rate"], p["member_turnover"],
-            p["unserved_leave_rate"] * unserved_share if unserved_share > 0 else 0.0)
+            p["unserved_leave_rate"] * unserved_share)
         log.count(Count.JOINED, joined)
         log.count(Count.LEFT, left)
     elif network_active:

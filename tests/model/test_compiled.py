@@ -105,7 +105,8 @@ def _random_graph(n: int, rng: np.random.Generator, ties: str) -> sp.csr_array:
 
 @pytest.mark.parametrize("ties", ["unit", "whole", "fractional"])
 def test_the_compiled_cascade_is_the_reference(ties: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whole-number ties take the queue, fractional ones the synchronous rounds: both agree."""
+    """Whole-number ties take the compiled queue, fractional ones the numpy rounds: both agree
+    with the rounds."""
     rng = np.random.default_rng(3)
     for _ in range(30):
         n = int(rng.integers(2, 300))
