@@ -44,16 +44,8 @@ _use_compiled = numba is not None and os.environ.get(SWITCH, "1") != "0"
 
 def enabled() -> bool:
     """Whether the weekly rules run compiled: numba is importable and ``RUMAHAN_COMPILED`` was not
-    ``0`` at import (``use_compiled`` switches within a process)."""
+    ``0`` at import (tests switch paths by setting ``_use_compiled``)."""
     return _use_compiled
-
-
-def use_compiled(on: bool) -> bool:
-    """Run the weekly rules compiled (``True``, if numba is importable) or in numpy (``False``)
-    from now on in this process; returns the previous setting (tests compare the two paths)."""
-    global _use_compiled
-    previous, _use_compiled = _use_compiled, bool(on) and numba is not None
-    return previous
 
 
 def _jit(function):  # type: ignore[no-untyped-def]
